@@ -1,0 +1,128 @@
+"""The Store protocol every backend satisfies.
+
+Records are plain JSON-friendly dicts (see bot/domain.py for their fields); every record
+has a string ``id``.  Tables: articles, claims, events, subscriptions, deliveries, audit.
+
+Rules every backend keeps:
+- every method that writes is all-or-nothing (one transaction / one atomic file write);
+- ``add_article_bundle`` is idempotent on the article's content ``hash``;
+- queries go through indexes (actor, topic, article, word, event date), never a full scan;
+- readers see writes made by another process on the same store.
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from typing import Any, Protocol, runtime_checkable
+
+Record = dict[str, Any]
+
+TABLES = ("articles", "claims", "events", "subscriptions", "deliveries", "audit")
+DEFAULT_DB = "data/claimbot.json"
+
+
+class StoreError(Exception):
+    """A store problem the user can act on (bad path, locked, corrupt file...)."""
+
+
+@runtime_checkable
+class Store(Protocol):
+    # -- articles -----------------------------------------------------------------------
+    def has_article(self, content_hash: str) -> bool: ...
+
+    def articles(self) -> list[Record]: ...
+
+    def get_article(self, article_id: str) -> Record | None: ...
+
+    def add_article_bundle(self, article: Record, claims: list[Record], events: list[Record],
+                           audit: Record | None = None) -> bool:
+        """Store an article with its claims and events in one write.
+
+        Returns False (and writes nothing) when an article with the same ``hash`` exists.
+        ``events`` may hold records whose ``id`` already exists: they replace the stored
+        record (the service merges sources of one event found in several articles).
+        """
+        ...
+
+    # -- claims -------------------------------------------------------------------------
+    def claims(self, *, actor: str | None = None, topics: Iterable[str] | None = None,
+               words: Iterable[str] | None = None, article: str | None = None,
+               include_retracted: bool = False) -> list[Record]:
+        """Claims matching every given filter.
+
+        ``topics``: claim shares at least one topic id; ``words``: claim's indexed words
+        (lower-cased word forms of quote, target and sentence) contain at least one of the
+        given words.  Backends answer from indexes.
+        """
+        ...
+
+    def get_claim(self, claim_id: str) -> Record | None: ...
+
+    def put_claim(self, claim: Record, audit: Record | None = None) -> None:
+        """Insert or replace one claim, writing the audit record in the same write."""
+        ...
+
+    def actor_counts(self) -> dict[str, int]: ...
+
+    def topic_counts(self) -> dict[str, int]: ...
+
+    # -- events -------------------------------------------------------------------------
+    def events(self, *, start_from: str | None = None, start_to: str | None = None,
+               include_cancelled: bool = True) -> list[Record]:
+        """Events whose ``start`` (ISO string) lies in [start_from, start_to], by start."""
+        ...
+
+    def get_event(self, event_id: str) -> Record | None: ...
+
+    def put_event(self, event: Record, audit: Record | None = None) -> None: ...
+
+    # -- subscriptions and the delivery ledger --------------------------------------------
+    def subscriptions(self) -> list[Record]: ...
+
+    def put_subscription(self, sub: Record, audit: Record | None = None) -> None: ...
+
+    def delete_subscription(self, sub_id: str, audit: Record | None = None) -> bool: ...
+
+    def claim_delivery(self, delivery: Record) -> bool:
+        """Record a delivery keyed by its ``id``; False if that id was already claimed."""
+        ...
+
+    def update_delivery(self, delivery: Record) -> None: ...
+
+    def deliveries(self) -> list[Record]: ...
+
+    # -- audit ----------------------------------------------------------------------------
+    def audit_log(self, limit: int | None = None) -> list[Record]: ...
+
+    def add_audit(self, record: Record) -> None: ...
+
+    # -- bulk (export / import / benchmarks) ------------------------------------------------
+    def dump(self) -> dict[str, list[Record]]: ...
+
+    def load(self, tables: dict[str, list[Record]]) -> None:
+        """Insert (or replace by id) many records of many tables in one write."""
+        ...
+
+    def close(self) -> None: ...
+
+
+def default_db() -> str:
+    return os.environ.get("CLAIMBOT_DB") or DEFAULT_DB
+
+
+def open_store(url: str | None = None) -> Store:
+    """Open the store at ``url``: a file path (TinyDB, the default) or ``memory:``."""
+    url = url or default_db()
+    if url == "memory:":
+        from store.memory import MemoryStore
+
+        return MemoryStore()
+    if url.startswith(("postgresql:", "postgres:", "postgresql+psycopg:")):
+        try:
+            from store.postgres import PostgresStore  # type: ignore[import-not-found]
+        except ImportError as e:  # pragma: no cover - until the backend exists
+            raise StoreError(f"the PostgreSQL backend is not available: {e}") from e
+        return PostgresStore(url)
+    from store.tinydb_store import TinyDBStore
+
+    return TinyDBStore(url)
