@@ -1,0 +1,166 @@
+"""Time expressions: find TIMEX3-style dates, times, durations and sets, and resolve them
+against the article's publication date (never the clock).
+
+Public API:
+  find_timexes(text, published, doc=None) -> list[Timex]
+  timex_ranges(text, timexes) -> list[tuple[int, int]]   pairs of indexes forming a range
+  timex_corpus(dir) -> {doc_id: [timex dicts]}            for `claimbot timex DIR --json`
+
+Ranges ("from June 15 to 17", "Oct. 31-Nov. 1", "on Tuesday and Wednesday") come out as two
+Timex records, one per end, as TimeBank annotates them; ``timex_ranges`` says which
+neighbours belong together so events can take a start and an end.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from bot.domain import Timex
+from bot.extract.timex_rules import DAYNUM, RULES, Cand, Ctx, h_range_day
+
+_RANGE_TAIL = re.compile(rf"\s*(?:-|–|—|to|through|thru|until|till|and)\s*(?P<day2>{DAYNUM})")
+_RANGE_JOIN = re.compile(r"^\s*(?:-|–|—|to|through|thru|until|till|and|or|,)\s*$", re.IGNORECASE)
+_RANGE_FROM = re.compile(r"(?:from|between)\s+$", re.IGNORECASE)
+
+
+def _candidates(ctx: Ctx) -> list[Cand]:
+    text = ctx.text
+    out: list[Cand] = []
+    for rule in RULES:
+        for m in rule.rx.finditer(text):
+            if m.end() <= m.start():
+                continue
+            c = Cand(m.start(), m.end(), rule.name, m, rule.prio)
+            c.data["rule"] = rule
+            # trim trailing whitespace a greedy optional group may leave
+            s = text[c.start:c.end]
+            c.end = c.start + len(s.rstrip())
+            c.start = c.start + (len(s) - len(s.lstrip()))
+            if rule.check is not None and not rule.check(ctx, c):
+                continue
+            out.append(c)
+    return out
+
+
+def _select(cands: list[Cand], n: int) -> list[Cand]:
+    """Longest match wins; ties go to the more specific rule (lower prio number)."""
+    taken = bytearray(n + 1)
+    chosen: list[Cand] = []
+    for c in sorted(cands, key=lambda c: (-(c.end - c.start), c.prio, c.start)):
+        if any(taken[c.start:c.end]):
+            continue
+        taken[c.start:c.end] = b"\x01" * (c.end - c.start)
+        chosen.append(c)
+    chosen.sort(key=lambda c: c.start)
+    return chosen
+
+
+def _range_tails(ctx: Ctx, chosen: list[Cand]) -> list[Cand]:
+    """'June 15 to 17': a bare day after a month-day date is the end of a range."""
+    extra: list[Cand] = []
+    starts = {c.start for c in chosen}
+    for c in chosen:
+        if c.rule not in ("month_day",) or c.m.group("year"):
+            continue
+        m = _RANGE_TAIL.match(ctx.text, c.end)
+        if not m or m.start("day2") in starts:
+            continue
+        after = ctx.text[m.end():m.end() + 12]
+        if re.match(r"\s*(?:%|percent|[:.]\d|\w)", after):
+            continue
+        rc = Cand(m.start("day2"), m.end("day2"), "range_day", m, 1)
+        rc.data["first_of"] = c
+        extra.append(rc)
+        # a year after the range end belongs to both ends: "June 15-17, 2019"
+        ym = re.match(r",?\s*((?:1[0-9]|20)\d\d)(?!\d)", ctx.text[m.end():])
+        if ym:
+            c.data["year"] = int(ym.group(1))
+    return extra
+
+
+def find_timexes(text: str, published: dt.date, doc: Any = None) -> list[Timex]:
+    """All time expressions in ``text``, normalised against ``published``.
+
+    ``doc`` is an optional spaCy Doc of the same text (used for the tense of clauses); when
+    None the text is parsed with the shared pipeline.
+    """
+    if isinstance(published, dt.datetime):
+        published = published.date()
+    if doc is None and text.strip():
+        doc = _parse(text)
+    ctx = Ctx(text, published, doc)
+    chosen = _select(_candidates(ctx), len(text))
+    chosen = sorted(chosen + _range_tails(ctx, chosen), key=lambda c: c.start)
+    out: list[Timex] = []
+    for c in chosen:
+        if c.rule == "range_day":
+            first = c.data["first_of"].data.get("result_point")
+            c.data["first"] = first
+            res = h_range_day(ctx, c)
+        else:
+            res = c.data["rule"].handler(ctx, c)
+        if res is None:
+            continue
+        c.data["result_point"] = res.point
+        if res.point is not None:
+            if res.point.gran == "quarter":
+                ctx.quarter, ctx.quarter_end = res.point, c.end
+            if res.type in ("DATE", "TIME") and res.point.gran in ("day", "month", "quarter", "year", "season",
+                                                                    "half", "week"):
+                ctx.anchor, ctx.anchor_end = res.point, c.end
+        out.append(Timex(start=c.start, end=c.end, text=text[c.start:c.end], type=res.type, value=res.value))
+    return out
+
+
+def timex_ranges(text: str, timexes: list[Timex]) -> list[tuple[int, int]]:
+    """Index pairs (i, i+1) of neighbouring dates that form one range ("June 15 to 17")."""
+    pairs = []
+    for i in range(len(timexes) - 1):
+        a, b = timexes[i], timexes[i + 1]
+        if a.type not in ("DATE", "TIME") or b.type not in ("DATE", "TIME"):
+            continue
+        if not re.match(r"^\d{4}-\d\d-\d\d", a.value) or not re.match(r"^\d{4}-\d\d-\d\d", b.value):
+            continue
+        if _RANGE_JOIN.match(text[a.end:b.start]) and a.value[:10] <= b.value[:10]:
+            pairs.append((i, i + 1))
+    return pairs
+
+
+def _parse(text: str) -> Any:
+    try:
+        from bot.extract.nlp import get_nlp
+
+        nlp = get_nlp()
+    except Exception:  # pragma: no cover - without a model the word-based tense fallback is used
+        return None
+    with nlp.select_pipes(enable=[p for p in ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer")
+                                  if p in nlp.pipe_names]):
+        return nlp(text)
+
+
+def timex_corpus(dir: Path) -> dict[str, list[dict[str, Any]]]:
+    """Run the tagger over DIR/manifest.json ([{id, file, published}]) -> {id: [timex dicts]}."""
+    dir = Path(dir)
+    manifest = json.loads((dir / "manifest.json").read_text(encoding="utf-8"))
+    texts = []
+    for item in manifest:
+        path = dir / item["file"]
+        texts.append(path.read_text(encoding="utf-8"))
+    docs: list[Any] = [None] * len(texts)
+    try:
+        from bot.extract.nlp import get_nlp
+
+        nlp = get_nlp()
+        enabled = [p for p in ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer") if p in nlp.pipe_names]
+        with nlp.select_pipes(enable=enabled):
+            docs = list(nlp.pipe(texts, batch_size=16))
+    except Exception:  # pragma: no cover - fall back to the parse-free tense heuristic
+        pass
+    out: dict[str, list[dict[str, Any]]] = {}
+    for item, text, doc in zip(manifest, texts, docs, strict=True):
+        published = dt.date.fromisoformat(str(item["published"])[:10])
+        out[item["id"]] = [t.to_dict() for t in find_timexes(text, published, doc=doc)]
+    return out

@@ -1,0 +1,127 @@
+"""Past or future: the tense of the clause a time expression sits in.
+
+A bare "Sunday" or "in July" points back when the verb it modifies is past ("met on
+Sunday") and forward when it is future or scheduled ("will meet on Sunday", "meets on
+Sunday", "is due to meet on Sunday").  Works from a spaCy parse when there is one, and
+from a crude look at the neighbouring words when there is not.
+"""
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.tokens import Doc, Token
+
+PAST, FUTURE, PRESENT = "past", "future", "present"
+
+# verbs whose infinitive complement lies ahead of them ("plans to meet", "is set to sign")
+_FORWARD_LEMMAS = {
+    "plan", "expect", "schedule", "set", "due", "intend", "hope", "want", "aim", "agree", "prepare",
+    "go", "propose", "promise", "seek", "try", "decide", "threaten", "vow", "pledge", "like", "wish",
+    "arrange", "slate", "poise", "likely", "able", "ready", "need", "have", "invite", "urge", "ask",
+    "will", "would", "shall", "could", "might", "may", "can", "should", "must",
+}
+_FUTURE_AUX = {"will", "shall", "'ll", "wo", "ll", "would", "'d"}
+_MODAL_AMBIG = {"could", "might", "may", "can", "should", "must", "ought"}
+
+
+def _verb_of(tok: Token) -> Token | None:
+    """The nearest verb governing a token (the token itself when it is a verb)."""
+    t = tok
+    for _ in range(12):
+        if t.pos_ in ("VERB", "AUX") and t.dep_ not in ("amod",):
+            return t
+        if t.head is t:
+            return t if t.pos_ in ("VERB", "AUX") else None
+        t = t.head
+    return None
+
+
+def _tense_of_verb(v: Token, depth: int = 0) -> str | None:
+    auxes = [c for c in v.children if c.dep_ in ("aux", "auxpass")]
+    aux_lower = {a.lower_ for a in auxes}
+    if aux_lower & _FUTURE_AUX:
+        return FUTURE
+    if v.lower_ in _FUTURE_AUX:
+        return FUTURE
+    if any(a.lower_ == "going" for a in auxes) or (v.lower_ == "going" and any(
+            c.dep_ == "xcomp" for c in v.children)):
+        return FUTURE
+    if "to" in aux_lower and v.tag_ == "VB":
+        # an infinitive looks ahead of the verb that governs it
+        head = v.head
+        if head is not v and depth < 3:
+            if head.lemma_.lower() in _FORWARD_LEMMAS or head.lower_ in ("due", "set", "scheduled"):
+                # "was expected to meet Sunday" is still usually ahead of the report
+                return FUTURE
+            ht = _tense_of_verb(head, depth + 1) if head.pos_ in ("VERB", "AUX") else None
+            return FUTURE if ht in (PRESENT, FUTURE, None) else ht
+        return FUTURE
+    if aux_lower & _MODAL_AMBIG:
+        return FUTURE
+    tags = [v.tag_] + [a.tag_ for a in auxes]
+    if "VBD" in tags:
+        return PAST
+    if v.tag_ == "VBN" and any(a.lemma_ == "have" for a in auxes):
+        return PAST
+    if v.tag_ == "VBN" and not auxes:
+        # reduced relative ("the talks held Sunday") or passive without aux: past
+        return PAST
+    if any(t in ("VBZ", "VBP") for t in tags):
+        return PRESENT
+    if v.tag_ == "VBG" and not auxes:
+        head = v.head
+        if head is not v and head.pos_ in ("VERB", "AUX") and depth < 3:
+            return _tense_of_verb(head, depth + 1)
+    if v.tag_ == "VB" and not auxes:
+        # imperative or bare infinitive after a modal handled above
+        return PRESENT
+    return None
+
+
+def tense_at(doc: Doc | None, text: str, start: int, end: int) -> str | None:
+    """PAST, FUTURE, PRESENT or None for the clause around text[start:end]."""
+    if doc is not None:
+        span = doc.char_span(start, end, alignment_mode="expand")
+        if span is not None and len(span):
+            v = _verb_of(span.root)
+            if v is not None:
+                t = _tense_of_verb(v)
+                if t is not None:
+                    return t
+            # no governing verb (headline, fragment): nearest finite verb in the sentence
+            sent = span.sent
+            best = None
+            for tok in sent:
+                if tok.pos_ in ("VERB", "AUX") and tok.tag_ in ("VBD", "VBZ", "VBP", "MD"):
+                    dist = abs(tok.i - span.start)
+                    if best is None or dist < best[0]:
+                        best = (dist, tok)
+            if best is not None:
+                tok = best[1]
+                if tok.tag_ == "MD":
+                    return FUTURE
+                return PAST if tok.tag_ == "VBD" else PRESENT
+            return None
+    return _tense_from_words(text, start, end)
+
+
+_WORD = re.compile(r"[A-Za-z']+")
+_PAST_WORDS = {"was", "were", "had", "did", "said", "told", "met", "held", "went", "came", "made", "took"}
+_FUT_WORDS = {"will", "shall", "'ll", "would", "going", "plans", "scheduled", "expected", "due", "set"}
+
+
+def _tense_from_words(text: str, start: int, end: int) -> str | None:
+    """Without a parse: the nearest tense-bearing word in the same sentence."""
+    left = text[max(0, start - 120):start]
+    left = re.split(r"[.!?]\s", left)[-1]
+    right = text[end:end + 80]
+    right = re.split(r"[.!?]\s", right)[0]
+    words = [w.lower() for w in _WORD.findall(left)][::-1] + [w.lower() for w in _WORD.findall(right)]
+    for w in words:
+        if w in _FUT_WORDS:
+            return FUTURE
+        if w in _PAST_WORDS or (w.endswith("ed") and len(w) > 4):
+            return PAST
+    return None
