@@ -1,0 +1,224 @@
+"""The `claimbot` command: ingest, claims, stance, events, timex, run, ask, ...
+
+Heavy modules (spaCy, chat SDKs) are imported inside the subcommands that need them, so
+`claimbot stance` on an existing store starts fast.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from bot.errors import CommandError
+from store.base import StoreError, default_db
+
+
+def _store(args: argparse.Namespace):  # noqa: ANN202 - returns a Store
+    from store.base import open_store
+
+    return open_store(args.db or default_db())
+
+
+def _service(args: argparse.Namespace):  # noqa: ANN202
+    from bot.service import Service
+
+    return Service(_store(args))
+
+
+def _print_json(data: Any) -> None:
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=1)
+    sys.stdout.write("\n")
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from bot.service import _iso_date
+
+    svc = _service(args)
+    published = _iso_date(args.published, "--published") if args.published else None
+    pending, failed = svc.read_paths(args.paths, published)
+    for name, reason in failed:
+        print(f"claimbot: skipped {name}: {reason}", file=sys.stderr)
+    if not pending:
+        print("claimbot: nothing to ingest", file=sys.stderr)
+        return 1 if failed else 0
+    if sys.stderr.isatty() and not args.quiet:
+        from rich.progress import Progress
+
+        with Progress(transient=True) as bar:
+            task = bar.add_task("Ingesting", total=len(pending))
+            report = svc.ingest(pending, progress=lambda n: bar.advance(task, n))
+    else:
+        report = svc.ingest(pending)
+    report.failed.extend(failed)
+    summary = (f"ingested {len(report.added)} article(s): {report.claims} claims, {report.events} events; "
+               f"{len(report.skipped)} already stored; {len(report.failed)} failed")
+    if args.json:
+        _print_json({"added": report.added, "skipped": report.skipped, "failed": report.failed,
+                     "claims": report.claims, "events": report.events})
+    else:
+        print(summary)
+    return 0
+
+
+def cmd_claims(args: argparse.Namespace) -> int:
+    svc = _service(args)
+    topic = " ".join(args.topic) if args.topic else None
+    found = svc.claims(actor=args.actor, topic=topic, text=args.text, include_retracted=args.all)
+    if args.json:
+        _print_json([{k: v for k, v in c.items() if k != "words"} for c in found])
+        return 0
+    from bot.render.text import claim_line
+
+    for c in found:
+        print(claim_line(c))
+    print(f"{len(found)} claim(s)")
+    return 0
+
+
+def cmd_stance(args: argparse.Namespace) -> int:
+    svc = _service(args)
+    answer = svc.stance(args.actor, " ".join(args.topic), limit=args.limit)
+    if args.json:
+        _print_json(answer.to_dict())
+        return 0
+    from bot.render.text import stance_text
+
+    print(stance_text(answer.to_dict()))
+    return 0
+
+
+def cmd_events(args: argparse.Namespace) -> int:
+    svc = _service(args)
+    scope = "all" if args.all else "upcoming"
+    evs = svc.events(scope=scope, actor=args.actor, kind=args.kind, after=args.after)
+    if args.json:
+        _print_json(evs)
+        return 0
+    from bot.render.text import event_line
+
+    for e in evs:
+        print(event_line(e))
+    print(f"{len(evs)} event(s)")
+    return 0
+
+
+def cmd_actors(args: argparse.Namespace) -> int:
+    rows = _service(args).actors()
+    if args.json:
+        _print_json(rows)
+    else:
+        for r in rows:
+            print(f"{r['id']:<16} {r['name']:<32} {r['claims']:>5} claims")
+    return 0
+
+
+def cmd_topics(args: argparse.Namespace) -> int:
+    rows = _service(args).topic_list()
+    if args.json:
+        _print_json(rows)
+    else:
+        for r in rows:
+            print(f"{r['id']:<22} {r['label']:<40} {r['claims']:>5} claims")
+    return 0
+
+
+def cmd_timex(args: argparse.Namespace) -> int:
+    from bot.extract.timex import timex_corpus
+
+    _print_json(timex_corpus(Path(args.dir)))
+    return 0
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="claimbot", description=__doc__.splitlines()[0])
+    p.add_argument("--db", help="store: a TinyDB file (default data/claimbot.json or $CLAIMBOT_DB)")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    def add(name: str, fn: Callable[[argparse.Namespace], int], help_: str) -> argparse.ArgumentParser:
+        sp = sub.add_parser(name, help=help_)
+        sp.add_argument("--db", default=argparse.SUPPRESS, help="store (file path or URL)")
+        sp.set_defaults(func=fn)
+        return sp
+
+    sp = add("ingest", cmd_ingest, "ingest article files, folders, or a folder with manifest.json")
+    sp.add_argument("paths", nargs="+")
+    sp.add_argument("--published", help="publication date (YYYY-MM-DD) for files without a manifest")
+    sp.add_argument("--json", action="store_true")
+    sp.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    sp = add("claims", cmd_claims, "list claims")
+    sp.add_argument("--actor")
+    sp.add_argument("--topic", nargs="+")
+    sp.add_argument("--text", help="words the quote or sentence must contain")
+    sp.add_argument("--all", action="store_true", help="include retracted claims")
+    sp.add_argument("--json", action="store_true")
+
+    sp = add("stance", cmd_stance, "an actor's stance on a topic, with cited evidence")
+    sp.add_argument("actor")
+    sp.add_argument("topic", nargs="+")
+    sp.add_argument("--limit", type=int, default=10)
+    sp.add_argument("--json", action="store_true")
+
+    sp = add("events", cmd_events, "dated events (upcoming by default)")
+    sp.add_argument("--all", action="store_true", help="past events too")
+    sp.add_argument("--after", help="only events starting on or after DATE")
+    sp.add_argument("--actor")
+    sp.add_argument("--kind")
+    sp.add_argument("--json", action="store_true")
+
+    for name, fn, h in (("actors", cmd_actors, "actors with claims"), ("topics", cmd_topics, "the topic list")):
+        sp = add(name, fn, h)
+        sp.add_argument("--json", action="store_true")
+
+    sp = add("timex", cmd_timex, "time expressions of a folder with manifest.json, as JSON")
+    sp.add_argument("dir")
+    sp.add_argument("--json", action="store_true", help="(the only output format)")
+
+    for name, (fn, h, setup) in COMMANDS_EXTRA.items():
+        sp = add(name, fn, h)
+        setup(sp)
+    return p
+
+
+# Subcommands contributed by other modules (run, ask, remind, check ...): name -> (fn, help, setup)
+COMMANDS_EXTRA: dict[str, tuple[Callable[[argparse.Namespace], int], str,
+                                 Callable[[argparse.ArgumentParser], None]]] = {}
+
+
+def _register_extras() -> None:
+    import importlib
+
+    for mod in ("bot.cli_run",):
+        try:
+            importlib.import_module(mod)
+        except ImportError as e:
+            if e.name != mod:
+                raise
+
+
+def main(argv: list[str] | None = None) -> int:
+    _register_extras()
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not hasattr(args, "db"):
+        args.db = None
+    try:
+        return args.func(args)
+    except CommandError as e:
+        print(f"claimbot: {e.message}", file=sys.stderr)
+        return 2
+    except StoreError as e:
+        print(f"claimbot: store error: {e}", file=sys.stderr)
+        return 3
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

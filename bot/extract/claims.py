@@ -1,0 +1,460 @@
+"""Claims: who holds which position, from quotes, reported speech and stated positions.
+
+The article is parsed once with its long quotes masked (see quotes.py).  In each sentence
+the predicates whose subject is a speaker (a person, a body, a country or a capital used
+as a metonym) become claims:
+
+- a reporting verb with a quote or a clausal complement ("X said ...", "said X",
+  "X told reporters", "according to X") gives the quote or the complement;
+- a position verb or adjective ("Seoul is reluctant to ...", "Canberra opposes ...",
+  "X has urged Y to lift the ban") gives the clause itself.
+
+Speakers are resolved to actors from the text: titles with demonyms ("Japanese Trade
+Minister X"), possessives and appositions ("Germany's economy minister, X"), relative
+clauses ("X, who heads Y's ...").  A later surname-only mention, a pronoun, or a paragraph
+that opens with a quote continues the last compatible speaker.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from bot.domain import Claim, stable_id
+from bot.extract import EXTRACTOR_VERSION
+from bot.extract.actors import Gazetteer, gazetteer
+from bot.extract.quotes import Quote, find_quotes, is_placeholder, mask, should_mask
+from bot.extract.stance import Target, clause_stance, lexicon, targets
+from bot.extract.topics import topic_index
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.tokens import Doc, Span, Token
+
+PERSON_PRONOUNS = {"he": "m", "she": "f", "him": "m", "her": "f"}
+GROUP_PRONOUNS = {"they", "it", "we"}
+SOURCE_NOUNS = {"source", "sources", "analyst", "analysts", "expert", "experts", "observer", "observers",
+                "person", "people", "insider", "insiders", "economist", "economists", "critic", "critics",
+                "official", "officials", "diplomat", "diplomats", "adviser", "advisers", "professor"}
+SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}
+
+
+@dataclass
+class Person:
+    name: str
+    actor: str | None
+    gender: str | None = None
+
+    @property
+    def surname(self) -> str:
+        return self.name.split()[-1]
+
+
+@dataclass
+class SpeakerRef:
+    name: str
+    mention: str
+    kind: str  # person | body | source
+    actor: str | None
+
+    def as_dict(self) -> dict:
+        return {"name": self.name, "mention": self.mention, "kind": self.kind}
+
+
+@dataclass
+class ArticleState:
+    """What earlier sentences told us: people met, the last speaker, the article's actors."""
+
+    people: dict[str, Person] = field(default_factory=dict)  # full name and surname -> Person
+    last: SpeakerRef | None = None
+    last_person: SpeakerRef | None = None
+    last_actor: str | None = None
+    actor_counts: dict[str, int] = field(default_factory=dict)
+
+
+def extract_claims(text: str, published: str, article_id: str, doc: Doc | None = None,
+                   quote_docs: dict[int, Doc] | None = None) -> list[Claim]:
+    """Claims of one article.  ``doc`` is the parse of ``masked_text(text)`` when the caller
+    parsed already (batch ingest); ``quote_docs`` maps a quote's start offset to its parse."""
+    quotes = find_quotes(text)
+    if doc is None:
+        from bot.extract.nlp import get_nlp
+
+        nlp = get_nlp()
+        doc = nlp(mask(text, quotes))
+        quote_docs = {q.start: d for q, d in zip(
+            (q for q in quotes if should_mask(q)), nlp.pipe(q.text for q in quotes if should_mask(q)))}
+    return _Extractor(text, published, article_id, doc, quotes, quote_docs or {}).run()
+
+
+def masked_text(text: str) -> tuple[str, list[Quote]]:
+    quotes = find_quotes(text)
+    return mask(text, quotes), [q for q in quotes if should_mask(q)]
+
+
+class _Extractor:
+    def __init__(self, text: str, published: str, article_id: str, doc: Doc, quotes: list[Quote],
+                 quote_docs: dict[int, Doc]) -> None:
+        self.text = text
+        self.published = published
+        self.article = article_id
+        self.doc = doc
+        self.quotes = [q for q in quotes if should_mask(q)]
+        self.quote_docs = quote_docs
+        self.gaz: Gazetteer = gazetteer()
+        self.lex = lexicon()
+        self.state = ArticleState()
+        self.claims: list[Claim] = []
+        self._seen: set[tuple[int, int, str]] = set()
+
+    # -- driver -------------------------------------------------------------------------
+    def run(self) -> list[Claim]:
+        for m in self.gaz.find(self.text):
+            self.state.actor_counts[m.actor] = self.state.actor_counts.get(m.actor, 0) + 1
+        for sent in self.doc.sents:
+            self._learn_people(sent)
+            made = self._sentence(sent)
+            if not made:
+                self._continuation(sent)
+            for m in self.gaz.find(sent.text):
+                if m.kind != "person":
+                    self.state.last_actor = m.actor
+        return self.claims
+
+    def _sentence(self, sent: Span) -> int:
+        made = 0
+        according = self._according_to(sent)
+        for tok in sent:
+            if tok.pos_ not in ("VERB", "AUX", "ADJ"):
+                continue
+            lemma = tok.lemma_.lower()
+            is_adj = tok.pos_ == "ADJ"
+            if is_adj:
+                if not (lemma in self.lex.adj_support or lemma in self.lex.adj_oppose):
+                    continue
+                if tok.dep_ not in ("acomp", "ROOT", "conj", "xcomp", "ccomp"):
+                    continue
+            elif not self.lex.is_cue(lemma):
+                continue
+            subj = self._subject(tok)
+            if subj is None and according is not None and self._is_main(tok, sent):
+                subj = according
+            if subj is None:
+                continue
+            speaker = self._speaker(subj, sent)
+            if speaker is None:
+                continue
+            made += self._claim_for(tok, speaker, sent)
+        return made
+
+    def _is_main(self, tok: Token, sent: Span) -> bool:
+        return tok.dep_ == "ROOT" or tok.head == sent.root
+
+    # -- subjects and speakers ---------------------------------------------------------------
+    def _subject(self, pred: Token) -> Token | None:
+        for c in pred.children:
+            if c.dep_ in SUBJECT_DEPS:
+                return c
+            if c.dep_ == "agent":
+                for g in c.children:
+                    if g.dep_ == "pobj":
+                        return g
+        # coordinated or auxiliary-chained predicates share the subject ("X said ... and added ...")
+        head = pred.head
+        if pred.dep_ in ("conj", "xcomp") and head.i != pred.i and head.pos_ in ("VERB", "AUX", "ADJ"):
+            for c in head.children:
+                if c.dep_ in ("nsubj", "nsubjpass"):
+                    # "Y urged X to lift": the object of the head is the xcomp's subject, not the head's
+                    if pred.dep_ == "xcomp" and any(d.dep_ in ("dobj", "obj") for d in head.children):
+                        return None
+                    return c
+        if pred.pos_ == "ADJ" and pred.dep_ == "acomp":
+            for c in pred.head.children:
+                if c.dep_ == "nsubj":
+                    return c
+        return None
+
+    def _according_to(self, sent: Span) -> Token | None:
+        for tok in sent:
+            if tok.lower_ == "according" and tok.i + 1 < sent.end and tok.nbor().lower_ == "to":
+                for c in tok.nbor().children:
+                    if c.dep_ == "pobj":
+                        return c
+        return None
+
+    def _speaker(self, subj: Token, sent: Span) -> SpeakerRef | None:
+        low = subj.lower_
+        if is_placeholder(subj.text) or subj.pos_ == "NUM":
+            return None
+        if low in PERSON_PRONOUNS:
+            ref = self.state.last_person
+            return SpeakerRef(ref.name, subj.text, ref.kind, ref.actor) if ref else None
+        if low in GROUP_PRONOUNS:
+            if low == "it" and any(c.dep_ in ("ccomp", "xcomp") for c in subj.head.children) and \
+                    subj.head.lemma_ == "be":
+                return None  # "it is important to ..." is no speaker
+            ref = self.state.last
+            if ref is None:
+                return None
+            if low == "we" and ref.kind == "person":
+                return SpeakerRef(ref.name, subj.text, ref.kind, ref.actor)
+            return SpeakerRef(ref.name, subj.text, ref.kind, ref.actor)
+        if low in ("i",):
+            ref = self.state.last_person or self.state.last
+            return SpeakerRef(ref.name, subj.text, ref.kind, ref.actor) if ref else None
+        span = self._np(subj)
+        person = self._person_in(span, sent)
+        if person is not None:
+            mention = span.text if len(span) <= 6 else person.name
+            return SpeakerRef(person.name, mention, "person", person.actor)
+        return self._body(span, subj)
+
+    def _np(self, head: Token) -> Span:
+        """The noun phrase of ``head`` without its relative clauses and long appositions."""
+        doc = head.doc
+        left = head.left_edge.i
+        right = head.i
+        for c in head.rights:
+            if c.dep_ in ("compound", "flat", "prep", "amod", "nummod", "poss") and c.right_edge.i - head.i < 6:
+                right = max(right, c.right_edge.i)
+            elif c.dep_ in ("appos",) and c.right_edge.i - head.i < 10:
+                right = max(right, c.right_edge.i)
+        return doc[left:right + 1]
+
+    def _person_in(self, span: Span, sent: Span) -> Person | None:
+        ents = [e for e in span.ents if e.label_ == "PERSON"] if span.ents else []
+        if not ents:
+            ents = [e for e in sent.ents if e.label_ == "PERSON" and span.start <= e.start < span.end]
+        if not ents:
+            # a surname met before, tagged otherwise by the model ("Muto said")
+            for tok in span:
+                if tok.text in self.state.people and tok.pos_ == "PROPN":
+                    return self.state.people[tok.text]
+            return None
+        ent = ents[0]
+        name = ent.text.strip()
+        name = re.sub(r"^(?:the|a)\s+", "", name)
+        name = re.sub(r"'s$", "", name)
+        known = self.state.people.get(name) or self.state.people.get(name.split()[-1])
+        if known is not None and (known.name == name or len(name.split()) == 1 or known.name.endswith(name)):
+            if known.actor is None:
+                known.actor = self._actor_near(span, ent)
+            return known
+        person = Person(name, self.gaz.people.get(name) or self._actor_near(span, ent))
+        self._remember(person)
+        return person
+
+    def _remember(self, person: Person) -> None:
+        self.state.people[person.name] = person
+        if len(person.name.split()) > 1:
+            self.state.people.setdefault(person.surname, person)
+
+    def _actor_near(self, span: Span, ent: Span) -> str | None:
+        """The country a person speaks for, from the words around the name."""
+        doc = span.doc
+        # titles and demonyms before the name, possessives, and appositions after it
+        window_l = max(span.sent.start, ent.start - 8)
+        before = doc[window_l:ent.start]
+        cands = [m for m in self.gaz.find(before.text) if m.kind != "person"]
+        if cands:
+            return cands[-1].actor
+        root = ent.root
+        for c in list(root.children) + ([root.head] if root.dep_ == "appos" else []):
+            if c.dep_ in ("appos", "relcl", "acl") or c.i == root.head.i:
+                sub = doc[c.left_edge.i:c.right_edge.i + 1]
+                found = [m for m in self.gaz.find(sub.text) if m.kind != "person"]
+                if found:
+                    return found[0].actor
+        after = doc[ent.end:min(span.sent.end, ent.end + 12)]
+        if after.text.lstrip().startswith(","):
+            found = [m for m in self.gaz.find(after.text) if m.kind != "person"]
+            if found:
+                return found[0].actor
+        return None
+
+    def _body(self, span: Span, head: Token) -> SpeakerRef | None:
+        found = [m for m in self.gaz.find(span.text) if m.kind != "person"]
+        head_low = head.lemma_.lower()
+        if found:
+            # "Chinese officials", "the Japanese side", "Tokyo", "the White House"
+            m = found[-1] if head.pos_ == "PROPN" else found[0]
+            if head_low in SOURCE_NOUNS and m.kind in ("demonym", "alias"):
+                kind = "body"
+            else:
+                kind = "body"
+            name = self.gaz.label(m.actor) if m.text == span.text.strip() or span.text.strip() == f"the {m.text}" \
+                else span.text.strip()
+            return SpeakerRef(_tidy(name), span.text.strip(), kind, m.actor)
+        if head_low in self.gaz.bodies_set or head.lower_ in self.gaz.bodies_set or \
+                any(t.lower_ in ("ministry", "government", "commission") for t in span):
+            actor = self.state.last_actor or _top(self.state.actor_counts)
+            return SpeakerRef(_tidy(span.text), span.text.strip(), "body", actor)
+        if head_low in SOURCE_NOUNS:
+            return SpeakerRef(_tidy(span.text), span.text.strip(), "source", None)
+        if head.ent_type_ in ("ORG", "NORP"):
+            return SpeakerRef(_tidy(span.text), span.text.strip(), "body", None)
+        return None
+
+    def _learn_people(self, sent: Span) -> None:
+        for ent in sent.ents:
+            if ent.label_ == "PERSON" and len(ent.text.split()) > 1:
+                name = re.sub(r"'s$", "", ent.text.strip())
+                if name not in self.state.people:
+                    person = Person(name, self.gaz.people.get(name) or self._actor_near(sent, ent))
+                    self._remember(person)
+                elif self.state.people[name].actor is None:
+                    self.state.people[name].actor = self._actor_near(sent, ent)
+
+    # -- building claims -------------------------------------------------------------------------
+    def _claim_for(self, pred: Token, speaker: SpeakerRef, sent: Span) -> int:
+        lemma = pred.lemma_.lower()
+        quote = self._quote_under(pred, sent)
+        content_pred: Token | None = None
+        tgts: list[Target] = []
+        if quote is not None:
+            qdoc = self.quote_docs.get(quote.start)
+            text = quote.text
+            if qdoc is not None:
+                for root in (s.root for s in qdoc.sents):
+                    tgts.extend(_shift(targets(root, qdoc[root.sent.start:root.sent.end]), quote.start))
+            stance = _overall(tgts) if tgts else "neutral"
+        else:
+            comp = next((c for c in pred.children if c.dep_ in ("ccomp", "xcomp")), None)
+            if lemma in self.lex.report and not (lemma in self.lex.support or lemma in self.lex.oppose):
+                if comp is None:
+                    return 0  # "X said" with nothing said
+                content_pred = comp
+                if self._subject(comp) is not None and self._subject(comp) is not None and \
+                        self._speaker_quiet(comp):
+                    return 0  # the complement's own subject makes its own claim
+                span = self.doc[comp.left_edge.i:comp.right_edge.i + 1]
+            else:
+                content_pred = pred
+                subj = self._subject(pred)
+                left = subj.left_edge.i if subj is not None and subj.i < pred.i else pred.left_edge.i
+                span = self.doc[min(left, pred.i):pred.right_edge.i + 1]
+            text = span.text
+            tgts = targets(pred)
+            stance = _overall(tgts) if tgts else clause_stance(pred)
+            if not tgts and stance == "neutral":
+                return 0
+        key = (sent.start_char, sent.end_char, speaker.name)
+        if key in self._seen and quote is None:
+            return 0
+        self._seen.add(key)
+        self._note_speaker(speaker)
+        if speaker.actor is None and speaker.kind != "source":
+            return 0
+        topics = topic_index().match(f"{text} {' '.join(t.text for t in tgts)}")
+        main = next((t for t in tgts if t.stance != "neutral"), tgts[0] if tgts else None)
+        claim = Claim(
+            id=stable_id("c", self.article, sent.start_char, quote.start if quote else pred.idx, speaker.name),
+            actor=speaker.actor or "",
+            cue=lemma,
+            quote=text.strip(),
+            sentence=sent.text.strip() if quote is None else self.text[sent.start_char:sent.end_char].strip(),
+            start=sent.start_char,
+            end=sent.end_char,
+            article=self.article,
+            published=self.published,
+            stance=stance,  # type: ignore[arg-type]
+            target=main.text if main else "",
+            topics=topics,
+            targets=[{"text": t.text, "stance": t.stance} for t in tgts[:12]],
+            speaker=speaker.as_dict(),
+            confidence=_confidence(speaker, quote is not None, content_pred is not None),
+            extractor=EXTRACTOR_VERSION,
+        )
+        self.claims.append(claim)
+        return 1
+
+    def _speaker_quiet(self, comp: Token) -> bool:
+        subj = self._subject(comp)
+        return subj is not None and self._speaker(subj, comp.sent) is not None and \
+            self.lex.is_cue(comp.lemma_.lower()) and comp.lemma_.lower() not in self.lex.report
+
+    def _quote_under(self, pred: Token, sent: Span) -> Quote | None:
+        """The masked quote this predicate introduces, if any (also one just before the sentence)."""
+        for q in self.quotes:
+            if sent.start_char <= q.start < sent.end_char:
+                tok = self.doc.char_span(q.start, q.end, alignment_mode="expand")
+                if tok is None:
+                    continue
+                root = tok.root
+                if root.head.i == pred.i or pred in root.ancestors or root.i == pred.i or \
+                        (pred.dep_ == "ROOT" and root.sent == sent and not self._other_cue_governs(root, pred)):
+                    return q
+        return None
+
+    def _other_cue_governs(self, tok: Token, pred: Token) -> bool:
+        return any(a.i != pred.i and self.lex.is_cue(a.lemma_.lower()) and a.pos_ == "VERB"
+                   for a in tok.ancestors)
+
+    def _note_speaker(self, speaker: SpeakerRef) -> None:
+        self.state.last = speaker
+        if speaker.kind in ("person", "source"):
+            self.state.last_person = speaker
+        if speaker.actor:
+            self.state.last_actor = speaker.actor
+
+    def _continuation(self, sent: Span) -> None:
+        """A sentence that is only a quote continues the last speaker."""
+        if self.state.last is None:
+            return
+        for q in self.quotes:
+            if sent.start_char <= q.start < sent.end_char and \
+                    len(sent.text.strip()) - len(q.text) < 8:
+                speaker = self.state.last
+                self._claim_for_quote(q, speaker, sent)
+                return
+
+    def _claim_for_quote(self, q: Quote, speaker: SpeakerRef, sent: Span) -> None:
+        if speaker.actor is None and speaker.kind != "source":
+            return
+        qdoc = self.quote_docs.get(q.start)
+        tgts: list[Target] = []
+        if qdoc is not None:
+            for s in qdoc.sents:
+                tgts.extend(_shift(targets(s.root, s), q.start))
+        main = next((t for t in tgts if t.stance != "neutral"), tgts[0] if tgts else None)
+        self.claims.append(Claim(
+            id=stable_id("c", self.article, sent.start_char, q.start, speaker.name),
+            actor=speaker.actor or "", cue="say", quote=q.text.strip(),
+            sentence=self.text[sent.start_char:sent.end_char].strip(),
+            start=sent.start_char, end=sent.end_char, article=self.article, published=self.published,
+            stance=_overall(tgts) if tgts else "neutral",  # type: ignore[arg-type]
+            target=main.text if main else "",
+            topics=topic_index().match(q.text), targets=[{"text": t.text, "stance": t.stance} for t in tgts[:12]],
+            speaker={"name": speaker.name, "mention": speaker.mention, "kind": speaker.kind},
+            confidence=0.5, extractor=EXTRACTOR_VERSION,
+        ))
+
+
+def _shift(ts: list[Target], offset: int) -> list[Target]:
+    return [Target(t.text, t.start + offset, t.end + offset, t.stance, t.head) for t in ts]
+
+
+def _overall(ts: list[Target]) -> str:
+    for t in ts:
+        if t.stance != "neutral":
+            return t.stance
+    return "neutral"
+
+
+def _confidence(speaker: SpeakerRef, quoted: bool, clausal: bool) -> float:
+    c = 0.6
+    if speaker.kind == "person":
+        c += 0.1
+    if quoted:
+        c += 0.1
+    if speaker.kind == "source":
+        c -= 0.2
+    return round(min(c, 0.95), 2)
+
+
+def _tidy(name: str) -> str:
+    name = re.sub(r"^(?:the|a|an)\s+", "", name.strip(), flags=re.I)
+    return name[:1].upper() + name[1:]
+
+
+def _top(counts: dict[str, int]) -> str | None:
+    return max(counts, key=lambda k: counts[k]) if counts else None

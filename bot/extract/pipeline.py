@@ -1,0 +1,47 @@
+"""One article (or a batch) in, claims and events out: the only entry point ingest uses."""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from bot.domain import Article, Claim, Event
+from bot.extract.claims import extract_claims, masked_text
+
+
+@dataclass
+class Extraction:
+    article: Article
+    claims: list[Claim] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+
+
+def extract_many(articles: Iterable[Article], batch_size: int = 16, n_process: int = 1) -> Iterator[Extraction]:
+    """Extract a stream of articles, parsing them in batches (spaCy's ``nlp.pipe``)."""
+    from bot.extract.nlp import get_nlp
+
+    nlp = get_nlp()
+    articles = list(articles)
+    masked = [masked_text(a.text) for a in articles]
+    docs = nlp.pipe((m for m, _ in masked), batch_size=batch_size, n_process=n_process)
+    quote_texts = [(i, q) for i, (_, qs) in enumerate(masked) for q in qs]
+    qdocs = list(nlp.pipe((q.text for _, q in quote_texts), batch_size=64, n_process=n_process))
+    per_article: dict[int, dict[int, object]] = {}
+    for (i, q), d in zip(quote_texts, qdocs):
+        per_article.setdefault(i, {})[q.start] = d
+    for i, (article, doc) in enumerate(zip(articles, docs)):
+        claims = extract_claims(article.text, article.published, article.id, doc=doc,
+                                quote_docs=per_article.get(i, {}))  # type: ignore[arg-type]
+        yield Extraction(article, claims, _events(article, doc))
+
+
+def extract_article(article: Article) -> Extraction:
+    return next(extract_many([article]))
+
+
+def _events(article: Article, doc: object) -> list[Event]:
+    try:
+        from bot.extract.events import extract_events
+    except ImportError:  # the events step is optional until it lands
+        return []
+    return extract_events(article.text, dt.date.fromisoformat(article.published[:10]), article.id)

@@ -1,0 +1,183 @@
+"""Stance from the clause: a cue lexicon grouped by meaning, negation, and target flips.
+
+For every object phrase under a predicate, the stance toward it is the product of the
+polarities met on the dependency path from the predicate down to it:
+
+- a support cue (back, urge, want, keen) keeps the sign; an oppose cue that negates its
+  object (lift, avoid, reject, wary of) flips it;
+- a negation (not, never) on a word of the path flips it;
+- "against"/"without" flip; "concerns about" flips through the noun;
+- an evaluative adjective on the phrase itself ("the right deal", "unfair tariffs") or
+  predicated of it ("the duties are unjustified") sets it.
+
+A path with no evaluative word at all gives ``neutral``: reporting is not taking a side.
+"""
+from __future__ import annotations
+
+import functools
+import json
+from dataclasses import dataclass
+from importlib import resources
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.tokens import Span, Token
+
+OBJECT_DEPS = {"dobj", "obj", "xcomp", "ccomp", "attr", "oprd", "acomp", "pcomp", "nsubjpass", "dative", "conj",
+               "advcl", "relcl"}
+NOUN_POS = {"NOUN", "PROPN"}
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    report: frozenset[str]
+    support: frozenset[str]
+    oppose: frozenset[str]
+    negate: frozenset[str]
+    adj_support: frozenset[str]
+    adj_oppose: frozenset[str]
+    noun_support: frozenset[str]
+    noun_oppose: frozenset[str]
+    preps_negate: frozenset[str]
+    negations: frozenset[str]
+
+    def is_cue(self, lemma: str) -> bool:
+        return lemma in self.report or lemma in self.support or lemma in self.oppose
+
+    def polarity(self, tok: Token) -> int:
+        """+1 / -1 for an evaluative word, 0 for a neutral one."""
+        lemma = tok.lemma_.lower()
+        if tok.pos_ in ("VERB", "AUX"):
+            phrasal = _phrasal(tok)
+            if phrasal in self.negate or phrasal in self.oppose:
+                return -1
+            if lemma in self.negate or (lemma in self.oppose and lemma not in self.support):
+                return -1
+            return 1 if lemma in self.support else 0
+        if tok.pos_ == "ADJ":
+            if lemma in self.adj_oppose or tok.lower_ in self.adj_oppose:
+                return -1
+            return 1 if (lemma in self.adj_support or tok.lower_ in self.adj_support) else 0
+        if tok.pos_ == "NOUN":
+            if lemma in self.noun_oppose or tok.lower_ in self.noun_oppose:
+                return -1
+            return 1 if (lemma in self.noun_support or tok.lower_ in self.noun_support) else 0
+        if tok.pos_ == "ADP" and tok.lower_ in self.preps_negate:
+            return -1
+        return 0
+
+
+def _phrasal(tok: Token) -> str:
+    parts = [c.lower_ for c in tok.children if c.dep_ == "prt"]
+    return f"{tok.lemma_.lower()} {parts[0]}" if parts else tok.lemma_.lower()
+
+
+@functools.cache
+def lexicon() -> Lexicon:
+    d = json.loads(resources.files("bot").joinpath("data/cues.json").read_text(encoding="utf-8"))
+    f = frozenset
+    return Lexicon(f(d["report"]), f(d["support"]), f(d["oppose"]), f(d["negate"]),
+                   f(d["adjectives_support"]), f(d["adjectives_oppose"]), f(d["nouns_support"]),
+                   f(d["nouns_oppose"]), f(d["preps_negate"]), f(d["negations"]))
+
+
+def negated(tok: Token) -> bool:
+    lex = lexicon()
+    return any(c.dep_ == "neg" or (c.lower_ in lex.negations and c.dep_ in ("advmod", "det", "neg"))
+               for c in tok.children)
+
+
+@dataclass(frozen=True)
+class Target:
+    text: str
+    start: int  # character offsets in the doc
+    end: int
+    stance: str  # support | oppose | neutral
+    head: str
+
+
+def label(sign: int, evaluative: bool) -> str:
+    if not evaluative or sign == 0:
+        return "neutral"
+    return "support" if sign > 0 else "oppose"
+
+
+def targets(pred: Token, within: Span | None = None) -> list[Target]:
+    """The stance toward each noun phrase under ``pred`` (a verb or adjective)."""
+    lex = lexicon()
+    lo = within.start if within is not None else pred.sent.start
+    hi = within.end if within is not None else pred.sent.end
+    out: list[Target] = []
+    for tok in pred.subtree:
+        if not (lo <= tok.i < hi) or tok.pos_ not in NOUN_POS or tok.dep_ in ("compound", "nsubj", "poss"):
+            continue
+        if tok.dep_ == "nsubj" and tok.head.i == pred.i:
+            continue
+        sign, evaluative = _path_sign(tok, pred, lex)
+        if sign is None:
+            continue
+        # an evaluative modifier on the phrase itself: "the right deal", "unfair duties"
+        for child in tok.children:
+            if child.dep_ == "amod":
+                p = lex.polarity(child)
+                if p:
+                    sign, evaluative = sign * p if evaluative else p, True
+        # predicated of it: "the duties are unjustified"
+        head = tok.head
+        if tok.dep_ in ("nsubj", "nsubjpass") and head.lemma_ == "be":
+            for c in head.children:
+                if c.dep_ in ("acomp", "attr") and lex.polarity(c):
+                    sign, evaluative = lex.polarity(c), True
+        left, right = _phrase_bounds(tok)
+        doc = tok.doc
+        out.append(Target(doc[left:right + 1].text, doc[left].idx, doc[right].idx + len(doc[right]),
+                          label(sign, evaluative), tok.lemma_.lower()))
+    return out
+
+
+def _phrase_bounds(tok: Token) -> tuple[int, int]:
+    left = tok.left_edge.i
+    right = tok.i
+    for c in tok.rights:
+        if c.dep_ in ("prep", "compound", "amod", "nummod", "pobj") and c.right_edge.i - tok.i < 8:
+            right = max(right, c.right_edge.i)
+    return left, right
+
+
+def _path_sign(tok: Token, pred: Token, lex: Lexicon) -> tuple[int | None, bool]:
+    """Product of polarities from ``pred`` down to ``tok``; None if tok is not below pred."""
+    path = []
+    node = tok
+    while node.i != pred.i:
+        if node.head.i == node.i:
+            return None, False
+        path.append(node)
+        node = node.head
+    sign, evaluative = 1, False
+    chain = [pred] + list(reversed(path))  # top-down
+    for i, node in enumerate(chain[:-1]):
+        nxt = chain[i + 1]
+        p = lex.polarity(node)
+        if node.pos_ == "ADP":
+            if p < 0:
+                sign, evaluative = -sign, True
+        elif p:
+            evaluative = True
+            if p < 0:
+                # a negating verb flips its object; "warn against X" flips once, through the preposition
+                if not (nxt.dep_ == "prep" and nxt.lower_ in lex.preps_negate):
+                    sign = -sign
+        elif node.pos_ == "NOUN" and nxt.dep_ == "prep" and node.lemma_.lower() in lex.noun_oppose:
+            sign, evaluative = -sign, True
+        if negated(node):
+            sign, evaluative = -sign, True
+    return sign, evaluative
+
+
+def clause_stance(pred: Token) -> str:
+    """The stance the predicate itself carries (for a claim with no clear object)."""
+    lex = lexicon()
+    p = lex.polarity(pred)
+    if negated(pred):
+        p = -p if p else -1
+    return label(p, p != 0)

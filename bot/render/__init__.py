@@ -1,0 +1,1 @@
+"""Reply -> Slack Block Kit, Discord embeds, plain text.  Each platform's limits live here."""

@@ -1,0 +1,579 @@
+"""Use cases over a Store: the only place that combines extraction and storage.
+
+Everything a chat command or the CLI does goes through ``Service``; it knows nothing of
+Slack, Discord or terminals.  Expected failures raise ``CommandError`` with a message for
+the user; nothing is written unless the whole change is valid.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import os
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bot.domain import Article, Claim, Event, stable_id
+from bot.errors import CommandError
+from bot.extract.actors import gazetteer
+from bot.extract.text import BadInput, clean_text, decode_article
+from bot.extract.topics import TopicQuery, content_words, topic_index
+from store.base import Record, Store
+
+STANCES = ("support", "oppose", "neutral")
+EVENT_KINDS = ("dialogue", "summit", "meeting", "visit", "election", "negotiation", "policy", "deadline", "other")
+MIXED_SHARE = 0.3  # the minority side must carry this share of the weight for "mixed"
+MIN_RELEVANCE = 0.5
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+@dataclass
+class IngestReport:
+    added: list[str] = field(default_factory=list)  # article ids
+    skipped: list[str] = field(default_factory=list)  # already stored (same content)
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (name, reason)
+    claims: int = 0
+    events: int = 0
+
+
+@dataclass
+class StanceAnswer:
+    actor: str
+    actor_label: str
+    topic: str
+    stance: str  # support | oppose | mixed | none
+    claims: list[dict[str, Any]]
+    counts: dict[str, int]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"actor": self.actor, "actor_label": self.actor_label, "topic": self.topic,
+                "stance": self.stance, "counts": self.counts, "claims": self.claims}
+
+
+@dataclass
+class PendingArticle:
+    """An article read from disk or chat, not yet extracted."""
+
+    name: str
+    text: str
+    published: str
+    title: str = ""
+    outlet: str = ""
+    url: str = ""
+    id: str = ""
+
+
+def _iso_date(value: str, what: str = "date") -> str:
+    try:
+        return dt.date.fromisoformat(str(value).strip()[:10]).isoformat()
+    except ValueError as e:
+        raise CommandError(f"{what} {value!r} is not a date like 2024-05-27") from e
+
+
+class Service:
+    def __init__(self, store: Store, clock: Callable[[], dt.datetime] = utcnow) -> None:
+        self.store = store
+        self.clock = clock
+        self.gaz = gazetteer()
+        self.topics = topic_index()
+        self.listeners: list[Callable[[str], None]] = []  # told "events" / "subscriptions" on change
+
+    def _changed(self, what: str) -> None:
+        for listener in self.listeners:
+            listener(what)
+
+    # -- reading articles ---------------------------------------------------------------------
+    def read_paths(self, paths: Iterable[str | Path], published: str | None = None) -> tuple[
+            list[PendingArticle], list[tuple[str, str]]]:
+        """Articles from files, folders, or folders with manifest.json; bad ones reported, not fatal."""
+        pending: list[PendingArticle] = []
+        failed: list[tuple[str, str]] = []
+        for raw in paths:
+            path = Path(raw)
+            if path.is_dir():
+                manifest = path / "manifest.json"
+                if manifest.is_file():
+                    self._read_manifest(manifest, published, pending, failed)
+                else:
+                    for f in sorted(path.iterdir()):
+                        if f.is_file() and not f.name.startswith(".") and f.suffix.lower() in (".txt", ".html", ".htm", ".md", ""):
+                            self._read_file(f, published, pending, failed)
+            elif path.is_file():
+                self._read_file(path, published, pending, failed)
+            else:
+                failed.append((str(path), "no such file or folder"))
+        return pending, failed
+
+    def _read_manifest(self, manifest: Path, published: str | None, pending: list[PendingArticle],
+                       failed: list[tuple[str, str]]) -> None:
+        try:
+            entries = json.loads(manifest.read_text(encoding="utf-8"))
+            if not isinstance(entries, list):
+                raise ValueError("a manifest must be a JSON list")
+        except (ValueError, UnicodeDecodeError) as e:
+            failed.append((str(manifest), f"unreadable manifest: {e}"))
+            return
+        for entry in entries:
+            if not isinstance(entry, dict) or "file" not in entry:
+                failed.append((str(manifest), f"manifest entry without a file: {entry!r}"[:200]))
+                continue
+            f = manifest.parent / entry["file"]
+            try:
+                date = _iso_date(entry.get("published") or published or "", "published")
+            except CommandError as e:
+                failed.append((str(f), e.message))
+                continue
+            self._read_file(f, date, pending, failed, meta=entry)
+
+    def _read_file(self, f: Path, published: str | None, pending: list[PendingArticle],
+                   failed: list[tuple[str, str]], meta: dict[str, Any] | None = None) -> None:
+        meta = meta or {}
+        try:
+            data = f.read_bytes()
+        except OSError as e:
+            failed.append((str(f), f"cannot read: {e.strerror or e}"))
+            return
+        try:
+            text = decode_article(data, f.name)
+        except BadInput as e:
+            failed.append((str(f), str(e)))
+            return
+        if not published:
+            failed.append((str(f), "no publication date: give --published DATE or a manifest.json"))
+            return
+        pending.append(PendingArticle(
+            name=str(f), text=text, published=published, title=meta.get("title") or _first_line(text),
+            outlet=meta.get("outlet", ""), url=meta.get("url", ""), id=str(meta.get("id") or f.stem)))
+
+    # -- ingest -------------------------------------------------------------------------------
+    def ingest(self, pending: list[PendingArticle], who: str | None = None,
+               progress: Callable[[int], None] | None = None, batch_size: int = 16) -> IngestReport:
+        """Extract and store articles; each article is stored whole or not at all."""
+        from bot.extract.pipeline import extract_many
+
+        report = IngestReport()
+        fresh: list[Article] = []
+        seen_hashes: set[str] = set()
+        for p in pending:
+            art = Article(id=p.id or stable_id("a", p.text)[:12], title=p.title, published=p.published,
+                          text=p.text, outlet=p.outlet, url=p.url, file=Path(p.name).name)
+            if self.store.has_article(art.hash) or art.hash in seen_hashes:
+                report.skipped.append(art.id)
+                if progress:
+                    progress(1)
+                continue
+            existing = self.store.get_article(art.id)
+            if existing is not None:
+                art.id = f"{art.id}-{art.hash[:6]}"  # same name, other content: keep both
+            seen_hashes.add(art.hash)
+            fresh.append(art)
+        for ex in extract_many(fresh, batch_size=batch_size):
+            art = ex.article
+            claims = [self._with_source(c.to_dict(), art) for c in ex.claims]
+            events = self._merge_events([e.to_dict() for e in ex.events])
+            audit = self._audit(who, "ingest", "article", art.id, None, {"title": art.title, "claims": len(claims),
+                                                                          "events": len(events)}) if who else None
+            if self.store.add_article_bundle(art.to_dict(), claims, events, audit):
+                report.added.append(art.id)
+                report.claims += len(claims)
+                report.events += len(events)
+            else:
+                report.skipped.append(art.id)
+            if progress:
+                progress(1)
+        if report.events:
+            self._changed("events")
+        return report
+
+    def ingest_text(self, text: str, published: str, title: str = "", url: str = "", who: str | None = None,
+                    name: str = "pasted text") -> IngestReport:
+        published = _iso_date(published, "publication date")
+        try:
+            clean = clean_text(text, name)
+        except BadInput as e:
+            raise CommandError(str(e)) from e
+        pending = PendingArticle(name=name, text=clean, published=published, title=title or _first_line(clean),
+                                 url=url, id=stable_id("a", clean))
+        return self.ingest([pending], who=who)
+
+    def ingest_bytes(self, data: bytes, published: str, name: str, who: str | None = None) -> IngestReport:
+        published = _iso_date(published, "publication date")
+        try:
+            text = decode_article(data, name)
+        except BadInput as e:
+            raise CommandError(str(e)) from e
+        return self.ingest([PendingArticle(name=name, text=text, published=published, title=_first_line(text),
+                                           id=stable_id("a", text))], who=who)
+
+    def _with_source(self, claim: Record, art: Article) -> Record:
+        claim["source_title"] = art.title
+        claim["source_url"] = art.url
+        claim["outlet"] = art.outlet
+        claim["words"] = sorted(set(content_words(
+            f"{claim['quote']} {claim['target']} {claim['sentence']} {' '.join(claim['topics'])}")))
+        return claim
+
+    def _merge_events(self, events: list[Record]) -> list[Record]:
+        """The same event named in several articles is one event with all its sources."""
+        out = []
+        for ev in events:
+            same = self._same_event(ev)
+            if same is not None:
+                merged = dict(same)
+                known = {(s["article"], s["start"]) for s in merged.get("sources", [])}
+                merged["sources"] = list(merged.get("sources", [])) + [
+                    s for s in ev.get("sources", []) if (s["article"], s["start"]) not in known]
+                merged["participants"] = sorted(set(merged.get("participants", [])) | set(ev.get("participants", [])))
+                if not merged.get("place") and ev.get("place"):
+                    merged["place"] = ev["place"]
+                out.append(merged)
+            else:
+                out.append(ev)
+        return out
+
+    def _same_event(self, ev: Record) -> Record | None:
+        if not ev.get("start"):
+            return None
+        day = ev["start"][:10]
+        for other in self.store.events(start_from=day, start_to=day + "\uffff"):
+            if other["id"] == ev["id"]:
+                return other
+            if other["kind"] != ev["kind"] or other.get("precision") != ev.get("precision"):
+                continue
+            shared = set(other.get("participants", [])) & set(ev.get("participants", []))
+            title_overlap = set(content_words(other["title"])) & set(content_words(ev["title"]))
+            if shared and (len(title_overlap) >= 2 or (other.get("place") and other.get("place") == ev.get("place"))):
+                return other
+        return None
+
+    # -- queries ----------------------------------------------------------------------------------
+    def resolve_actor(self, query: str) -> str:
+        actor = self.gaz.resolve(query)
+        if actor is None:
+            raise CommandError(f"I don't know the actor {query!r}. Try a country, capital or bloc "
+                               "(japan, Tokyo, eu, asean) — `/help actors` lists them.")
+        return actor
+
+    def stance(self, actor_query: str, topic_query: str, limit: int = 10) -> StanceAnswer:
+        if not topic_query.strip():
+            raise CommandError("Which topic? For example: `/stance japan rare-earths`")
+        actor = self.resolve_actor(actor_query)
+        tq = self.topics.query(topic_query)
+        if not tq.words and not tq.ids:
+            raise CommandError(f"{topic_query!r} has no words I can search for.")
+        scored = self._relevant(actor, tq)
+        weights = {"support": 0.0, "oppose": 0.0}
+        counts = {"support": 0, "oppose": 0, "neutral": 0}
+        ranked = []
+        for rel, claim, stance in scored:
+            counts[stance] += 1
+            if stance in weights:
+                weights[stance] += rel * float(claim.get("confidence", 0.5))
+            ranked.append((rel + (0.25 if stance != "neutral" else 0.0), claim, stance))
+        total = weights["support"] + weights["oppose"]
+        if total == 0:
+            label = "none"
+        else:
+            minority = min(weights.values()) / total
+            label = "mixed" if minority >= MIXED_SHARE else max(weights, key=lambda k: weights[k])
+        ranked.sort(key=lambda r: (-r[0], -float(r[1].get("confidence", 0)), r[1].get("published", "")))
+        cited = [] if label == "none" else [self._cite(c, s) for _, c, s in ranked[:limit]]
+        return StanceAnswer(actor, self.gaz.label(actor), topic_query, label, cited, counts)
+
+    def _relevant(self, actor: str, tq: TopicQuery) -> list[tuple[float, Record, str]]:
+        cands: dict[str, Record] = {}
+        if tq.ids:
+            for c in self.store.claims(actor=actor, topics=sorted(tq.ids)):
+                cands[c["id"]] = c
+        if tq.words:
+            for c in self.store.claims(actor=actor, words=tq.words):
+                cands[c["id"]] = c
+        if not cands:
+            return []
+        idf = self._idf(tq.words)
+        out = []
+        for c in cands.values():
+            rel, stance = self._relevance(c, tq, idf)
+            if rel >= MIN_RELEVANCE:
+                out.append((rel, c, stance))
+        return out
+
+    def _idf(self, words: Iterable[str]) -> dict[str, float]:
+        counts = self.store.word_counts(list(words)) if hasattr(self.store, "word_counts") else {}
+        n = max(1, sum(self.store.actor_counts().values()))
+        return {w: math.log(1 + n / (1 + counts.get(w, 0))) for w in words}
+
+    def _relevance(self, claim: Record, tq: TopicQuery, idf: dict[str, float]) -> tuple[float, str]:
+        """How well a claim answers the topic (0..~2), and its stance toward that topic."""
+        actor_words = {self.gaz.resolve(w) for w in tq.words}
+        words = [w for w in tq.words if not (w in actor_words and w == claim.get("actor"))]
+        total = sum(idf.get(w, 1.0) for w in words) or 1.0
+
+        def coverage(text: str) -> float:
+            have = set(content_words(text))
+            for m in self.gaz.find(text):
+                have.add(m.actor)
+            return sum(idf.get(w, 1.0) for w in words if w in have or self.gaz.resolve(w) in have) / total
+
+        topic_hit = bool(tq.ids & set(claim.get("topics", [])))
+        best_target, best_cov = None, 0.0
+        for t in claim.get("targets", []):
+            cov = coverage(t["text"])
+            if cov > best_cov or (cov == best_cov and best_target is not None and best_target["stance"] == "neutral"
+                                  and t["stance"] != "neutral"):
+                best_target, best_cov = t, cov
+        text_cov = coverage(f"{claim.get('quote', '')} {claim.get('sentence', '')}")
+        rel = max(text_cov, best_cov) + (0.5 if topic_hit else 0.0)
+        if best_target is not None and best_cov > 0 and best_target["stance"] != "neutral":
+            stance = best_target["stance"]
+        else:
+            stance = claim.get("stance", "neutral")
+        return rel, stance
+
+    def _cite(self, claim: Record, stance: str) -> dict[str, Any]:
+        return {
+            "id": claim["id"], "actor": claim["actor"], "stance": stance, "claim_stance": claim.get("stance"),
+            "quote": claim.get("quote", ""), "text": claim.get("quote", ""), "sentence": claim.get("sentence", ""),
+            "speaker": claim.get("speaker"), "cue": claim.get("cue"), "target": claim.get("target", ""),
+            "topics": claim.get("topics", []), "article": claim.get("article"), "published": claim.get("published"),
+            "title": claim.get("source_title", ""), "outlet": claim.get("outlet", ""), "url": claim.get("source_url", ""),
+            "confidence": claim.get("confidence"), "origin": claim.get("origin", "extracted"),
+        }
+
+    def claims(self, actor: str | None = None, topic: str | None = None, text: str | None = None,
+               include_retracted: bool = False) -> list[Record]:
+        actor_id = self.resolve_actor(actor) if actor else None
+        topics = None
+        words = None
+        if topic:
+            tq = self.topics.query(topic)
+            topics = sorted(tq.ids) or None
+            words = None if topics else tq.words
+        if text:
+            words = tuple(content_words(text)) or None
+        found = self.store.claims(actor=actor_id, topics=topics, words=words, include_retracted=include_retracted)
+        if text and words:
+            need = set(words)
+            found = [c for c in found if need <= set(c.get("words", []))]
+        return sorted(found, key=lambda c: (c.get("published", ""), c.get("article", ""), c.get("start", 0)))
+
+    def events(self, scope: str = "upcoming", actor: str | None = None, kind: str | None = None,
+               today: dt.date | None = None, after: str | None = None) -> list[Record]:
+        today = today or self.clock().date()
+        if kind and kind not in EVENT_KINDS:
+            raise CommandError(f"unknown event kind {kind!r}; one of: {', '.join(EVENT_KINDS)}")
+        actor_id = self.resolve_actor(actor) if actor else None
+        start_from = after or (today.isoformat() if scope == "upcoming" else None)
+        evs = self.store.events(start_from=start_from, include_cancelled=scope != "upcoming")
+        if scope == "upcoming":
+            # a range or month that has begun but not ended is still coming up
+            evs = evs + [e for e in self.store.events(start_to=today.isoformat(), include_cancelled=False)
+                         if e.get("end") and e["end"][:10] >= today.isoformat() and e not in evs]
+            evs = [e for e in evs if e.get("status") != "cancelled"]
+        if actor_id:
+            evs = [e for e in evs if actor_id in e.get("participants", [])]
+        if kind:
+            evs = [e for e in evs if e.get("kind") == kind]
+        return sorted(evs, key=lambda e: (e.get("start", ""), e.get("title", "")))
+
+    def sources(self) -> list[Record]:
+        return sorted(self.store.articles(), key=lambda a: (a.get("published", ""), a.get("id", "")))
+
+    def actors(self) -> list[dict[str, Any]]:
+        counts = self.store.actor_counts()
+        return sorted(({"id": a, "name": self.gaz.label(a), "claims": n} for a, n in counts.items() if a),
+                      key=lambda x: (-x["claims"], x["id"]))
+
+    def topic_list(self) -> list[dict[str, Any]]:
+        counts = self.store.topic_counts()
+        return [{"id": t.id, "label": t.label, "claims": counts.get(t.id, 0)} for t in self.topics.topics.values()]
+
+    # -- admin --------------------------------------------------------------------------------------
+    def _audit(self, who: str | None, action: str, kind: str, target: str, before: Any, after: Any) -> Record:
+        now = self.clock().isoformat()
+        return {"id": stable_id("audit", now, who, action, target, os.urandom(4).hex()), "at": now,
+                "who": who or "system", "action": action, "kind": kind, "target": target,
+                "before": before, "after": after}
+
+    def add_claim(self, fields: dict[str, Any], who: str) -> Record:
+        actor = self.resolve_actor(str(fields.get("actor", "")))
+        topic = str(fields.get("topic", "")).strip()
+        statement = str(fields.get("statement", "")).strip()
+        stance = str(fields.get("stance", "")).strip().lower()
+        if stance not in STANCES:
+            raise CommandError(f"stance must be one of {', '.join(STANCES)}, not {stance!r}")
+        if not topic or not statement:
+            raise CommandError("a claim needs a topic and a statement")
+        date = _iso_date(fields.get("date") or self.clock().date().isoformat())
+        speaker = str(fields.get("speaker", "")).strip()
+        tq = self.topics.query(topic)
+        claim = Claim(
+            id=stable_id("c", "admin", actor, topic, statement, date), actor=actor, cue="stated",
+            quote=statement, sentence=statement, start=0, end=len(statement),
+            article=str(fields.get("source_title") or "admin"), published=date, stance=stance,  # type: ignore[arg-type]
+            target=topic, topics=sorted(set(tq.ids) | set(self.topics.match(statement))),
+            targets=[{"text": topic, "stance": stance}],
+            speaker={"name": speaker, "mention": speaker, "kind": "person"} if speaker else None,
+            confidence=0.9, extractor="admin", origin="admin",
+            source_title=str(fields.get("source_title", "")), source_url=str(fields.get("source_url", "")),
+        ).to_dict()
+        claim["words"] = sorted(set(content_words(f"{statement} {topic} {' '.join(claim['topics'])}")))
+        if self.store.get_claim(claim["id"]) is not None:
+            raise CommandError(f"that claim exists already as {claim['id']}")
+        self.store.put_claim(claim, self._audit(who, "claim.add", "claim", claim["id"], None, claim))
+        return claim
+
+    def edit_claim(self, claim_id: str, changes: dict[str, Any], who: str) -> Record:
+        before = self.store.get_claim(claim_id)
+        if before is None:
+            raise CommandError(f"no claim {claim_id!r}")
+        allowed = {"actor", "topic", "stance", "statement", "speaker", "source_title", "source_url", "date"}
+        unknown = set(changes) - allowed
+        if unknown:
+            raise CommandError(f"cannot edit {', '.join(sorted(unknown))}; editable: {', '.join(sorted(allowed))}")
+        after = dict(before)
+        if "actor" in changes:
+            after["actor"] = self.resolve_actor(str(changes["actor"]))
+        if "stance" in changes:
+            s = str(changes["stance"]).lower()
+            if s not in STANCES:
+                raise CommandError(f"stance must be one of {', '.join(STANCES)}")
+            after["stance"] = s
+            after["targets"] = [dict(t, stance=s) for t in after.get("targets", [])] or [{"text": after.get("target", ""), "stance": s}]
+        if "statement" in changes:
+            after["quote"] = str(changes["statement"])
+        if "topic" in changes:
+            after["target"] = str(changes["topic"])
+            after["topics"] = sorted(self.topics.query(after["target"]).ids)
+        if "speaker" in changes:
+            after["speaker"] = {"name": changes["speaker"], "mention": changes["speaker"], "kind": "person"}
+        if "date" in changes:
+            after["published"] = _iso_date(str(changes["date"]))
+        for k in ("source_title", "source_url"):
+            if k in changes:
+                after[k] = str(changes[k])
+        after["words"] = sorted(set(content_words(
+            f"{after['quote']} {after.get('target', '')} {after.get('sentence', '')} {' '.join(after['topics'])}")))
+        after["edited_by"] = who
+        self.store.put_claim(after, self._audit(who, "claim.edit", "claim", claim_id, before, after))
+        return after
+
+    def retract_claim(self, claim_id: str, reason: str, who: str) -> Record:
+        before = self.store.get_claim(claim_id)
+        if before is None:
+            raise CommandError(f"no claim {claim_id!r}")
+        if not reason.strip():
+            raise CommandError("say why the claim is retracted: `/claim retract ID REASON`")
+        if before.get("retracted"):
+            raise CommandError(f"claim {claim_id} is already retracted")
+        after = dict(before, retracted=True, retract_reason=reason.strip())
+        self.store.put_claim(after, self._audit(who, "claim.retract", "claim", claim_id, before, after))
+        return after
+
+    def add_event(self, fields: dict[str, Any], who: str) -> Record:
+        title = str(fields.get("title", "")).strip()
+        if not title:
+            raise CommandError("an event needs a title")
+        kind = str(fields.get("kind") or "other").lower()
+        if kind not in EVENT_KINDS:
+            raise CommandError(f"kind must be one of {', '.join(EVENT_KINDS)}")
+        start, precision = _parse_when(str(fields.get("start") or fields.get("date") or ""))
+        end = None
+        if fields.get("end"):
+            end, _ = _parse_when(str(fields["end"]))
+            if end < start:
+                raise CommandError("the event ends before it starts")
+        participants = [self.resolve_actor(a) for a in _split_list(fields.get("participants") or fields.get("actors"))]
+        ev = Event(id=stable_id("e", "admin", title, start), title=title, kind=kind, start=start, end=end,
+                   precision=precision, article=str(fields.get("source_title") or "admin"), evidence=title,
+                   place=str(fields.get("place", "")), participants=participants,
+                   sources=[{"article": "admin", "sentence": title, "start": 0, "end": 0,
+                             "published": self.clock().date().isoformat(), "url": fields.get("source_url", "")}],
+                   upcoming=start >= self.clock().date().isoformat(), origin="admin", extractor="admin").to_dict()
+        self.store.put_event(ev, self._audit(who, "event.add", "event", ev["id"], None, ev))
+        self._changed("events")
+        return ev
+
+    def edit_event(self, event_id: str, changes: dict[str, Any], who: str) -> Record:
+        before = self.store.get_event(event_id)
+        if before is None:
+            raise CommandError(f"no event {event_id!r}")
+        allowed = {"title", "kind", "start", "end", "place", "participants"}
+        unknown = set(changes) - allowed
+        if unknown:
+            raise CommandError(f"cannot edit {', '.join(sorted(unknown))}; editable: {', '.join(sorted(allowed))}")
+        after = dict(before)
+        if "title" in changes:
+            after["title"] = str(changes["title"])
+        if "kind" in changes:
+            if changes["kind"] not in EVENT_KINDS:
+                raise CommandError(f"kind must be one of {', '.join(EVENT_KINDS)}")
+            after["kind"] = changes["kind"]
+        if "start" in changes:
+            after["start"], after["precision"] = _parse_when(str(changes["start"]))
+        if "end" in changes:
+            after["end"] = _parse_when(str(changes["end"]))[0] if changes["end"] else None
+        if after.get("end") and after["end"] < after["start"]:
+            raise CommandError("the event ends before it starts")
+        if "place" in changes:
+            after["place"] = str(changes["place"])
+        if "participants" in changes:
+            after["participants"] = [self.resolve_actor(a) for a in _split_list(changes["participants"])]
+        after["edited_by"] = who
+        self.store.put_event(after, self._audit(who, "event.edit", "event", event_id, before, after))
+        self._changed("events")
+        return after
+
+    def cancel_event(self, event_id: str, reason: str, who: str) -> Record:
+        before = self.store.get_event(event_id)
+        if before is None:
+            raise CommandError(f"no event {event_id!r}")
+        if before.get("status") == "cancelled":
+            raise CommandError(f"event {event_id} is already cancelled")
+        after = dict(before, status="cancelled", cancel_reason=reason.strip())
+        self.store.put_event(after, self._audit(who, "event.cancel", "event", event_id, before, after))
+        self._changed("events")
+        return after
+
+
+def _parse_when(value: str) -> tuple[str, str]:
+    """An admin-typed date: 2025-06-15 (day), 2025-06 (month), 2025-W24 (week), 2025 (year)."""
+    v = value.strip()
+    try:
+        if len(v) == 10:
+            return dt.date.fromisoformat(v).isoformat(), "day"
+        if len(v) == 7 and v[4] == "-":
+            return dt.date(int(v[:4]), int(v[5:]), 1).isoformat(), "month"
+        if len(v) in (8, 7) and "-W" in v:
+            y, w = v.split("-W")
+            return dt.date.fromisocalendar(int(y), int(w), 1).isoformat(), "week"
+        if len(v) == 4 and v.isdigit():
+            return dt.date(int(v), 1, 1).isoformat(), "year"
+        if "T" in v:
+            return dt.datetime.fromisoformat(v).isoformat(), "day"
+    except ValueError:
+        pass
+    raise CommandError(f"{value!r} is not a date I can use: 2025-06-15, 2025-06, 2025-W24 or 2025")
+
+
+def _split_list(value: Any) -> list[str]:
+    if not value:
+        return []
+    if isinstance(value, list):
+        return [str(v) for v in value if str(v).strip()]
+    return [p.strip() for p in str(value).split(",") if p.strip()]
+
+
+def _first_line(text: str) -> str:
+    line = text.strip().split("\n", 1)[0].strip()
+    return line[:140]
+
+
+def batched(items: list[Any], n: int) -> Iterator[list[Any]]:
+    for i in range(0, len(items), n):
+        yield items[i:i + n]
