@@ -1,0 +1,653 @@
+"""In-memory tables and indexes shared by the TinyDB and in-memory backends.
+
+``Index`` holds every record of every table (by id, in the order the ids were first
+stored) and the secondary indexes the queries answer from:
+
+- claims by actor, topic and article: sets of *sequence numbers* (small ints: each record
+  gets one when its id is first stored; replacing a record keeps it).  Sorting a result by
+  sequence number gives the stored order without comparing strings;
+- claims by word: one sorted list of sequence numbers per word (about 30 distinct words
+  per claim: sets would cost ~10x the memory).  Built on the first ``words=`` query
+  (about 1 s at 100k claims, half of what building every index costs, and most processes
+  never ask), then kept up to date by every write like the others;
+- counts of non-retracted claims per actor and per topic, kept up to date on every write;
+- events by start: a sorted list of ``(start, seq)`` keys, bisected for date ranges;
+- articles by content hash.
+
+``IndexedStore`` implements the whole ``Store`` protocol over an ``Index``; a backend adds
+only how a batch of changes is made durable (``_commit``) and how it notices other
+writers (``_refresh``).
+
+Records handed out by list queries (``claims()``, ``events()``, ``articles()``, ``dump()``
+...) are the store's own objects: read-only, copy before changing.  ``get_*`` return a
+private deep copy, since get-change-put is the usual way to edit one record.  Every write
+method deep-copies its input records (checking they are JSON data), so a caller cannot
+change stored records or indexes behind the store's back.
+"""
+from __future__ import annotations
+
+import gc
+import re
+import threading
+from bisect import bisect_left, bisect_right, insort
+from collections import defaultdict, deque
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from itertools import islice, repeat
+from typing import Any
+
+from store.base import TABLES, Record
+
+_WORD = re.compile(r"\w+")
+_TOP = "\U0010ffff"  # sorts after every character: ``start_to`` + _TOP bounds a prefix
+_SCALAR_TYPES = frozenset((str, int, float, bool, type(None)))
+_STR_ONLY = frozenset((str,))
+
+
+# -- words ------------------------------------------------------------------------------
+
+def claim_words(claim: Mapping[str, Any]) -> set[str]:
+    """The lower-cased word forms a ``words=`` query matches: quote, target, sentence
+    and topic ids, split into runs of letters and digits ("rare-earths" -> rare, earths).
+
+    Public so that other backends (PostgreSQL) index exactly the same words.
+    """
+    text = _text(claim.get("sentence"))
+    for name in ("quote", "target"):
+        value = _text(claim.get(name))
+        if value and value not in text:  # a quote is usually part of its sentence
+            text = f"{text} {value}"
+    topics = _topics(claim)
+    if topics:
+        text = f"{text} {' '.join(topics)}"
+    return set(_WORD.findall(text.lower()))
+
+
+def query_terms(words: Iterable[str]) -> list[tuple[str, ...]]:
+    """Split each query word the way claims are indexed.
+
+    A claim matches a query word when it has every word form of it ("rare-earth" needs
+    both "rare" and "earth"); it matches the query when it matches any query word.
+    """
+    if isinstance(words, str):
+        words = [words]
+    terms = []
+    for word in words:
+        forms = tuple(dict.fromkeys(_WORD.findall(str(word).lower())))
+        if forms:
+            terms.append(forms)
+    return terms
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _topics(claim: Mapping[str, Any]) -> list[str]:
+    """The claim's distinct topic ids (tolerating a bare string or junk items)."""
+    topics = claim.get("topics")
+    if type(topics) is list and all(type(t) is str for t in topics):
+        return topics if len(set(topics)) == len(topics) else list(dict.fromkeys(topics))
+    if isinstance(topics, str):
+        return [topics]
+    if not isinstance(topics, list | tuple):
+        return []
+    return list(dict.fromkeys(t for t in topics if isinstance(t, str)))
+
+
+def _as_list(values: Iterable[str] | None) -> list[str]:
+    """A filter argument as a list; a bare string is one value, not its characters."""
+    if values is None:
+        return []
+    if isinstance(values, str):
+        return [values]
+    return list(values)
+
+
+# -- copying input ------------------------------------------------------------------------
+
+def copy_record(record: Mapping[str, Any], table: str) -> Record:
+    """A deep copy of ``record`` made of JSON types only, with a non-empty string ``id``.
+
+    Raises ``ValueError`` for anything a JSON file could not hold, before any change.
+    """
+    if not isinstance(record, Mapping):
+        raise ValueError(f"{table} record must be a mapping, not {type(record).__name__}")
+    out = dict(record)
+    rid = out.get("id")
+    if not isinstance(rid, str) or not rid:
+        raise ValueError(f"{table} record needs a non-empty string 'id' (got {rid!r})")
+    # The checks run in C (map/issuperset) and fall back to a Python loop only for the
+    # few values that are not scalars (a claim's topics and speaker).
+    if not _STR_ONLY.issuperset(map(type, out)):
+        bad = next(k for k in out if type(k) is not str)
+        raise ValueError(f"{table} record {rid!r}: key {bad!r} is not a string")
+    if not _SCALAR_TYPES.issuperset(map(type, out.values())):
+        for key, value in out.items():
+            if type(value) not in _SCALAR_TYPES:
+                out[key] = _copy_value(value, f"{table} record {rid!r}, field {key!r}")
+    return out
+
+
+def _copy_value(value: Any, where: str) -> Any:
+    kind = type(value)
+    if kind in _SCALAR_TYPES:
+        return value
+    if kind is list or kind is tuple:
+        if _SCALAR_TYPES.issuperset(map(type, value)):
+            return list(value)
+        return [_copy_value(item, where) for item in value]
+    if isinstance(value, Mapping):
+        out = {}
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise ValueError(f"{where}: key {key!r} is not a string")
+            out[str(key)] = _copy_value(item, where)
+        return out
+    # subclasses of JSON scalars (StrEnum, IntEnum...) are stored as the plain value
+    for base in (bool, str, int, float):
+        if isinstance(value, base):
+            return base(value) if base is not str else str.__str__(value)
+    raise ValueError(f"{where}: {type(value).__name__} value {value!r} is not JSON data")
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building many containers at once.
+
+    Loading 100k claims allocates about a million dicts, lists and sets, none in a
+    cycle; with the collector on, its repeated full passes double the load time.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+# -- a batch of changes -------------------------------------------------------------------
+
+class Batch:
+    """The changes one write method makes: records to insert or replace (by id) and ids
+    to delete, per table.  Later changes to the same id win."""
+
+    def __init__(self) -> None:
+        self.puts: dict[str, dict[str, Record]] = {}
+        self.deletes: dict[str, set[str]] = {}
+
+    def put(self, table: str, record: Record) -> None:
+        self.puts.setdefault(table, {})[record["id"]] = record
+        self.deletes.get(table, set()).discard(record["id"])
+
+    def delete(self, table: str, record_id: str) -> None:
+        self.puts.get(table, {}).pop(record_id, None)
+        self.deletes.setdefault(table, set()).add(record_id)
+
+    def __bool__(self) -> bool:
+        return any(self.puts.values()) or any(self.deletes.values())
+
+
+# -- the index ------------------------------------------------------------------------------
+
+class Index:
+    """Every record of every table, and the secondary indexes (see the module doc)."""
+
+    def __init__(self) -> None:
+        self.rows: dict[str, dict[str, Record]] = {t: {} for t in TABLES}  # id -> record
+        self.seqs: dict[str, dict[str, int]] = {t: {} for t in TABLES}  # id -> seq
+        self.next_seq: dict[str, int] = dict.fromkeys(TABLES, 1)
+        # claims (defaultdicts: queries use .get(), which never adds a key)
+        self.claim_at: dict[int, Record] = {}
+        self.by_actor: defaultdict[str, set[int]] = defaultdict(set)
+        self.by_topic: defaultdict[str, set[int]] = defaultdict(set)
+        self.by_article: defaultdict[str, set[int]] = defaultdict(set)
+        self.retracted: set[int] = set()
+        self.actor_n: defaultdict[str, int] = defaultdict(int)  # non-retracted claims
+        self.topic_n: defaultdict[str, int] = defaultdict(int)
+        self._by_word: defaultdict[str, list[int]] | None = None  # built on first use
+        # events and articles
+        self.event_keys: list[tuple[str, int]] = []  # sorted (start, seq)
+        self.event_at: dict[int, Record] = {}
+        self.article_by_hash: dict[str, str] = {}
+
+    # -- building and changing -------------------------------------------------------------
+    @classmethod
+    def build(cls, tables: Mapping[str, Iterable[tuple[int, Record]]]) -> Index:
+        """An index over ``(seq, record)`` pairs per table; pairs must be sorted by seq."""
+        index = cls()
+        for table, pairs in tables.items():
+            if table in index.rows:
+                for seq, record in pairs:
+                    index.put(table, seq, record)
+        return index
+
+    def seq_of(self, table: str, record_id: str) -> int | None:
+        return self.seqs[table].get(record_id)
+
+    def put(self, table: str, seq: int, record: Record) -> None:
+        """Insert ``record`` (stored as is: pass a copy) or replace the one with its id.
+
+        A new id must come with a seq at least ``next_seq[table]``, which keeps ``rows``
+        in seq order; a replaced record keeps its seq.
+        """
+        rid = record["id"]
+        rows = self.rows[table]
+        old = rows.get(rid)
+        newest = False
+        if old is not None:
+            seq = self.seqs[table][rid]
+            self._unindex(table, seq, old)
+        else:
+            self.seqs[table][rid] = seq
+            if seq >= self.next_seq[table]:
+                self.next_seq[table] = seq + 1
+                newest = True
+        rows[rid] = record
+        if table == "claims":
+            self._index_claim(seq, record, newest)
+        elif table == "events":
+            self.event_at[seq] = record
+            insort(self.event_keys, (_start(record), seq))
+        elif table == "articles":
+            digest = record.get("hash")
+            if isinstance(digest, str) and digest:
+                self.article_by_hash[digest] = rid
+
+    def delete(self, table: str, record_id: str) -> bool:
+        old = self.rows[table].pop(record_id, None)
+        if old is None:
+            return False
+        self._unindex(table, self.seqs[table].pop(record_id), old)
+        return True
+
+    def _unindex(self, table: str, seq: int, record: Record) -> None:
+        if table == "claims":
+            self._unindex_claim(seq, record)
+        elif table == "events":
+            del self.event_at[seq]
+            key = (_start(record), seq)
+            i = bisect_left(self.event_keys, key)
+            if i < len(self.event_keys) and self.event_keys[i] == key:
+                del self.event_keys[i]
+        elif table == "articles":
+            digest = record.get("hash")
+            if isinstance(digest, str) and self.article_by_hash.get(digest) == record["id"]:
+                del self.article_by_hash[digest]
+
+    def _index_claim(self, seq: int, claim: Record, newest: bool) -> None:
+        self.claim_at[seq] = claim
+        actor = claim.get("actor")
+        if type(actor) is not str:
+            actor = ""
+        article = claim.get("article")
+        topics = _topics(claim)
+        self.by_actor[actor].add(seq)
+        self.by_article[article if type(article) is str else ""].add(seq)
+        by_topic = self.by_topic
+        for topic in topics:
+            by_topic[topic].add(seq)
+        if claim.get("retracted"):
+            self.retracted.add(seq)
+        else:
+            self.actor_n[actor] += 1
+            topic_n = self.topic_n
+            for topic in topics:
+                topic_n[topic] += 1
+        if self._by_word is not None:
+            _add_postings(self._by_word, claim_words(claim), seq, newest)
+
+    def _unindex_claim(self, seq: int, claim: Record) -> None:
+        del self.claim_at[seq]
+        actor = _text(claim.get("actor"))
+        topics = _topics(claim)
+        _discard(self.by_actor, actor, seq)
+        _discard(self.by_article, _text(claim.get("article")), seq)
+        for topic in topics:
+            _discard(self.by_topic, topic, seq)
+        if seq in self.retracted:
+            self.retracted.discard(seq)
+        else:
+            _decrement(self.actor_n, actor)
+            for topic in topics:
+                _decrement(self.topic_n, topic)
+        by_word = self._by_word
+        if by_word is None:
+            return
+        for word in claim_words(claim):
+            postings = by_word.get(word)
+            if postings is None:
+                continue
+            i = bisect_left(postings, seq)
+            if i < len(postings) and postings[i] == seq:
+                del postings[i]
+                if not postings:
+                    del by_word[word]
+
+    @property
+    def by_word(self) -> defaultdict[str, list[int]]:
+        """Word -> sorted seqs of the claims with that word; built on first use."""
+        if self._by_word is None:
+            by_word: defaultdict[str, list[int]] = defaultdict(list)
+            claim_at = self.claim_at
+            with gc_paused():
+                for seq in sorted(claim_at):
+                    _add_postings(by_word, claim_words(claim_at[seq]), seq, True)
+            self._by_word = by_word
+        return self._by_word
+
+    # -- queries -----------------------------------------------------------------------------
+    def find_claims(self, actor: str | None, topics: Iterable[str] | None, words: Iterable[str] | None,
+                    article: str | None, include_retracted: bool) -> list[Record]:
+        candidates: list[set[int]] = []  # every result is in each of these
+        if actor is not None:
+            candidates.append(self.by_actor.get(actor) or set())
+        if article is not None:
+            candidates.append(self.by_article.get(article) or set())
+        topic_list = _as_list(topics)
+        if topic_list:
+            found = [self.by_topic[t] for t in dict.fromkeys(topic_list) if t in self.by_topic]
+            candidates.append(found[0] if len(found) == 1 else set().union(*found))
+        word_list = _as_list(words)
+        terms = query_terms(word_list) if word_list else []
+        if word_list and not terms:
+            return []  # only punctuation: no claim has such a word
+        if not candidates and not terms:
+            rows = self.rows["claims"].values()
+            if include_retracted or not self.retracted:
+                return list(rows)
+            return [c for c in rows if not c.get("retracted")]
+        candidates.sort(key=len)
+        if any(not c for c in candidates):
+            return []
+        result: set[int] | None = None
+        if candidates:
+            result = candidates[0]
+            for other in candidates[1:]:
+                result = result & other
+        if terms:
+            result = self._match_terms(terms, result)
+        assert result is not None
+        if not include_retracted and self.retracted:
+            result = result - self.retracted
+        claim_at = self.claim_at
+        return [claim_at[s] for s in sorted(result)]
+
+    def _match_terms(self, terms: list[tuple[str, ...]], within: set[int] | None) -> set[int]:
+        """Seqs (within ``within`` if given) matching any term; a term needs all its forms."""
+        by_word = self.by_word
+        matched: set[int] = set()
+        for forms in terms:
+            lists = [by_word.get(f) or [] for f in forms]
+            lists.sort(key=len)
+            hits = within
+            for postings in lists:
+                hits = _intersect(hits, postings)
+                if not hits:
+                    break
+            if hits:
+                matched |= hits
+        return matched
+
+    def find_events(self, start_from: str | None, start_to: str | None,
+                    include_cancelled: bool) -> list[Record]:
+        keys = self.event_keys
+        lo = 0 if start_from is None else bisect_left(keys, (start_from,))
+        hi = len(keys) if start_to is None else bisect_right(keys, (start_to + _TOP,))
+        event_at = self.event_at
+        found = [event_at[seq] for _, seq in keys[lo:hi]]
+        if not include_cancelled:
+            found = [e for e in found if e.get("status") != "cancelled"]
+        return found
+
+    def newest(self, table: str, limit: int | None) -> list[Record]:
+        rows = self.rows[table].values()
+        if limit is None:
+            return list(rows)
+        if limit <= 0:
+            return []
+        newest = list(islice(reversed(rows), limit))
+        newest.reverse()
+        return newest
+
+
+def _start(event: Record) -> str:
+    start = event.get("start")
+    return start if isinstance(start, str) else ""
+
+
+def _add_postings(by_word: defaultdict[str, list[int]], words: Iterable[str], seq: int,
+                  newest: bool) -> None:
+    if newest:
+        # seq is above every posting: append, with the loop in C (this runs ~30 times
+        # per claim, 3 million times for 100k claims)
+        deque(map(list.append, map(by_word.__getitem__, words), repeat(seq)), 0)
+    else:
+        for word in words:
+            insort(by_word[word], seq)
+
+
+def _discard(index: dict[str, set[int]], key: str, seq: int) -> None:
+    members = index.get(key)
+    if members is not None:
+        members.discard(seq)
+        if not members:
+            del index[key]
+
+
+def _decrement(counts: dict[str, int], key: str) -> None:
+    n = counts.get(key, 0) - 1
+    if n > 0:
+        counts[key] = n
+    else:
+        counts.pop(key, None)
+
+
+def _intersect(within: set[int] | None, postings: list[int]) -> set[int]:
+    """``within`` & ``postings`` (sorted); bisects when ``within`` is much smaller."""
+    if within is None:
+        return set(postings)
+    if len(within) * 16 < len(postings):
+        n = len(postings)
+        hits = set()
+        for seq in within:
+            i = bisect_left(postings, seq)
+            if i < n and postings[i] == seq:
+                hits.add(seq)
+        return hits
+    return within.intersection(postings)
+
+
+# -- the Store protocol over an Index ------------------------------------------------------
+
+class IndexedStore:
+    """Every ``Store`` method, answered from an ``Index``.
+
+    Subclasses provide ``_commit(batch)`` (make the batch durable, then apply it to
+    ``self._ix``: all or nothing), and may override ``_refresh()`` (reload when another
+    process changed the data) and ``_exclusive()`` (hold a cross-process write lock).
+    Every public method holds ``self._mutex``, so one store object may be shared by
+    threads (e.g. an executor running store calls off the event loop).
+    """
+
+    def __init__(self) -> None:
+        self._ix = Index()
+        self._mutex = threading.RLock()
+
+    # -- backend hooks ------------------------------------------------------------------------
+    def _refresh(self) -> None:
+        """Make ``self._ix`` reflect the latest committed data."""
+
+    @contextmanager
+    def _exclusive(self) -> Iterator[None]:
+        """Exclude other writers (other processes) for one read-modify-write."""
+        yield
+
+    def _commit(self, batch: Batch) -> None:
+        raise NotImplementedError
+
+    @contextmanager
+    def _reading(self) -> Iterator[Index]:
+        with self._mutex:
+            self._refresh()
+            yield self._ix
+
+    @contextmanager
+    def _writing(self) -> Iterator[Index]:
+        with self._mutex, self._exclusive():
+            self._refresh()
+            yield self._ix
+
+    def _write(self, batch: Batch) -> None:
+        if batch:
+            self._commit(batch)
+
+    # -- articles -------------------------------------------------------------------------------
+    def has_article(self, content_hash: str) -> bool:
+        with self._reading() as ix:
+            return content_hash in ix.article_by_hash
+
+    def articles(self) -> list[Record]:
+        with self._reading() as ix:
+            return list(ix.rows["articles"].values())
+
+    def get_article(self, article_id: str) -> Record | None:
+        return self._get("articles", article_id)
+
+    def add_article_bundle(self, article: Record, claims: list[Record], events: list[Record],
+                           audit: Record | None = None) -> bool:
+        batch = Batch()
+        art = copy_record(article, "articles")
+        digest = art.get("hash")
+        if not isinstance(digest, str) or not digest:
+            raise ValueError(f"article {art['id']!r} needs a non-empty string 'hash'")
+        batch.put("articles", art)
+        for claim in claims:
+            batch.put("claims", copy_record(claim, "claims"))
+        for event in events:
+            batch.put("events", copy_record(event, "events"))
+        if audit is not None:
+            batch.put("audit", copy_record(audit, "audit"))
+        with self._writing() as ix:
+            if digest in ix.article_by_hash:
+                return False
+            self._write(batch)
+        return True
+
+    # -- claims -----------------------------------------------------------------------------------
+    def claims(self, *, actor: str | None = None, topics: Iterable[str] | None = None,
+               words: Iterable[str] | None = None, article: str | None = None,
+               include_retracted: bool = False) -> list[Record]:
+        with self._reading() as ix:
+            return ix.find_claims(actor, topics, words, article, include_retracted)
+
+    def get_claim(self, claim_id: str) -> Record | None:
+        return self._get("claims", claim_id)
+
+    def put_claim(self, claim: Record, audit: Record | None = None) -> None:
+        self._put_one("claims", claim, audit)
+
+    def actor_counts(self) -> dict[str, int]:
+        with self._reading() as ix:
+            return dict(ix.actor_n)
+
+    def topic_counts(self) -> dict[str, int]:
+        with self._reading() as ix:
+            return dict(ix.topic_n)
+
+    # -- events ---------------------------------------------------------------------------------------
+    def events(self, *, start_from: str | None = None, start_to: str | None = None,
+               include_cancelled: bool = True) -> list[Record]:
+        with self._reading() as ix:
+            return ix.find_events(start_from, start_to, include_cancelled)
+
+    def get_event(self, event_id: str) -> Record | None:
+        return self._get("events", event_id)
+
+    def put_event(self, event: Record, audit: Record | None = None) -> None:
+        self._put_one("events", event, audit)
+
+    # -- subscriptions and the delivery ledger ---------------------------------------------------------
+    def subscriptions(self) -> list[Record]:
+        with self._reading() as ix:
+            return list(ix.rows["subscriptions"].values())
+
+    def put_subscription(self, sub: Record, audit: Record | None = None) -> None:
+        self._put_one("subscriptions", sub, audit)
+
+    def delete_subscription(self, sub_id: str, audit: Record | None = None) -> bool:
+        batch = Batch()
+        batch.delete("subscriptions", sub_id)
+        if audit is not None:
+            batch.put("audit", copy_record(audit, "audit"))
+        with self._writing() as ix:
+            if sub_id not in ix.rows["subscriptions"]:
+                return False
+            self._write(batch)
+        return True
+
+    def claim_delivery(self, delivery: Record) -> bool:
+        batch = Batch()
+        record = copy_record(delivery, "deliveries")
+        batch.put("deliveries", record)
+        with self._writing() as ix:
+            if record["id"] in ix.rows["deliveries"]:
+                return False
+            self._write(batch)
+        return True
+
+    def update_delivery(self, delivery: Record) -> None:
+        self._put_one("deliveries", delivery, None)
+
+    def deliveries(self) -> list[Record]:
+        with self._reading() as ix:
+            return list(ix.rows["deliveries"].values())
+
+    # -- audit ----------------------------------------------------------------------------------------
+    def audit_log(self, limit: int | None = None) -> list[Record]:
+        with self._reading() as ix:
+            return ix.newest("audit", limit)
+
+    def add_audit(self, record: Record) -> None:
+        self._put_one("audit", record, None)
+
+    # -- bulk -----------------------------------------------------------------------------------------
+    def dump(self) -> dict[str, list[Record]]:
+        with self._reading() as ix:
+            return {table: list(ix.rows[table].values()) for table in TABLES}
+
+    def load(self, tables: dict[str, list[Record]]) -> None:
+        unknown = set(tables) - set(TABLES)
+        if unknown:
+            raise ValueError(f"unknown tables {sorted(unknown)}; the store has {list(TABLES)}")
+        with gc_paused():
+            batch = Batch()
+            for table, records in tables.items():
+                for record in records:
+                    batch.put(table, copy_record(record, table))
+            with self._writing():
+                self._write(batch)
+
+    def close(self) -> None:
+        """Release files and locks; the object must not be used afterwards."""
+
+    def __enter__(self) -> IndexedStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- helpers --------------------------------------------------------------------------------------
+    def _get(self, table: str, record_id: str) -> Record | None:
+        with self._reading() as ix:
+            record = ix.rows[table].get(record_id)
+            return None if record is None else copy_record(record, table)
+
+    def _put_one(self, table: str, record: Record, audit: Record | None) -> None:
+        batch = Batch()
+        batch.put(table, copy_record(record, table))
+        if audit is not None:
+            batch.put("audit", copy_record(audit, "audit"))
+        with self._writing():
+            self._write(batch)

@@ -1,0 +1,501 @@
+"""Store tests: the protocol on every backend (``store`` fixture), then the TinyDB file
+(atomic writes, locking, reloading, bad files)."""
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from tinydb import TinyDB
+
+from store.base import Store, StoreError, open_store
+from store.index import claim_words
+from store.memory import MemoryStore
+from store.tinydb_store import TinyDBStore
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def article(n: int = 1, **kw) -> dict:
+    return {"id": f"a{n}", "title": f"Article {n}", "published": "2025-05-01", "text": f"text {n}",
+            "hash": f"hash{n}", **kw}
+
+
+def claim(cid: str, actor: str = "japan", topics: list[str] | None = None, **kw) -> dict:
+    record = {"id": cid, "actor": actor, "cue": "say", "quote": "we oppose the export ban",
+              "sentence": f"Japan said: we oppose the export ban ({cid}).", "start": 0, "end": 40,
+              "article": "a1", "published": "2025-05-01", "stance": "oppose", "target": "the export ban",
+              "topics": ["rare-earths"] if topics is None else topics,
+              "speaker": {"name": "Yoji Muto", "mention": "Muto", "kind": "person"}, "retracted": False}
+    record.update(kw)
+    return record
+
+
+def event(eid: str, start: str, **kw) -> dict:
+    return {"id": eid, "title": f"event {eid}", "kind": "summit", "start": start, "end": None,
+            "precision": "day", "article": "a1", "evidence": "...", "status": "scheduled", **kw}
+
+
+def ids(records: list[dict]) -> list[str]:
+    return [r["id"] for r in records]
+
+
+# -- the protocol, on every backend -------------------------------------------------------
+
+def test_backends_satisfy_the_protocol(store):
+    assert isinstance(store, Store)
+
+
+def test_put_and_get_claim(store):
+    original = claim("c1")
+    store.put_claim(original)
+    assert store.get_claim("c1") == original
+    assert store.get_claim("nope") is None
+
+    original["topics"].append("tariffs")  # the store copied its input
+    original["speaker"]["name"] = "someone else"
+    got = store.get_claim("c1")
+    assert got["topics"] == ["rare-earths"] and got["speaker"]["name"] == "Yoji Muto"
+
+    got["topics"].append("steel")  # get_claim returns a private copy
+    assert store.get_claim("c1")["topics"] == ["rare-earths"]
+    assert ids(store.claims(topics=["steel"])) == []
+
+
+def test_put_claim_replaces_and_reindexes(store):
+    store.put_claim(claim("c1", actor="japan", topics=["rare-earths"]))
+    store.claims(words=["ban"])  # build the word index before the change
+    store.put_claim(claim("c1", actor="china", topics=["tariffs"], quote="levies are fair",
+                          sentence="China said levies are fair.", target="levies"))
+    assert ids(store.claims(actor="japan")) == []
+    assert ids(store.claims(actor="china")) == ["c1"]
+    assert ids(store.claims(topics=["rare-earths"])) == []
+    assert ids(store.claims(words=["ban"])) == []
+    assert ids(store.claims(words=["levies"])) == ["c1"]
+    assert store.actor_counts() == {"china": 1}
+    assert store.topic_counts() == {"tariffs": 1}
+    assert len(store.claims()) == 1
+
+
+def test_retracted_claims_are_excluded_by_default(store):
+    store.put_claim(claim("c1"))
+    store.put_claim(claim("c2", retracted=True, retract_reason="misattributed"))
+    assert ids(store.claims()) == ["c1"]
+    assert ids(store.claims(actor="japan")) == ["c1"]
+    assert ids(store.claims(include_retracted=True)) == ["c1", "c2"]
+    assert ids(store.claims(actor="japan", include_retracted=True)) == ["c1", "c2"]
+    assert store.actor_counts() == {"japan": 1}
+    assert store.topic_counts() == {"rare-earths": 1}
+
+    retracted = store.get_claim("c1")
+    retracted["retracted"] = True
+    store.put_claim(retracted, audit={"id": "au1", "action": "retract", "claim": "c1"})
+    assert store.claims() == []
+    assert store.actor_counts() == {} and store.topic_counts() == {}
+    assert ids(store.audit_log()) == ["au1"]
+
+
+def test_claim_filters(store):
+    store.load({"claims": [
+        claim("c1", actor="japan", topics=["rare-earths"], quote="We OPPOSE the Rare-Earth curbs",
+              sentence="Japan: We OPPOSE the Rare-Earth curbs."),
+        claim("c2", actor="china", topics=["tariffs", "rare-earths"], quote="tariffs hurt everyone",
+              sentence="China said tariffs hurt everyone.", target="tariffs", article="a2"),
+        claim("c3", actor="japan", topics=["fisheries"], quote="seafood is safe",
+              sentence="Japan insisted seafood is safe.", target="seafood"),
+    ]})
+    assert ids(store.claims(actor="japan")) == ["c1", "c3"]
+    assert ids(store.claims(topics=["rare-earths"])) == ["c1", "c2"]
+    assert ids(store.claims(topics=["fisheries", "tariffs"])) == ["c2", "c3"]  # any topic
+    assert ids(store.claims(topics="tariffs")) == ["c2"]  # a bare string is one topic
+    assert ids(store.claims(actor="japan", topics=["rare-earths", "tariffs"])) == ["c1"]
+    assert ids(store.claims(article="a2")) == ["c2"]
+    assert ids(store.claims(article="a1", topics=["rare-earths"])) == ["c1"]
+    assert ids(store.claims(words=["oppose"])) == ["c1"]  # lower-cased word forms
+    assert ids(store.claims(words=["SEAFOOD", "hurt"])) == ["c2", "c3"]  # any word
+    assert ids(store.claims(words=["rare-earth"])) == ["c1"]  # every form of one word
+    assert ids(store.claims(words=["fisheries"])) == ["c3"]  # topic ids are words too
+    assert ids(store.claims(words=["rare"], actor="china")) == ["c2"]
+    assert store.claims(actor="us") == []
+    assert store.claims(topics=["steel"]) == []
+    assert store.claims(words=["?!"]) == []
+    assert ids(store.claims(topics=[], words=[])) == ["c1", "c2", "c3"]  # empty = no filter
+
+
+def test_claim_words():
+    words = claim_words(claim("c1", quote="Tokyo's REE stance", sentence="It is firm.", target="U.S.-made",
+                              topics=["rare-earths"]))
+    assert {"tokyo", "s", "ree", "stance", "it", "is", "firm", "u", "made", "rare", "earths"} == words
+
+
+def test_claims_are_listed_in_stored_order(store):
+    for cid in ["c9", "c1", "c5"]:
+        store.put_claim(claim(cid))
+    store.put_claim(claim("c1", quote="changed"))  # a replaced claim keeps its place
+    assert ids(store.claims()) == ["c9", "c1", "c5"]
+    assert ids(store.claims(actor="japan", topics=["rare-earths"])) == ["c9", "c1", "c5"]
+
+
+def test_add_article_bundle_is_idempotent(store):
+    audit = {"id": "au1", "action": "ingest", "article": "a1"}
+    assert not store.has_article("hash1")
+    assert store.add_article_bundle(article(1), [claim("c1"), claim("c2")], [event("e1", "2025-06-15")], audit)
+    assert store.has_article("hash1")
+    assert ids(store.articles()) == ["a1"]
+    assert store.get_article("a1")["title"] == "Article 1"
+
+    again = store.add_article_bundle(article(1, id="a1-copy"), [claim("c3")], [event("e2", "2025-07-01")],
+                                     {"id": "au2", "action": "ingest"})
+    assert again is False
+    assert ids(store.articles()) == ["a1"]
+    assert ids(store.claims()) == ["c1", "c2"]
+    assert ids(store.events()) == ["e1"]
+    assert ids(store.audit_log()) == ["au1"]
+
+
+def test_add_article_bundle_replaces_events_by_id(store):
+    store.add_article_bundle(article(1), [], [event("e1", "2025-06-15", sources=[{"article": "a1"}])])
+    merged = event("e1", "2025-06-15", sources=[{"article": "a1"}, {"article": "a2"}])
+    assert store.add_article_bundle(article(2), [claim("c2", article="a2")], [merged])
+    assert len(store.events()) == 1
+    assert store.get_event("e1")["sources"] == [{"article": "a1"}, {"article": "a2"}]
+
+
+def test_add_article_bundle_needs_a_hash(store):
+    with pytest.raises(ValueError, match="hash"):
+        store.add_article_bundle(article(1, hash=""), [claim("c1")], [])
+    assert store.articles() == [] and store.claims() == []
+
+
+def test_bad_records_change_nothing(store):
+    store.put_claim(claim("c0"))
+    with pytest.raises(ValueError, match="id"):
+        store.add_article_bundle(article(1), [claim("c1"), {"actor": "japan"}], [])
+    with pytest.raises(ValueError, match="JSON"):
+        store.put_claim(claim("c2", published=object()))
+    with pytest.raises(ValueError, match="unknown tables"):
+        store.load({"claims": [claim("c3")], "nonsense": []})
+    assert ids(store.claims()) == ["c0"]
+    assert store.articles() == []
+
+
+def test_claim_delivery_is_once_only(store):
+    delivery = {"id": "e1|C123|2025-06-14", "event": "e1", "channel": "C123", "status": "pending"}
+    assert store.claim_delivery(delivery) is True
+    assert store.claim_delivery(dict(delivery, status="other")) is False
+    assert store.deliveries() == [delivery]
+    store.update_delivery(dict(delivery, status="sent"))
+    assert [d["status"] for d in store.deliveries()] == ["sent"]
+    assert store.claim_delivery(delivery) is False
+
+
+def test_events_by_date_range(store):
+    store.load({"events": [
+        event("late", "2025-07-01"),
+        event("dt", "2025-06-17T09:30:00+00:00"),
+        event("early", "2025-06-01"),
+        event("mid", "2025-06-15"),
+        event("off", "2025-06-16", status="cancelled"),
+    ]})
+    assert ids(store.events()) == ["early", "mid", "off", "dt", "late"]
+    assert ids(store.events(start_from="2025-06-15", start_to="2025-06-17")) == ["mid", "off", "dt"]
+    assert ids(store.events(start_from="2025-06-15", start_to="2025-06-17", include_cancelled=False)) \
+        == ["mid", "dt"]
+    assert ids(store.events(start_from="2025-06-16")) == ["off", "dt", "late"]
+    assert ids(store.events(start_to="2025-06-01")) == ["early"]
+    assert store.events(start_from="2026-01-01") == []
+
+    store.put_event(event("mid", "2025-08-01"), audit={"id": "au1", "action": "move"})
+    assert ids(store.events(start_from="2025-06-15", start_to="2025-06-17")) == ["off", "dt"]
+    assert ids(store.events())[-1] == "mid"
+    assert ids(store.audit_log()) == ["au1"]
+
+
+def test_subscriptions(store):
+    store.put_subscription({"id": "s1", "channel": "C1"}, audit={"id": "au1"})
+    store.put_subscription({"id": "s2", "channel": "C2"})
+    store.put_subscription({"id": "s1", "channel": "C1", "lead_days": 3})
+    assert store.subscriptions() == [{"id": "s1", "channel": "C1", "lead_days": 3}, {"id": "s2", "channel": "C2"}]
+    assert store.delete_subscription("s1", audit={"id": "au2"}) is True
+    assert store.delete_subscription("s1", audit={"id": "au3"}) is False
+    assert ids(store.subscriptions()) == ["s2"]
+    assert ids(store.audit_log()) == ["au1", "au2"]
+
+
+def test_audit_log_limit(store):
+    for n in range(5):
+        store.add_audit({"id": f"au{n}", "action": "x"})
+    assert ids(store.audit_log()) == ["au0", "au1", "au2", "au3", "au4"]
+    assert ids(store.audit_log(limit=2)) == ["au3", "au4"]
+    assert store.audit_log(limit=0) == []
+
+
+def test_dump_and_load_round_trip(store, tmp_path):
+    store.add_article_bundle(article(1), [claim("c1"), claim("c2", retracted=True)], [event("e1", "2025-06-15")],
+                             {"id": "au1"})
+    store.put_subscription({"id": "s1", "channel": "C1"})
+    store.claim_delivery({"id": "d1"})
+    dumped = store.dump()
+    assert set(dumped) == {"articles", "claims", "events", "subscriptions", "deliveries", "audit"}
+
+    for other in (MemoryStore(), TinyDBStore(tmp_path / "copy.json")):
+        other.load(json.loads(json.dumps(dumped)))
+        assert other.dump() == dumped
+        assert ids(other.claims(include_retracted=True)) == ["c1", "c2"]
+        other.load({"claims": [claim("c2", actor="china")]})  # replace by id
+        assert ids(other.claims(actor="china")) == ["c2"]
+        other.close()
+
+
+def test_word_index_follows_writes_after_it_is_built(store):
+    store.put_claim(claim("c1", quote="alpha", sentence="alpha beta."))
+    assert ids(store.claims(words=["beta"])) == ["c1"]  # builds the word index
+    store.put_claim(claim("c2", quote="gamma", sentence="gamma beta."))
+    store.add_article_bundle(article(3), [claim("c3", quote="beta", sentence="beta only.")], [])
+    assert ids(store.claims(words=["beta"])) == ["c1", "c2", "c3"]
+    assert ids(store.claims(words=["gamma"])) == ["c2"]
+
+
+def test_open_store_urls(tmp_path):
+    assert isinstance(open_store("memory:"), MemoryStore)
+    opened = open_store(str(tmp_path / "x.json"))
+    assert isinstance(opened, TinyDBStore)
+    opened.close()
+
+
+# -- the TinyDB file ----------------------------------------------------------------------
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "data" / "claimbot.json"
+
+
+def count_replaces(monkeypatch) -> list[str]:
+    calls: list[str] = []
+    real = os.replace
+
+    def counting(src, dst, *args, **kwargs):
+        calls.append(str(dst))
+        return real(src, dst, *args, **kwargs)
+
+    monkeypatch.setattr(os, "replace", counting)
+    return calls
+
+
+def test_missing_parent_directory_is_created(tmp_path):
+    path = tmp_path / "a" / "b" / "claimbot.json"
+    s = TinyDBStore(path)
+    s.put_claim(claim("c1"))
+    assert path.exists()
+    s.close()
+
+
+def test_one_method_call_is_one_file_write(db_path, monkeypatch):
+    s = TinyDBStore(db_path)
+    writes = count_replaces(monkeypatch)
+    s.add_article_bundle(article(1), [claim(f"c{n}") for n in range(5)],
+                         [event("e1", "2025-06-15"), event("e2", "2025-06-16")], {"id": "au1"})
+    assert writes == [str(db_path)]
+    s.load({"claims": [claim(f"d{n}") for n in range(50)], "audit": [{"id": "au2"}]})
+    assert len(writes) == 2
+    s.put_claim(claim("c1", quote="new"), audit={"id": "au3"})
+    assert len(writes) == 3
+    assert s.add_article_bundle(article(1), [claim("c9")], []) is False  # no write at all
+    assert s.claim_delivery({"id": "d1"}) and not s.claim_delivery({"id": "d1"})
+    assert len(writes) == 4
+
+    on_disk = json.loads(db_path.read_text())
+    assert len(on_disk["claims"]) == 55
+    assert {d["id"] for d in on_disk["audit"].values()} == {"au1", "au2", "au3"}
+    s.close()
+
+
+def test_file_is_a_tinydb_database(db_path):
+    s = TinyDBStore(db_path)
+    s.add_article_bundle(article(1), [claim("c1"), claim("c2")], [event("e1", "2025-06-15")], {"id": "au1"})
+    s.put_claim(claim("c1", actor="china"))
+    s.close()
+    db = TinyDB(db_path)
+    assert sorted(d["id"] for d in db.table("claims").all()) == ["c1", "c2"]
+    assert db.table("claims").get(doc_id=1)["actor"] == "china"  # replaced in place
+    assert db.table("audit").all() == [{"id": "au1"}]
+    db.close()
+
+
+def test_failed_rename_keeps_the_previous_file_and_state(db_path, monkeypatch):
+    s = TinyDBStore(db_path)
+    s.add_article_bundle(article(1), [claim("c1")], [], {"id": "au1"})
+    before = db_path.read_bytes()
+
+    def crash(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", crash)
+    with pytest.raises(StoreError, match="left as it was"):
+        s.add_article_bundle(article(2), [claim("c2", actor="china")], [event("e2", "2025-06-15")], {"id": "au2"})
+    with pytest.raises(StoreError):
+        s.put_claim(claim("c1", retracted=True), audit={"id": "au3"})
+    monkeypatch.undo()
+
+    assert db_path.read_bytes() == before
+    assert [p.name for p in db_path.parent.iterdir() if p.suffix == ".tmp"] == []
+    # the failed writes left no trace in this store's memory either
+    assert ids(s.claims()) == ["c1"] and s.actor_counts() == {"japan": 1}
+    assert not s.has_article("hash2") and s.events() == [] and ids(s.audit_log()) == ["au1"]
+    fresh = TinyDBStore(db_path)
+    assert ids(fresh.claims()) == ["c1"] and ids(fresh.audit_log()) == ["au1"]
+    # and both can write again
+    assert s.add_article_bundle(article(2), [claim("c2", actor="china")], [], {"id": "au2"})
+    assert ids(fresh.claims()) == ["c1", "c2"]
+    fresh.close()
+    s.close()
+
+
+def run_python(code: str, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    return subprocess.run([sys.executable, "-c", textwrap.dedent(code), *args], cwd=REPO, env=env,
+                          capture_output=True, text=True, timeout=120, check=check)
+
+
+def test_writer_killed_between_temp_write_and_rename(db_path):
+    s = TinyDBStore(db_path)
+    s.add_article_bundle(article(1), [claim("c1")], [], {"id": "au1"})
+    before = db_path.read_bytes()
+    child = run_python("""
+        import os, signal, sys
+        from store.tinydb_store import TinyDBStore
+        s = TinyDBStore(sys.argv[1])
+        os.replace = lambda *a, **k: os.kill(os.getpid(), signal.SIGKILL)  # die mid-write
+        s.put_claim({"id": "c2", "actor": "china", "topics": ["tariffs"]}, audit={"id": "au2"})
+    """, str(db_path), check=False)
+    assert child.returncode == -9
+    leftovers = [p for p in db_path.parent.iterdir() if p.suffix == ".tmp"]
+    assert len(leftovers) == 1  # the complete temp file that never got renamed
+
+    assert db_path.read_bytes() == before
+    assert ids(TinyDBStore(db_path).claims()) == ["c1"]
+    assert ids(s.claims()) == ["c1"]
+    # the dead writer's lock died with it; the next write cleans up its temp file
+    s.put_claim(claim("c3"), audit={"id": "au3"})
+    assert not any(p.exists() for p in leftovers)
+    assert ids(TinyDBStore(db_path).claims()) == ["c1", "c3"]
+    s.close()
+
+
+WRITER = """
+    import json, os, sys, time
+    from store.tinydb_store import TinyDBStore
+    path, name, go = sys.argv[1], sys.argv[2], sys.argv[3]
+    s = TinyDBStore(path)
+    while not os.path.exists(go):
+        time.sleep(0.001)
+    won = 0
+    for n in range(40):
+        s.put_claim({"id": f"{name}-{n}", "actor": name, "topics": ["t"]}, audit={"id": f"au-{name}-{n}"})
+        won += s.claim_delivery({"id": f"d{n % 20}", "by": name})
+    print(json.dumps({"won": won}))
+"""
+
+
+def test_concurrent_writers_lose_no_write(db_path, tmp_path):
+    TinyDBStore(db_path).add_article_bundle(article(1), [claim("c0")], [])
+    go = tmp_path / "go"
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    procs = [subprocess.Popen([sys.executable, "-c", textwrap.dedent(WRITER), str(db_path), name, str(go)],
+                              cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for name in ("japan", "china")]
+    go.touch()
+    outputs = [p.communicate(timeout=120) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], outputs
+
+    s = TinyDBStore(db_path)
+    assert len(s.claims()) == 81
+    assert s.actor_counts() == {"japan": 41, "china": 40}
+    assert len(s.audit_log()) == 80
+    assert sorted(d["id"] for d in s.deliveries()) == sorted(f"d{n}" for n in range(20))
+    assert sum(json.loads(out)["won"] for out, _ in outputs) == 20  # each delivery claimed once
+    s.close()
+
+
+def test_a_second_store_sees_writes_of_the_first(db_path):
+    first, second = TinyDBStore(db_path), TinyDBStore(db_path)
+    assert second.claims() == []
+    assert second.claims(words=["oppose"]) == []
+    first.add_article_bundle(article(1), [claim("c1")], [event("e1", "2025-06-15")], {"id": "au1"})
+    assert ids(second.claims()) == ["c1"]
+    assert ids(second.claims(words=["oppose"])) == ["c1"]
+    assert second.has_article("hash1") and ids(second.events()) == ["e1"]
+    assert second.add_article_bundle(article(1), [claim("c2")], []) is False  # sees it under the lock too
+
+    second.put_claim(claim("c1", retracted=True))
+    assert first.claims() == [] and first.actor_counts() == {}
+    # equal sizes, back-to-back writes: the inode still tells the versions apart
+    first.put_subscription({"id": "s1", "mode": "aaaa"})
+    assert second.subscriptions() == [{"id": "s1", "mode": "aaaa"}]
+    first.put_subscription({"id": "s1", "mode": "bbbb"})
+    assert second.subscriptions() == [{"id": "s1", "mode": "bbbb"}]
+    first.close()
+    second.close()
+
+
+def test_corrupt_file_raises_and_is_left_untouched(db_path):
+    db_path.parent.mkdir(parents=True)
+    for content in ['{"claims": {"1": {"id": "c1"}', "[1, 2, 3]", '{"claims": {"1": {"actor": "japan"}}}',
+                    b"\xff\xfe{}"]:
+        if isinstance(content, bytes):
+            db_path.write_bytes(content)
+        else:
+            db_path.write_text(content)
+        before = db_path.read_bytes()
+        with pytest.raises(StoreError, match=str(db_path)):
+            open_store(str(db_path))
+        assert db_path.read_bytes() == before
+
+
+def test_file_corrupted_while_open(db_path):
+    s = TinyDBStore(db_path)
+    s.put_claim(claim("c1"))
+    db_path.write_text("garbage")
+    with pytest.raises(StoreError, match="unreadable"):
+        s.claims()
+    with pytest.raises(StoreError, match="unreadable"):
+        s.put_claim(claim("c2"))
+    assert db_path.read_text() == "garbage"
+    s.close()
+
+
+def test_empty_file_is_a_fresh_store(db_path):
+    db_path.parent.mkdir(parents=True)
+    db_path.write_text("")
+    s = TinyDBStore(db_path)
+    assert s.claims() == [] and s.articles() == [] and s.audit_log() == []
+    assert s.add_article_bundle(article(1), [claim("c1")], [])
+    assert ids(TinyDBStore(db_path).claims()) == ["c1"]
+    s.close()
+
+
+def test_a_held_lock_makes_writes_wait_then_fail(db_path):
+    s = TinyDBStore(db_path, lock_timeout=0.2)
+    s.put_claim(claim("c1"))
+    with open(str(db_path) + ".lock", "a") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        with pytest.raises(StoreError, match="busy"):
+            s.put_claim(claim("c2"))
+        assert ids(s.claims()) == ["c1"]  # reads do not need the lock
+    s.put_claim(claim("c2"))
+    assert ids(s.claims()) == ["c1", "c2"]
+    s.close()
+
+
+def test_file_mode_is_kept(db_path):
+    s = TinyDBStore(db_path)
+    s.put_claim(claim("c1"))
+    os.chmod(db_path, 0o640)
+    s.put_claim(claim("c2"))
+    assert db_path.stat().st_mode & 0o777 == 0o640
+    s.close()
