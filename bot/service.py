@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import math
 import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -26,6 +25,7 @@ STANCES = ("support", "oppose", "neutral")
 EVENT_KINDS = ("dialogue", "summit", "meeting", "visit", "election", "negotiation", "policy", "deadline", "other")
 MIXED_SHARE = 0.3  # the minority side must carry this share of the weight for "mixed"
 MIN_RELEVANCE = 0.5
+NEUTRAL_WEIGHT = 0.25
 
 
 def utcnow() -> dt.datetime:
@@ -274,6 +274,10 @@ class Service:
             counts[stance] += 1
             if stance in weights:
                 weights[stance] += rel * float(claim.get("confidence", 0.5))
+            else:
+                # the actor's own statement on the topic, with no evaluative word: it is
+                # on record about it, which leans toward support, weakly
+                weights["support"] += NEUTRAL_WEIGHT * rel * float(claim.get("confidence", 0.5))
             ranked.append((rel + (0.25 if stance != "neutral" else 0.0), claim, stance))
         total = weights["support"] + weights["oppose"]
         if total == 0:
@@ -290,50 +294,57 @@ class Service:
         if tq.ids:
             for c in self.store.claims(actor=actor, topics=sorted(tq.ids)):
                 cands[c["id"]] = c
-        if tq.words:
-            for c in self.store.claims(actor=actor, words=tq.words):
+        words = sorted(set(tq.words) | tq.head_alts)
+        if words:
+            for c in self.store.claims(actor=actor, words=words):
                 cands[c["id"]] = c
-        if not cands:
-            return []
-        idf = self._idf(tq.words)
         out = []
         for c in cands.values():
-            rel, stance = self._relevance(c, tq, idf)
+            rel, stance = self._relevance(c, tq)
             if rel >= MIN_RELEVANCE:
                 out.append((rel, c, stance))
         return out
 
-    def _idf(self, words: Iterable[str]) -> dict[str, float]:
-        counts = self.store.word_counts(list(words)) if hasattr(self.store, "word_counts") else {}
-        n = max(1, sum(self.store.actor_counts().values()))
-        return {w: math.log(1 + n / (1 + counts.get(w, 0))) for w in words}
+    def _words_of(self, text: str) -> set[str]:
+        have = set(content_words(text))
+        have.update(m.actor for m in self.gaz.find(text))
+        return have
 
-    def _relevance(self, claim: Record, tq: TopicQuery, idf: dict[str, float]) -> tuple[float, str]:
-        """How well a claim answers the topic (0..~2), and its stance toward that topic."""
-        actor_words = {self.gaz.resolve(w) for w in tq.words}
-        words = [w for w in tq.words if not (w in actor_words and w == claim.get("actor"))]
-        total = sum(idf.get(w, 1.0) for w in words) or 1.0
+    def _relevance(self, claim: Record, tq: TopicQuery) -> tuple[float, str]:
+        """How well a claim answers the topic (0 to 1.5), and its stance toward that topic.
 
-        def coverage(text: str) -> float:
-            have = set(content_words(text))
-            for m in self.gaz.find(text):
-                have.add(m.actor)
-            return sum(idf.get(w, 1.0) for w in words if w in have or self.gaz.resolve(w) in have) / total
+        The query's head ("tariffs" in "tariffs on Chinese cars") or a one-word synonym of
+        it must be there; its modifiers add to the score.  Words that only name the actor
+        asked about carry nothing ("Chinese" in a query about China's own claims).
+        """
+        actor = claim.get("actor")
+        mods = [w for w in tq.words if w not in tq.head_alts and self.gaz.resolve(w) != actor]
+
+        def score(text: str) -> tuple[bool, float]:
+            have = self._words_of(text)
+            for w in list(have):
+                if self.gaz.resolve(w):
+                    have.add(self.gaz.resolve(w) or w)
+            head = bool(tq.head_alts & have)
+            cov = sum(1 for w in mods if w in have or self.gaz.resolve(w) in have) / len(mods) if mods else 1.0
+            return head, cov
 
         topic_hit = bool(tq.ids & set(claim.get("topics", [])))
-        best_target, best_cov = None, 0.0
+        head, cov = score(f"{claim.get('quote', '')} {claim.get('target', '')} {claim.get('sentence', '')}")
+        if not head and not (topic_hit and cov >= 0.5):
+            return 0.0, "neutral"
+        rel = 0.6 + 0.4 * cov + (0.3 if topic_hit else 0.0)
+        best, best_key = None, (-1.0, False)
         for t in claim.get("targets", []):
-            cov = coverage(t["text"])
-            if cov > best_cov or (cov == best_cov and best_target is not None and best_target["stance"] == "neutral"
-                                  and t["stance"] != "neutral"):
-                best_target, best_cov = t, cov
-        text_cov = coverage(f"{claim.get('quote', '')} {claim.get('sentence', '')}")
-        rel = max(text_cov, best_cov) + (0.5 if topic_hit else 0.0)
-        if best_target is not None and best_cov > 0 and best_target["stance"] != "neutral":
-            stance = best_target["stance"]
-        else:
-            stance = claim.get("stance", "neutral")
-        return rel, stance
+            t_head, t_cov = score(t["text"])
+            if not t_head and not (topic_hit and set(self.topics.match(t["text"])) & tq.ids):
+                continue
+            key = (t_cov, t["stance"] != "neutral")
+            if key > best_key:
+                best, best_key = t, key
+        if best is not None and best["stance"] != "neutral":
+            return rel + 0.2, best["stance"]
+        return rel, claim.get("stance", "neutral")
 
     def _cite(self, claim: Record, stance: str) -> dict[str, Any]:
         return {

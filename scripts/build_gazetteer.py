@@ -62,7 +62,7 @@ OVERRIDES: dict[str, dict] = {
 # capitals that are also everyday words or first names: never read them as the country
 AMBIGUOUS_CAPITALS = {"Victoria", "Kingston", "Georgetown", "Praia", "Male", "Lome", "Valletta", "City of Victoria",
                       "Basseterre", "Castries", "Roseau", "Saint John's", "Saint George's", "Avarua",
-                      "Hamilton", "Plymouth", "Jamestown", "Stanley", "Road Town", "Dili", "Ottawa"}
+                      "Hamilton", "Plymouth", "Jamestown", "Stanley", "Road Town", "Dili"}
 AMBIGUOUS_DEMONYMS = {"Chinese": {"hong-kong", "macau", "taiwan"}, "Congolese": {"congo"}, "American": set(),
                       "Korean": {"north-korea"}, "Dominican": set(), "Guinean": set(), "Samoan": set()}
 

@@ -152,7 +152,7 @@ class _Extractor:
     # -- subjects and speakers ---------------------------------------------------------------
     def _subject(self, pred: Token) -> Token | None:
         for c in pred.children:
-            if c.dep_ in SUBJECT_DEPS:
+            if c.dep_ in SUBJECT_DEPS and not is_placeholder(c.text):  # '"Q," said X': Q is no speaker
                 return c
             if c.dep_ == "agent":
                 for g in c.children:
@@ -192,6 +192,9 @@ class _Extractor:
             if low == "it" and any(c.dep_ in ("ccomp", "xcomp") for c in subj.head.children) and \
                     subj.head.lemma_ == "be":
                 return None  # "it is important to ..." is no speaker
+            near = self._antecedent(subj, sent)
+            if near is not None:
+                return near
             ref = self.state.last
             if ref is None:
                 return None
@@ -207,6 +210,17 @@ class _Extractor:
             mention = span.text if len(span) <= 6 else person.name
             return SpeakerRef(person.name, mention, "person", person.actor)
         return self._body(span, subj)
+
+    def _antecedent(self, pron: Token, sent: Span) -> SpeakerRef | None:
+        """'it'/'they' after an actor named earlier in the same sentence ("China said it would ...")."""
+        before = self.doc[sent.start:pron.i]
+        found = [m for m in self.gaz.find(before.text) if m.kind != "person"]
+        if pron.lower_ == "it":
+            found = [m for m in found if m.kind != "demonym"]
+        if not found:
+            return None
+        m = found[-1]
+        return SpeakerRef(self.gaz.label(m.actor), pron.text, "body", m.actor)
 
     def _np(self, head: Token) -> Span:
         """The noun phrase of ``head`` without its relative clauses and long appositions."""
@@ -323,8 +337,8 @@ class _Extractor:
                 if comp is None:
                     return 0  # "X said" with nothing said
                 content_pred = comp
-                if self._subject(comp) is not None and self._subject(comp) is not None and \
-                        self._speaker_quiet(comp):
+                if self._speaker_quiet(comp):
+                    self._note_speaker(speaker)
                     return 0  # the complement's own subject makes its own claim
                 span = self.doc[comp.left_edge.i:comp.right_edge.i + 1]
             else:

@@ -49,7 +49,7 @@ def _quotes_in(text: str, lo: int, hi: int) -> list[Quote]:
     while i < hi:
         c = text[i]
         if c in OPEN or (c == STRAIGHT and _opens(text, i)):
-            closers = STRAIGHT if c == STRAIGHT else CLOSE + STRAIGHT
+            closers = STRAIGHT + "\u201d" if c == STRAIGHT else CLOSE + STRAIGHT
             j = i + 1
             while j < hi and text[j] not in closers:
                 if c != STRAIGHT and text[j] in OPEN and text[j] not in CLOSE:

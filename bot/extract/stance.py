@@ -26,6 +26,10 @@ if TYPE_CHECKING:  # pragma: no cover
 OBJECT_DEPS = {"dobj", "obj", "xcomp", "ccomp", "attr", "oprd", "acomp", "pcomp", "nsubjpass", "dative", "conj",
                "advcl", "relcl"}
 NOUN_POS = {"NOUN", "PROPN"}
+# adjectives that evaluate when predicated ("X is critical of Y") but only describe as modifiers
+# ("critical minerals", "key industries", "open markets")
+DESCRIPTIVE_ADJ = {"critical", "key", "open", "ready", "important", "essential", "vital", "crucial", "negative",
+                   "positive", "fair", "great", "good", "bad", "strategic", "necessary", "concerned"}
 
 
 @dataclass(frozen=True)
@@ -109,30 +113,39 @@ def targets(pred: Token, within: Span | None = None) -> list[Target]:
     hi = within.end if within is not None else pred.sent.end
     out: list[Target] = []
     for tok in pred.subtree:
-        if not (lo <= tok.i < hi) or tok.pos_ not in NOUN_POS or tok.dep_ in ("compound", "nsubj", "poss"):
+        if not (lo <= tok.i < hi) or tok.pos_ not in NOUN_POS or tok.dep_ in ("compound", "poss"):
             continue
-        if tok.dep_ == "nsubj" and tok.head.i == pred.i:
-            continue
+        if tok.dep_ == "nsubj" and (tok.head.i == pred.i or not _predicated(tok.head)):
+            continue  # an agent is no target: "said China would impose tariffs" is not about China
         sign, evaluative = _path_sign(tok, pred, lex)
         if sign is None:
             continue
         # an evaluative modifier on the phrase itself: "the right deal", "unfair duties"
-        for child in tok.children:
-            if child.dep_ == "amod":
-                p = lex.polarity(child)
-                if p:
-                    sign, evaluative = sign * p if evaluative else p, True
+        # (only where the path itself says nothing: "against a protectionist streak" is one "against")
+        if not evaluative:
+            for child in tok.children:
+                if child.dep_ == "amod" and child.lower_ not in DESCRIPTIVE_ADJ:
+                    p = lex.polarity(child)
+                    if p:
+                        sign, evaluative = p, True
         # predicated of it: "the duties are unjustified"
         head = tok.head
         if tok.dep_ in ("nsubj", "nsubjpass") and head.lemma_ == "be":
             for c in head.children:
                 if c.dep_ in ("acomp", "attr") and lex.polarity(c):
                     sign, evaluative = lex.polarity(c), True
+                    if negated(head) or negated(c):
+                        sign = -sign
         left, right = _phrase_bounds(tok)
         doc = tok.doc
         out.append(Target(doc[left:right + 1].text, doc[left].idx, doc[right].idx + len(doc[right]),
                           label(sign, evaluative), tok.lemma_.lower()))
     return out
+
+
+def _predicated(verb: Token) -> bool:
+    """A clause that says something of its subject: a copula or a passive participle."""
+    return verb.lemma_ == "be" or verb.tag_ == "VBN"
 
 
 def _phrase_bounds(tok: Token) -> tuple[int, int]:
@@ -157,6 +170,8 @@ def _path_sign(tok: Token, pred: Token, lex: Lexicon) -> tuple[int | None, bool]
     chain = [pred] + list(reversed(path))  # top-down
     for i, node in enumerate(chain[:-1]):
         nxt = chain[i + 1]
+        if nxt.dep_ == "conj" and nxt.pos_ == node.pos_:
+            continue  # "ease or lift the ban": coordinated words are alternatives, not nested
         p = lex.polarity(node)
         if node.pos_ == "ADP":
             if p < 0:

@@ -105,7 +105,7 @@ def find_timexes(text: str, published: dt.date, doc: Any = None) -> list[Timex]:
         if res is None:
             continue
         c.data["result_point"] = res.point
-        if res.point is not None:
+        if res.point is not None and res.anchor:
             if res.point.gran == "quarter":
                 ctx.quarter, ctx.quarter_end = res.point, c.end
             if res.type in ("DATE", "TIME") and res.point.gran in ("day", "month", "quarter", "year", "season",

@@ -121,18 +121,17 @@ def month_near(dct: dt.date, month: int, direction: str | None, day: int | None 
     if not candidates:
         return None
     ref = dct if day else dct.replace(day=1)
-    if direction == "past":
-        ok = [c for c in candidates if c <= ref]
-        return max(ok) if ok else min(candidates)
-    if direction == "future":
-        ok = [c for c in candidates if c >= ref]
-        return min(ok) if ok else max(candidates)
-    # no tense: same year unless the other side is clearly closer (news rarely jumps a year)
-    same = [c for c in candidates if c.year == dct.year]
-    best = min(candidates, key=lambda c: abs((c - ref).days))
-    if same and abs((same[0] - ref).days) <= 200:
-        return same[0]
-    return best
+    # nearest occurrence, with a penalty for going against the tense: "Oct. 23" in a May story
+    # told in the past is last October, but a past-tense "set Nov. 10 as the deadline" in early
+    # November is still this year's
+    penalty = 150
+
+    def cost(c: dt.date) -> int:
+        days = (c - ref).days
+        wrong = (direction == "past" and days > 0) or (direction == "future" and days < 0)
+        return abs(days) + (penalty if wrong else 0)
+
+    return min(candidates, key=cost)
 
 
 def season_near(dct: dt.date, season: str, direction: str | None) -> Point:

@@ -17,7 +17,8 @@ def lexicon() -> dict:
 def _variants(word: str) -> list[str]:
     """Title case and upper case forms: names of months and days are capitalised in news text."""
     title = " ".join(w[:1].upper() + w[1:] for w in word.split(" "))
-    return sorted({title, word.upper()})
+    first = word[:1].upper() + word[1:]  # "Easter week", "New Year's Day"
+    return sorted({title, first, word.upper()})
 
 
 def alternation(words: list[str], *, cased: bool = False) -> str:

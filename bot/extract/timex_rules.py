@@ -79,6 +79,7 @@ class Result:
     type: str
     value: str
     point: Point | None = None  # set for absolute dates: the anchor of later anaphora
+    anchor: bool = True  # False for values derived from another anchor ("a year earlier")
 
 
 class Ctx:
@@ -114,10 +115,11 @@ class Ctx:
         m = re.match(r"\W*?([\w$%'-]+)", self.after(end, 40))
         return m.group(1).lower() if m else ""
 
-    def ref(self, start: int, max_gap: int = 400) -> Point:
+    def ref(self, start: int, max_gap: int = 400, day_only: bool = False) -> Point:
         """The reference time for anaphora: the last absolute date nearby, else the DCT."""
         if self.anchor is not None and 0 <= start - self.anchor_end <= max_gap:
-            return self.anchor
+            if not day_only or self.anchor.gran == "day":
+                return self.anchor
         return Point(self.dct, "day")
 
     def ref_quarter(self, start: int, max_gap: int = 2500) -> Point | None:
@@ -224,7 +226,7 @@ def h_clock(ctx: Ctx, c: Cand) -> Result | None:
     if g.get("day"):
         day = day_point(ctx, c, g["day"])
     if day is None:
-        day = ctx.ref(c.start, 600).date
+        day = ctx.ref(c.start, 250, day_only=True).date
     hhmm = f"T{h:02d}:{mi:02d}"
     return Result("TIME", day.isoformat() + hhmm, Point(day, "day"))
 
@@ -233,7 +235,7 @@ def h_noon(ctx: Ctx, c: Cand) -> Result | None:
     g = c.m.groupdict()
     word = g["noon"].lower()
     suffix = {"noon": "T12:00", "midday": "T12:00", "midnight": "T24:00", "lunchtime": "T12:00"}[word]
-    day = day_point(ctx, c, g["day"]) if g.get("day") else ctx.ref(c.start, 600).date
+    day = day_point(ctx, c, g["day"]) if g.get("day") else ctx.ref(c.start, 250, day_only=True).date
     if day is None:
         return None
     return Result("TIME", day.isoformat() + suffix, Point(day, "day"))
@@ -328,8 +330,14 @@ def h_month_day(ctx: Ctx, c: Cand) -> Result | None:
     if not mon or not day:
         return None
     year = _year_of(g.get("year"), ctx) if g.get("year") else c.data.get("year")
+    wd = weekday_number(g["wd"]) if g.get("wd") else None
     if year:
         d = safe_date(year, mon, day)
+    elif wd:
+        # "Monday, Oct. 26": the year in which that day is a Monday, nearest first
+        opts = [x for x in (safe_date(y, mon, day) for y in (ctx.dct.year, ctx.dct.year + 1, ctx.dct.year - 1))
+                if x is not None and x.isoweekday() == wd]
+        d = opts[0] if opts else month_near(ctx.dct, mon, _month_direction(ctx, c), day)
     else:
         d = month_near(ctx.dct, mon, _month_direction(ctx, c), day)
     if d is None:
@@ -447,6 +455,9 @@ def c_year(ctx: Ctx, c: Cand) -> bool:
     y = int(g["year"][:4])
     prev = ctx.before(c.start, 25)
     nxt = ctx.after(c.end, 25)
+    if re.search(rf"(?:\b{YEAR4}\s+(?:to|and|or|through|until)|\b(?:dating|dates|date|back|returning)\s+to)\s*$",
+                 prev, re.I):
+        return True
     if re.search(r"(?:[$#€£¥]|\bNo\.?|\bnos?\.|\bnumber|\bflight|\broute|\broom|\bmodel|\bversion|\bpage|\bpp?\.|"
                  r"\bbox|\bsuite|\bstreet|\bst\.|\bave\.?|\bavenue|\bhighway|\bunit|\bcode|\bcategory|\bresolution|"
                  r"\barticle|\bsection|\bchapter|\bgroup|\bpoint|\bdow|\bindex|\bat|\bto|\bfrom|\bby|\bof)\s*$",
@@ -469,13 +480,6 @@ def c_year(ctx: Ctx, c: Cand) -> bool:
         return False
     if y > 2099:
         return False
-    if ctx.doc is not None and not g.get("mod") and not g.get("fiscal"):
-        span = ctx.doc.char_span(c.m.start("year"), c.m.start("year") + 4, alignment_mode="expand")
-        if span is not None and len(span) == 1:
-            tok = span[0]
-            if tok.dep_ == "nummod" and tok.head.pos_ == "NOUN" and tok.head.lemma_.lower() not in _TIME_NOUNS \
-                    and tok.head.i > tok.i and not tok.head.text[:1].isupper():
-                return False
     return True
 
 
@@ -571,6 +575,9 @@ def h_quarter(ctx: Ctx, c: Cand) -> Result | None:
     if g.get("s") and not g.get("yr") and not g.get("pyear"):
         return None  # "third quarters" is a set or a plural, not a date
     year = None
+    det = (g.get("det") or "").lower()
+    if "year" in det:
+        year = ctx.dct.year + (-1 if det.startswith("last") else 1 if det.startswith("next") else 0)
     for key in ("yr", "pyear"):
         if g.get(key):
             ym = re.search(r"\d{4}|'\d\d", g[key])
@@ -583,7 +590,7 @@ def h_quarter(ctx: Ctx, c: Cand) -> Result | None:
             elif "next year" in g[key].lower():
                 year = ctx.dct.year + 1
     year_ago = "year-ago" in whole or "year-earlier" in whole or ordw in ("same", "comparable", "corresponding") \
-        and "year" in whole or "a year ago" in whole or "last year" in whole and year is None
+        and "year" in whole
     refq = ctx.ref_quarter(c.start)
     cur_q = quarter_of(ctx.dct)
     if q is None:
@@ -601,22 +608,17 @@ def h_quarter(ctx: Ctx, c: Cand) -> Result | None:
             base = Point(dt.date(year, base.date.month, 1), "quarter")
         if year_ago:
             base = base.shift(-4)
-        return Result("DATE", base.value(), base)
+        return Result("DATE", base.value(), base, anchor=False)
     if year is None:
         year = ctx.dct.year
         if q > cur_q:
             t = ctx.tense(c.start, c.end)
             if t == PAST or (t is None and refq is None and cur_q == 1):
                 year -= 1
-        if refq is not None and abs(refq.date.year - year) == 1 and "this year" not in whole:
-            # a report about last year's quarters keeps talking about that year
-            if (q <= quarter_of(refq.date) + 1) and refq.date.year < year and not (q <= cur_q and refq.date.year
-                                                                                    == ctx.dct.year - 1 and False):
-                year = refq.date.year
     if year_ago:
         year -= 1
     p = Point(dt.date(year, 3 * q - 2, 1), "quarter")
-    return Result("DATE", p.value(), p)
+    return Result("DATE", p.value(), p, anchor=not year_ago)
 
 
 def c_quarter(ctx: Ctx, c: Cand) -> bool:
@@ -636,7 +638,7 @@ def c_quarter(ctx: Ctx, c: Cand) -> bool:
     if not (g.get("ord") or g.get("pyear") or g.get("yr") or g.get("det")):
         return False
     det = (g.get("det") or "").lower().strip()
-    if det in ("a", "one", "three"):
+    if det in ("a", "one", "three") and not g.get("ord"):
         return False
     return True
 
@@ -741,28 +743,38 @@ def h_ago(ctx: Ctx, c: Cand) -> Result | None:
     n = int(n)
     if unit == "2W":
         n, gran = 2 * n, "week"
-    if gran == "year" and base.gran in ("quarter", "month", "day", "season", "half") and d not in ("ago", "from now"):
-        p = base.shift(sign * n, "year")
-    elif gran == "year" and d in ("ago",) and n == 1 and ctx.ref_quarter(c.start, 400) is not None:
-        p = ctx.ref_quarter(c.start, 400).shift(-4)
+    refq = ctx.ref_quarter(c.start, 600)
+    if gran == "year" and n == 1 and sign < 0 and refq is not None:
+        # earnings reports: "a year ago/earlier" is the same quarter of the previous year
+        p = refq.shift(-4)
+    elif gran == "year":
+        p = Point(base.date, "year").shift(sign * n)
     elif gran == "decade":
         p = Point(base.date, "year").shift(sign * n * 10, "year")
     elif gran == "century":
         p = Point(base.date, "year").shift(sign * n * 100, "year")
     else:
         p = Point(base.date, gran).shift(sign * n, gran)
-    return Result("DATE", p.value(), p)
+    return Result("DATE", p.value(), p, anchor=False)
 
 
 def h_year_ago_adj(ctx: Ctx, c: Cand) -> Result | None:
     """'year-earlier' / 'year-ago' (results, quarter, period): the same period a year before."""
     refq = ctx.ref_quarter(c.start, 1500)
-    whole = c.m.group(0).lower()
-    if refq is not None and ("quarter" in whole or "period" in whole or "year-" in whole):
+    if refq is not None:
         p = refq.shift(-4)
-        return Result("DATE", p.value(), p)
+        return Result("DATE", p.value(), p, anchor=False)
     y = ctx.dct.year - 1
-    return Result("DATE", f"{y:04d}", Point(dt.date(y, 1, 1), "year"))
+    return Result("DATE", f"{y:04d}", Point(dt.date(y, 1, 1), "year"), anchor=False)
+
+
+def c_relunit(ctx: Ctx, c: Cand) -> bool:
+    # a programme title ("ABC's This Week") is capitalised throughout mid-sentence
+    words = c.m.group(0).split()
+    if all(w[:1].isupper() for w in words) and not re.search(r"(?:^|[.!?\n]\s*|``\s*|\"\s*)$",
+                                                             ctx.before(c.start, 5)):
+        return False
+    return True
 
 
 def h_relunit(ctx: Ctx, c: Cand) -> Result | None:
@@ -865,7 +877,7 @@ def h_anaphoric(ctx: Ctx, c: Cand) -> Result | None:
         if base.gran not in ("season",):
             return None
     p = Point(base.date, gran).shift(shift)
-    return Result("DATE", p.value(), p)
+    return Result("DATE", p.value(), p, anchor=False)
 
 
 def h_duration(ctx: Ctx, c: Cand) -> Result | None:
@@ -908,6 +920,8 @@ def c_duration(ctx: Ctx, c: Cand) -> bool:
         return False  # "a second time"
     if re.match(r"\s+(?:ago|earlier|later|from\s+now|hence)\b", nxt):
         return False  # the 'ago' rule owns these
+    if unit.startswith("quarter") and re.match(r"\s+of\b", nxt):
+        return False  # "three-quarters of its food"
     return True
 
 
@@ -951,6 +965,20 @@ def c_bare_plural(ctx: Ctx, c: Cand) -> bool:
     return prev in ("for", "over", "within", "took", "take", "takes", "taken", "taking", "last", "lasted",
                     "lasts", "spent", "spend", "spending", "than", "after", "wait", "waited", "in") and \
         not (prev == "in" and nxt in ("of", "to", "and"))
+
+
+def c_set_adv(ctx: Ctx, c: Cand) -> bool:
+    w = c.m.group("adv").lower()
+    if w in ("daily", "annually", "nightly", "hourly"):
+        return True
+    # "its quarterly dividend", "a monthly magazine": an attributive adjective, not a frequency
+    if ctx.doc is not None:
+        span = ctx.doc.char_span(c.start, c.end)
+        if span is not None and len(span) == 1 and span[0].dep_ == "amod":
+            return False
+    return not re.match(r"\s+(?:dividend|dividends|payment|payments|report|reports|results|magazine|meeting|"
+                        r"rate|figures|loss|profit|earnings|basis|newsletter|publication|data|sales)\b",
+                        ctx.after(c.end, 20), re.I)
 
 
 def h_set(ctx: Ctx, c: Cand) -> Result | None:
@@ -1027,7 +1055,8 @@ def c_current(ctx: Ctx, c: Cand) -> bool:
         return not re.match(r"\s+(?:\d|few|several|two|three|four|five|six|seven|eight|nine|ten|year|month|week|"
                             r"decade|century|day|quarter|weekend)", ctx.after(c.end, 15).lower())
     if w == "future":
-        return bool(re.match(r"\s+(?:years|months|quarters|weeks|generations|periods|decades)\b", ctx.after(c.end, 15)))
+        # "future losses", "Elian's future": TimeBank marks the adjective too; not "futures" (contracts)
+        return not re.match(r"\s*-|s\b", ctx.after(c.end, 3))
     return True
 
 
@@ -1111,8 +1140,8 @@ _REF_PRESENT = (r"(?i:right\s+now|just\s+now|now|currently|nowadays|at\s+present
                 r"at\s+the\s+moment|for\s+the\s+moment|for\s+the\s+time\s+being|this\s+crucial\s+moment|"
                 r"this\s+moment|the\s+present|current)")
 _REF_PAST = r"(?i:(?:more\s+|most\s+|only\s+|very\s+|until\s+)?recently|lately|previously|the\s+past)"
-_REF_FUTURE = (r"(?i:the\s+(?:near|foreseeable|distant|immediate|not-too-distant|not\s+too\s+distant)\s+future|"
-               r"the\s+future|future|the\s+(?:near|short|long|longer|medium|intermediate)[\s-]+term|"
+_REF_FUTURE = (r"(?i:the\s+(?:near|distant|immediate|not-too-distant|not\s+too\s+distant)\s+future|"
+               r"the\s+future|future|the\s+(?:near|short)\s+term(?!-)|"
                r"as\s+soon\s+as\s+possible|a\s+later\s+date|someday)")
 
 RULES: list[Rule] = [
@@ -1129,7 +1158,7 @@ RULES: list[Rule] = [
     Rule("clock_pod", _r(rf"{B}(?P<h>\d{{1,2}}|{F['NUMWORD']})\s+(?i:in\s+the)\s+(?P<pod>{_POD_WORDS}){E}"),
          h_clock, prio=1),
     Rule("noon", _r(rf"{B}(?P<noon>(?i:noon|midnight|midday)){E}(?:,?\s+(?:(?i:on)\s+)?(?P<day>{CLOCK_DAY}))?"),
-         h_noon, prio=3),
+         h_noon, lambda ctx, c: not re.search(r"(?i:high|after)\s+$", ctx.before(c.start, 8)), prio=3),
     # parts of days: "Friday morning", "this evening", "last night", "mid-afternoon yesterday"
     Rule("wd_pod", _r(rf"{B}(?:(?P<pre>(?i:last|next|this|early|late|on))\s+)?(?P<wd>{_WD})\s+"
                       rf"(?P<pod>{_POD_WORDS}){E}"), h_day_pod, prio=2),
@@ -1169,7 +1198,8 @@ RULES: list[Rule] = [
          h_weekday, c_weekday, prio=3),
     Rule("relday", _r(rf"{B}(?:(?i:early|late|earlier|later)\s+)?(?P<rd>(?i:the\s+day\s+before\s+yesterday|"
                       rf"the\s+day\s+after\s+tomorrow|today|yesterday|tomorrow|tonight))(?:['’]s)?{E}"),
-         h_relday, prio=3),
+         h_relday, lambda ctx, c: not re.match(r"(?i:today|tomorrow)['’]s\s+[a-z]", ctx.text[c.m.start("rd"):c.end + 3]),
+         prio=3),
     Rule("holiday", _r(rf"{B}(?:(?P<pre>(?i:last|next|this))\s+)?(?P<h>{F['HOLIDAY']}){E}(?:,?\s+(?P<year>{YEAR4}))?"),
          h_holiday, prio=2),
     # relative periods
@@ -1177,9 +1207,10 @@ RULES: list[Rule] = [
         rf"{B}(?:(?P<mod>(?i:earlier|later|early|late|mid|the\s+(?:beginning|start|end|middle|close|rest|"
         rf"remainder|first\s+half|second\s+half|latter\s+part|early\s+part)\s+of|by\s+the\s+end\s+of)[\s-]+))?"
         rf"(?:(?P<the>(?i:the))\s+)?(?P<rel>{REL})\s+(?P<fiscal>(?i:fiscal|calendar)\s+)?"
-        rf"(?P<unit>(?i:week|weekend|month|year|quarter|decade|century|half)){E}(?:['’]s)?"), h_relunit, prio=3),
+        rf"(?P<unit>(?i:week|weekend|month|year|quarter|decade|century|half)){E}(?:['’]s)?"), h_relunit, c_relunit,
+         prio=3),
     Rule("in_the_unit", _r(rf"{B}(?P<mod>(?i:earlier|later|early|late))\s+(?i:in\s+the)\s+(?P<unit>(?i:week|month|"
-                           rf"year|day)){E}"), h_in_the_unit, prio=3),
+                           rf"year)){E}"), h_in_the_unit, prio=3),
     Rule("end_of_the", _r(rf"{B}(?i:the\s+(?:end|beginning|start|middle|rest)\s+of\s+the)\s+(?P<unit>(?i:week|month|"
                           rf"year|quarter)){E}"), h_in_the_unit, prio=3),
     Rule("year_end", _r(rf"{B}(?i:(?:around\s+)?year[-\s]end|year['’]s\s+end){E}"), h_year_end, prio=4),
@@ -1255,10 +1286,10 @@ RULES: list[Rule] = [
         rf"a\s+number\s+of|some|countless|a\s+matter\s+of))\s+(?P<unit>{UNITS_PLURAL}){E}"),
         h_vague_duration, lambda ctx, c: not re.match(r"\s+(?:ago|old|of\s+age)\b", ctx.after(c.end, 12).lower()),
         prio=4),
-    Rule("recent_units", _r(rf"{B}(?:(?i:the|in)\s+)?(?P<rel>(?i:recent|coming|past|next|previous|last|ensuing|"
+    Rule("recent_units", _r(rf"{B}(?:(?i:the)\s+)?(?P<rel>(?i:recent|coming|past|next|previous|last|ensuing|"
                             rf"following|upcoming))\s+(?P<unit>{UNITS_PLURAL}){E}"),
-         h_vague_duration, lambda ctx, c: not re.match(r"\s+(?:ago|old)\b", ctx.after(c.end, 12).lower())
-         and not c.m.group(0).lower().startswith("in "), prio=4),
+         h_vague_duration, lambda ctx, c: not re.match(r"\s+(?:ago|old)\b", ctx.after(c.end, 12).lower()),
+         prio=4),
     Rule("units_ahead", _r(rf"{B}(?i:the)\s+(?P<unit>{UNITS_PLURAL})\s+(?i:ahead|to\s+come){E}"),
          h_vague_duration, prio=4),
     Rule("bare_plural", _r(rf"{B}(?P<unit>(?i:years|months|weeks|decades|centuries)){E}"), h_vague_duration,
@@ -1270,11 +1301,7 @@ RULES: list[Rule] = [
         rf"second|minute|hour|day|week|weekend|month|quarter|year|decade|seconds|minutes|hours|days|weeks|months|"
         rf"quarters|years)){E}"), h_set, prio=3),
     Rule("set_adv", _r(rf"{B}(?P<adv>(?i:hourly|daily|nightly|weekly|biweekly|fortnightly|monthly|bimonthly|"
-                       rf"quarterly|annually|yearly|semiannually|biannually)){E}"), h_set,
-         lambda ctx, c: not re.match(r"\s+(?:newspaper|paper|[A-Z])", ctx.after(c.end, 12)) and not re.search(
-             r"\b(?:the|a|Communist\s+Party)\s+$", ctx.before(c.start, 25)), prio=4),
-    Rule("rate", _r(rf"{B}(?i:a|an|per)\s+(?P<unit>(?i:day|week|month|year|hour|quarter)){E}"), h_rate, c_rate,
-         prio=6),
+                       rf"quarterly|annually|yearly|semiannually|biannually)){E}"), h_set, c_set_adv, prio=4),
     # references to the present, past and future
     Rule("present", _r(rf"{B}{_REF_PRESENT}{E}(?!-)"), h_ref, c_current, prio=5),
     Rule("past", _r(rf"{B}{_REF_PAST}{E}"), h_ref, c_current, prio=5),

@@ -24,6 +24,9 @@ _FORWARD_LEMMAS = {
 }
 _FUTURE_AUX = {"will", "shall", "'ll", "wo", "ll", "would", "'d"}
 _MODAL_AMBIG = {"could", "might", "may", "can", "should", "must", "ought"}
+# verbs whose date argument lies ahead of the report even in the past tense
+_PLAN_VERBS = {"schedule", "reschedule", "plan"}
+_PUTOFF_VERBS = {"postpone", "delay", "adjourn", "defer", "extend", "push", "move", "give", "set", "recess"}
 
 
 def _verb_of(tok: Token) -> Token | None:
@@ -49,16 +52,22 @@ def _tense_of_verb(v: Token, depth: int = 0) -> str | None:
             c.dep_ == "xcomp" for c in v.children)):
         return FUTURE
     if "to" in aux_lower and v.tag_ == "VB":
-        # an infinitive looks ahead of the verb that governs it
+        # an infinitive looks ahead of a forward-looking verb ("plans to meet", "is due to
+        # expire") unless that verb is itself past ("had been due to expire Friday")
         head = v.head
         if head is not v and depth < 3:
-            if head.lemma_.lower() in _FORWARD_LEMMAS or head.lower_ in ("due", "set", "scheduled"):
-                # "was expected to meet Sunday" is still usually ahead of the report
-                return FUTURE
-            ht = _tense_of_verb(head, depth + 1) if head.pos_ in ("VERB", "AUX") else None
-            return FUTURE if ht in (PRESENT, FUTURE, None) else ht
-        return FUTURE
+            ht = _tense_of_verb(head, depth + 1) if head.pos_ in ("VERB", "AUX", "ADJ") else None
+            if head.pos_ == "ADJ" and head.head is not head:
+                ht = _tense_of_verb(head.head, depth + 1) if head.head.pos_ in ("VERB", "AUX") else None
+            forward = head.lemma_.lower() in _FORWARD_LEMMAS or head.lower_ in ("due", "set", "scheduled")
+            if forward:
+                return None if ht == PAST else FUTURE
+            return ht if ht in (PAST, FUTURE) else None
+        return None
     if aux_lower & _MODAL_AMBIG:
+        return None
+    if v.lemma_.lower() in _PLAN_VERBS:
+        # "has scheduled a news conference Thursday", "planned a rally Saturday"
         return FUTURE
     tags = [v.tag_] + [a.tag_ for a in auxes]
     if "VBD" in tags:
@@ -86,6 +95,11 @@ def tense_at(doc: Doc | None, text: str, start: int, end: int) -> str | None:
         span = doc.char_span(start, end, alignment_mode="expand")
         if span is not None and len(span):
             v = _verb_of(span.root)
+            root = span.root
+            if v is not None and root.dep_ == "pobj" and root.head.lower_ in ("until", "till", "to", "by") \
+                    and root.head.head is v and v.lemma_.lower() in _PUTOFF_VERBS:
+                # "postponed until Tuesday", "extended its deadline to Nov. 20"
+                return FUTURE
             if v is not None:
                 t = _tense_of_verb(v)
                 if t is not None:

@@ -52,11 +52,28 @@ class Topic:
     broader: tuple[str, ...]
 
 
+PREPOSITIONS = frozenset("on for with against of to from in at about over between toward towards into by".split())
+
+
 @dataclass(frozen=True)
 class TopicQuery:
     text: str
     ids: frozenset[str]  # canonical topics the query names (with broader ones)
     words: tuple[str, ...]  # the query's own content words, stemmed
+    head: str = ""  # the word the query is about: "tariffs on Chinese cars" -> "tariff"
+    head_alts: frozenset[str] = frozenset()  # one-word synonyms of the head ("duty", "levy")
+
+
+def query_head(text: str) -> str:
+    """The head of an English noun phrase: the last content word before its first preposition."""
+    raw = _WORD.findall(text.lower().replace("\u2019", "'").replace("-", " "))
+    head = ""
+    for w in raw:
+        if w in PREPOSITIONS and head:
+            break
+        if w not in STOPWORDS:
+            head = stem(w)
+    return head
 
 
 class TopicIndex:
@@ -71,6 +88,12 @@ class TopicIndex:
         self._phrases = phrases
         alts = sorted(phrases, key=len, reverse=True)
         self._pattern = re.compile(r"\b(?:" + "|".join(re.escape(p) for p in alts) + r")\b")
+        # one-word synonyms grouped by topic: "tariff", "duty" and "levy" answer for each other
+        self._alts: dict[str, set[str]] = {}
+        for t in topics:
+            singles = {k for k in (" ".join(content_words(f)) for f in (t.label, *t.synonyms)) if k and " " not in k}
+            for w in singles:
+                self._alts.setdefault(w, set()).update(singles)
 
     def _closure(self, ids: set[str]) -> frozenset[str]:
         out = set(ids)
@@ -92,7 +115,9 @@ class TopicIndex:
         if text.strip().lower() in self.topics:
             ids.add(text.strip().lower())
         ids.update(self._phrases[m.group(0)] for m in self._pattern.finditer(norm))
-        return TopicQuery(text=text, ids=frozenset(ids), words=words)
+        head = query_head(text)
+        return TopicQuery(text=text, ids=frozenset(ids), words=words, head=head,
+                          head_alts=frozenset(self._alts.get(head, set()) | {head}))
 
     def narrower(self, topic_id: str) -> set[str]:
         return {t.id for t in self.topics.values() if topic_id in t.broader}
