@@ -194,7 +194,7 @@ COMMANDS_EXTRA: dict[str, tuple[Callable[[argparse.Namespace], int], str,
 def _register_extras() -> None:
     import importlib
 
-    for mod in ("bot.cli_run",):
+    for mod in ("bot.cli_run", "bot.cli_db", "bot.cli_ops", "bot.cli_remind"):
         try:
             importlib.import_module(mod)
         except ImportError as e:

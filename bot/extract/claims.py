@@ -82,7 +82,7 @@ def extract_claims(text: str, published: str, article_id: str, doc: Doc | None =
         nlp = get_nlp()
         doc = nlp(mask(text, quotes))
         quote_docs = {q.start: d for q, d in zip(
-            (q for q in quotes if should_mask(q)), nlp.pipe(q.text for q in quotes if should_mask(q)))}
+            (q for q in quotes if should_mask(q)), nlp.pipe(q.text for q in quotes if should_mask(q)), strict=True)}
     return _Extractor(text, published, article_id, doc, quotes, quote_docs or {}).run()
 
 

@@ -27,9 +27,9 @@ def extract_many(articles: Iterable[Article], batch_size: int = 16, n_process: i
     quote_texts = [(i, q) for i, (_, qs) in enumerate(masked) for q in qs]
     qdocs = list(nlp.pipe((q.text for _, q in quote_texts), batch_size=64, n_process=n_process))
     per_article: dict[int, dict[int, object]] = {}
-    for (i, q), d in zip(quote_texts, qdocs):
+    for (i, q), d in zip(quote_texts, qdocs, strict=True):
         per_article.setdefault(i, {})[q.start] = d
-    for i, (article, doc) in enumerate(zip(articles, docs)):
+    for i, (article, doc) in enumerate(zip(articles, docs, strict=True)):
         claims = extract_claims(article.text, article.published, article.id, doc=doc,
                                 quote_docs=per_article.get(i, {}))  # type: ignore[arg-type]
         yield Extraction(article, claims, _events(article, doc))

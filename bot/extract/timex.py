@@ -136,8 +136,7 @@ def _parse(text: str) -> Any:
         nlp = get_nlp()
     except Exception:  # pragma: no cover - without a model the word-based tense fallback is used
         return None
-    with nlp.select_pipes(enable=[p for p in ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer")
-                                  if p in nlp.pipe_names]):
+    with nlp.select_pipes(disable=[p for p in ("ner",) if p in nlp.pipe_names]):
         return nlp(text)
 
 
@@ -154,8 +153,8 @@ def timex_corpus(dir: Path) -> dict[str, list[dict[str, Any]]]:
         from bot.extract.nlp import get_nlp
 
         nlp = get_nlp()
-        enabled = [p for p in ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer") if p in nlp.pipe_names]
-        with nlp.select_pipes(enable=enabled):
+        # entities are not needed for time expressions; the rest (incl. sentence rules) is
+        with nlp.select_pipes(disable=[p for p in ("ner",) if p in nlp.pipe_names]):
             docs = list(nlp.pipe(texts, batch_size=16))
     except Exception:  # pragma: no cover - fall back to the parse-free tense heuristic
         pass
