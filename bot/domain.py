@@ -73,7 +73,8 @@ class Claim(_Record):
     stance: StanceLabel = "neutral"
     target: str = ""  # what the stance is about ("the ban", "protectionism")
     topics: list[str] = field(default_factory=list)  # canonical topic ids
-    targets: list[dict[str, Any]] = field(default_factory=list)  # [{text, stance}] per object phrase
+    targets: list[dict[str, Any]] = field(default_factory=list)  # [{text, stance, depth}] per object phrase
+    context: str = ""  # the sentence before: what "it" or a bare "opposed" is about
     speaker: dict[str, Any] | None = None  # Speaker.to_dict() or None
     confidence: float = 0.5
     extractor: str = ""

@@ -272,12 +272,14 @@ class Service:
         ranked = []
         for rel, claim, stance in scored:
             counts[stance] += 1
+            # squared: a claim that names the whole topic outweighs one that shares its head only
+            weight = rel * rel * float(claim.get("confidence", 0.5))
             if stance in weights:
-                weights[stance] += rel * float(claim.get("confidence", 0.5))
+                weights[stance] += weight
             else:
                 # the actor's own statement on the topic, with no evaluative word: it is
                 # on record about it, which leans toward support, weakly
-                weights["support"] += NEUTRAL_WEIGHT * rel * float(claim.get("confidence", 0.5))
+                weights["support"] += NEUTRAL_WEIGHT * weight
             ranked.append((rel + (0.25 if stance != "neutral" else 0.0), claim, stance))
         total = weights["support"] + weights["oppose"]
         if total == 0:
@@ -325,21 +327,31 @@ class Service:
             for w in list(have):
                 if self.gaz.resolve(w):
                     have.add(self.gaz.resolve(w) or w)
-            head = bool(tq.head_alts & have)
             cov = sum(1 for w in mods if w in have or self.gaz.resolve(w) in have) / len(mods) if mods else 1.0
-            return head, cov
+            # with none of the query's modifiers, only the head word itself will do, and only
+            # for a short query: "Windsor framework" is not any "agreement"
+            if cov == 0 and mods:
+                return tq.head in have and len(mods) < 2, cov
+            return bool(tq.head_alts & have), cov
 
         topic_hit = bool(tq.ids & set(claim.get("topics", [])))
         head, cov = score(f"{claim.get('quote', '')} {claim.get('target', '')} {claim.get('sentence', '')}")
+        base = 0.5
         if not head and not (topic_hit and cov >= 0.5):
-            return 0.0, "neutral"
-        rel = 0.6 + 0.4 * cov + (0.3 if topic_hit else 0.0)
-        best, best_key = None, (-1.0, False)
+            # a bare position ("Paris remains opposed", "Manila rejected it") is about
+            # what the sentence before was about
+            if claim.get("context") and _vague_object(claim):
+                head, cov = score(claim["context"])
+                base = 0.4
+            if not head:
+                return 0.0, "neutral"
+        rel = base + 0.5 * cov + (0.3 if topic_hit else 0.0)
+        best, best_key = None, (-1.0, False, 0)
         for t in claim.get("targets", []):
             t_head, t_cov = score(t["text"])
             if not t_head and not (topic_hit and set(self.topics.match(t["text"])) & tq.ids):
                 continue
-            key = (t_cov, t["stance"] != "neutral")
+            key = (t_cov, t["stance"] != "neutral", -int(t.get("depth", 1)))
             if key > best_key:
                 best, best_key = t, key
         if best is not None and best["stance"] != "neutral":
@@ -550,6 +562,14 @@ class Service:
         self.store.put_event(after, self._audit(who, "event.cancel", "event", event_id, before, after))
         self._changed("events")
         return after
+
+
+VAGUE_OBJECTS = {"it", "this", "that", "them", "these", "those", "the move", "the decision", "the plan", "the step"}
+
+
+def _vague_object(claim: Record) -> bool:
+    targets = claim.get("targets") or []
+    return not targets or any(t["text"].lower() in VAGUE_OBJECTS for t in targets)
 
 
 def _parse_when(value: str) -> tuple[str, str]:

@@ -212,15 +212,19 @@ class _Extractor:
         return self._body(span, subj)
 
     def _antecedent(self, pron: Token, sent: Span) -> SpeakerRef | None:
-        """'it'/'they' after an actor named earlier in the same sentence ("China said it would ...")."""
-        before = self.doc[sent.start:pron.i]
-        found = [m for m in self.gaz.find(before.text) if m.kind != "person"]
-        if pron.lower_ == "it":
-            found = [m for m in found if m.kind != "demonym"]
-        if not found:
-            return None
-        m = found[-1]
-        return SpeakerRef(self.gaz.label(m.actor), pron.text, "body", m.actor)
+        """'it'/'they' as the subject of a clause reported by an actor: "China said it would ..."."""
+        for verb in pron.head.ancestors:
+            if verb.pos_ not in ("VERB", "AUX"):
+                continue
+            for c in verb.children:
+                if c.dep_ in ("nsubj", "nsubjpass") and c.i != pron.i and c.lower_ not in PERSON_PRONOUNS \
+                        and c.lower_ not in GROUP_PRONOUNS:
+                    found = [m for m in self.gaz.find(self._np(c).text) if m.kind != "person"]
+                    if found:
+                        m = found[0]
+                        return SpeakerRef(self.gaz.label(m.actor), pron.text, "body", m.actor)
+                    return None
+        return None
 
     def _np(self, head: Token) -> Span:
         """The noun phrase of ``head`` without its relative clauses and long appositions."""
@@ -373,13 +377,21 @@ class _Extractor:
             stance=stance,  # type: ignore[arg-type]
             target=main.text if main else "",
             topics=topics,
-            targets=[{"text": t.text, "stance": t.stance} for t in tgts[:12]],
+            targets=[{"text": t.text, "stance": t.stance, "depth": t.depth} for t in tgts[:12]],
+            context=self._context(sent),
             speaker=speaker.as_dict(),
             confidence=_confidence(speaker, quote is not None, content_pred is not None),
             extractor=EXTRACTOR_VERSION,
         )
         self.claims.append(claim)
         return 1
+
+    def _context(self, sent: Span) -> str:
+        """The sentence before, for claims whose object is only 'it' or nothing at all."""
+        if sent.start == 0:
+            return ""
+        prev = self.doc[sent.start - 1].sent
+        return self.text[prev.start_char:prev.end_char].strip()[:400]
 
     def _speaker_quiet(self, comp: Token) -> bool:
         subj = self._subject(comp)
@@ -437,7 +449,9 @@ class _Extractor:
             start=sent.start_char, end=sent.end_char, article=self.article, published=self.published,
             stance=_overall(tgts) if tgts else "neutral",  # type: ignore[arg-type]
             target=main.text if main else "",
-            topics=topic_index().match(q.text), targets=[{"text": t.text, "stance": t.stance} for t in tgts[:12]],
+            topics=topic_index().match(q.text),
+            targets=[{"text": t.text, "stance": t.stance, "depth": t.depth} for t in tgts[:12]],
+            context=self._context(sent),
             speaker={"name": speaker.name, "mention": speaker.mention, "kind": speaker.kind},
             confidence=0.5, extractor=EXTRACTOR_VERSION,
         ))

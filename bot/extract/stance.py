@@ -98,6 +98,7 @@ class Target:
     end: int
     stance: str  # support | oppose | neutral
     head: str
+    depth: int = 1  # dependency steps from the predicate: the direct object is nearest
 
 
 def label(sign: int, evaluative: bool) -> str:
@@ -118,7 +119,7 @@ def targets(pred: Token, within: Span | None = None) -> list[Target]:
         if tok.dep_ == "nsubj" and (tok.head.i == pred.i or not _predicated(tok.head)):
             continue  # an agent is no target: "said China would impose tariffs" is not about China
         sign, evaluative = _path_sign(tok, pred, lex)
-        if sign is None:
+        if sign is None or _other_agent_between(tok, pred):
             continue
         # an evaluative modifier on the phrase itself: "the right deal", "unfair duties"
         # (only where the path itself says nothing: "against a protectionist streak" is one "against")
@@ -138,9 +139,31 @@ def targets(pred: Token, within: Span | None = None) -> list[Target]:
                         sign = -sign
         left, right = _phrase_bounds(tok)
         doc = tok.doc
+        depth = sum(1 for a in tok.ancestors if a.i != pred.i and pred.i in {x.i for x in a.ancestors})
         out.append(Target(doc[left:right + 1].text, doc[left].idx, doc[right].idx + len(doc[right]),
-                          label(sign, evaluative), tok.lemma_.lower()))
+                          label(sign, evaluative), tok.lemma_.lower(), depth + 1))
     return out
+
+
+PRONOUN_SUBJECTS = {"it", "they", "we", "he", "she", "i", "who", "which", "that"}
+
+
+def _other_agent_between(tok: Token, pred: Token) -> bool:
+    """True when a clause with another named agent stands between ``pred`` and ``tok``.
+
+    "Chile said Peru would impose tariffs" says nothing of Chile's view of tariffs; a
+    pronoun subject ("said it would ...") is taken as the speaker's own voice.
+    """
+    node = tok.head
+    path = {tok.i}
+    while node.i != pred.i and node.head.i != node.i:
+        path.add(node.i)
+        if node.pos_ in ("VERB", "AUX"):
+            for c in node.children:
+                if c.dep_ in ("nsubj", "nsubjpass") and c.i not in path and c.lower_ not in PRONOUN_SUBJECTS:
+                    return True
+        node = node.head
+    return False
 
 
 def _predicated(verb: Token) -> bool:

@@ -124,7 +124,7 @@ def month_near(dct: dt.date, month: int, direction: str | None, day: int | None 
     # nearest occurrence, with a penalty for going against the tense: "Oct. 23" in a May story
     # told in the past is last October, but a past-tense "set Nov. 10 as the deadline" in early
     # November is still this year's
-    penalty = 150
+    penalty = 270
 
     def cost(c: dt.date) -> int:
         days = (c - ref).days

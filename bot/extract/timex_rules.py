@@ -132,7 +132,8 @@ def _dir_from_cue(s: str) -> str | None:
     s = s.lower()
     if re.search(r"\b(last|past|previous|preceding|prior|earlier|ago|since)\b", s):
         return PAST
-    if re.search(r"\b(next|coming|upcoming|following|later|ahead|from now)\b", s):
+    if re.search(r"\b(next|coming|upcoming|following|later|ahead|from now|effective|starting|until|till|through|"
+                 r"payable|record|expires?|expiring|due|deadline)\b", s):
         return FUTURE
     return None
 
@@ -295,7 +296,14 @@ def h_weekday(ctx: Ctx, c: Cand) -> Result | None:
     wd = weekday_number(g["wd"])
     if not wd:
         return None
-    day = _resolve_weekday(ctx, c, wd, g.get("pre") or "")
+    pre = g.get("pre") or ""
+    if not pre and re.search(r"['’]s$", c.m.group(0)):
+        # "Wednesday's ruling": the clause tense is about something else; an event named this
+        # way is usually behind the report unless announced as ahead
+        fwd = re.search(r"(?i:ahead\s+of|before|until|for|next|upcoming|coming)\s+$", ctx.before(c.start, 15))
+        day = weekday_near(ctx.dct, wd, FUTURE if fwd else PAST)
+        return Result("DATE", day.isoformat(), Point(day, "day"))
+    day = _resolve_weekday(ctx, c, wd, pre)
     return Result("DATE", day.isoformat(), Point(day, "day"))
 
 
@@ -346,7 +354,7 @@ def h_month_day(ctx: Ctx, c: Cand) -> Result | None:
 
 
 def _month_direction(ctx: Ctx, c: Cand) -> str | None:
-    cue = _dir_from_cue(ctx.before(c.start, 12))
+    cue = _dir_from_cue((c.m.groupdict().get("mod") or "") + " " + ctx.before(c.start, 12))
     if cue:
         return cue
     t = ctx.tense(c.start, c.end)
@@ -893,7 +901,7 @@ def h_duration(ctx: Ctx, c: Cand) -> Result | None:
     if g.get("num2"):
         pass  # "two to three weeks": TimeBank keeps the first figure
     if unit == "Q":
-        return Result("DURATION", f"P{n:g}Q" if n == int(n) else duration_value(n * 3, "M"))
+        return Result("DURATION", duration_value(n * 3, "M"))
     return Result("DURATION", duration_value(n, unit))
 
 
@@ -954,6 +962,11 @@ def h_vague_duration(ctx: Ctx, c: Cand) -> Result | None:
     unit = _unit_code(c.m.group("unit"))
     if unit is None:
         return None
+    rel = (c.m.groupdict().get("rel") or "").lower()
+    if unit == "Y" and rel in ("recent", "past"):
+        return Result("DATE", "PAST_REF")  # "in recent years" reads as a vague past, not a length
+    if unit == "Q":
+        unit = "M"  # TIMEX3 has no quarter duration unit in TimeBank practice: months
     return Result("DURATION", duration_value(None, unit))
 
 
@@ -1090,14 +1103,15 @@ def h_holiday(ctx: Ctx, c: Cand) -> Result | None:
     if year is None:
         direction = PAST if pre == "last" else FUTURE if pre == "next" else _month_direction(ctx, c)
         cands = [on(y) for y in (ctx.dct.year - 1, ctx.dct.year, ctx.dct.year + 1)]
-        if direction == PAST:
-            ok = [d for d in cands if d <= ctx.dct]
-            d = max(ok)
-        elif direction == FUTURE:
-            ok = [d for d in cands if d >= ctx.dct]
-            d = min(ok)
+        if pre in ("last", "next"):
+            ok = [d for d in cands if (d < ctx.dct if pre == "last" else d > ctx.dct)]
+            d = max(ok) if pre == "last" else min(ok)
         else:
-            d = min(cands, key=lambda x: abs((x - ctx.dct).days))
+            def cost(x: dt.date) -> int:
+                days = (x - ctx.dct).days
+                wrong = (direction == PAST and days > 0) or (direction == FUTURE and days < 0)
+                return abs(days) + (270 if wrong else 0)
+            d = min(cands, key=cost)
     else:
         d = on(year)
     if rule == "EASTER-WEEK":
@@ -1149,7 +1163,8 @@ RULES: list[Rule] = [
     Rule("clock", _r(
         rf"{B}(?:(?i:around|about|approximately|at\s+about|shortly\s+(?:after|before)|just\s+(?:after|before))\s+)?"
         rf"(?P<h>[01]?\d|2[0-4])(?:[:.](?P<mi>[0-5]\d))?\s*(?P<ampm>(?i:a\.m\.?|p\.m\.?|am|pm)(?![\w]))"
-        rf"(?:\s+(?:\(?(?P<tz>{_TZ})\)?))?(?:,?\s+(?:(?i:on)\s+)?(?P<day>{CLOCK_DAY}))?"), h_clock, prio=1),
+        rf"(?:\s+(?:\(?(?P<tz>{_TZ})\)?))?(?:\s+\(\d{{1,4}}(?::\d\d)?\s+{_TZ}\))?"
+        rf"(?:,?\s+(?:(?i:on)\s+)?(?P<day>{CLOCK_DAY}))?"), h_clock, prio=1),
     Rule("clock24", _r(
         rf"{B}(?P<h>[01]?\d|2[0-4]):(?P<mi>[0-5]\d){E}(?:\s+(?P<tz>{_TZ}){E})"
         rf"(?:,?\s+(?:(?i:on)\s+)?(?P<day>{CLOCK_DAY}))?"), h_clock, prio=1),
@@ -1170,7 +1185,7 @@ RULES: list[Rule] = [
     Rule("iso_date", _r(r"(?<![\w-])(?P<y>(?:1[89]|20)\d\d)-(?P<mo>0[1-9]|1[0-2])-(?P<d>0[1-9]|[12]\d|3[01])(?![\w-])"),
          h_numeric_date, prio=1),
     Rule("month_day", _r(
-        rf"{B}(?:(?P<wd>{_WD}),?\s+)?(?:(?P<mod>(?i:early|late|around|by|mid|on))\s+)?"
+        rf"{B}(?:(?P<wd>{_WD}),?\s+)?(?:(?P<mod>(?i:early|late|around|mid|last|next|this\s+coming|this))\s+)?"
         rf"(?P<mon>{MONTH_ANY})\s*(?P<day>{DAYNUM})(?:,?\s*(?P<year>{YEAR4}|['’]\d\d{E}))?"),
         h_month_day, c_month_day, prio=1),
     Rule("day_month", _r(
@@ -1224,7 +1239,7 @@ RULES: list[Rule] = [
     Rule("year_ago_adj", _r(rf"{B}(?:(?i:the|a|its)\s+)?(?:(?i:comparable|same)\s+)?(?i:year[-\s](?:ago|earlier))"
                             rf"(?:\s+(?:(?i:first|second|third|fourth|fiscal)[-\s]+)?(?P<noun>(?i:quarter|period)))?{E}"),
          h_year_ago_adj, prio=2),
-    Rule("same_period", _r(rf"{B}(?i:the\s+(?:same|corresponding|comparable)\s+(?:period|quarter)\s+"
+    Rule("same_period", _r(rf"{B}(?i:the\s+(?:(?:same|corresponding|comparable)\s+)?(?:period|quarter)\s+"
                            rf"(?:a\s+year\s+(?:ago|earlier)|last\s+year|of\s+last\s+year|the\s+previous\s+year))"),
          h_year_ago_adj, prio=1),
     # quarters and halves

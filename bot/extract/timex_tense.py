@@ -25,7 +25,7 @@ _FORWARD_LEMMAS = {
 _FUTURE_AUX = {"will", "shall", "'ll", "wo", "ll", "would", "'d"}
 _MODAL_AMBIG = {"could", "might", "may", "can", "should", "must", "ought"}
 # verbs whose date argument lies ahead of the report even in the past tense
-_PLAN_VERBS = {"schedule", "reschedule", "plan"}
+_PLAN_VERBS = {"schedule", "reschedule"}
 _PUTOFF_VERBS = {"postpone", "delay", "adjourn", "defer", "extend", "push", "move", "give", "set", "recess"}
 
 
@@ -35,7 +35,7 @@ def _verb_of(tok: Token) -> Token | None:
     for _ in range(12):
         if t.pos_ in ("VERB", "AUX") and t.dep_ not in ("amod",):
             return t
-        if t.head is t:
+        if t.head.i == t.i:
             return t if t.pos_ in ("VERB", "AUX") else None
         t = t.head
     return None
@@ -55,13 +55,17 @@ def _tense_of_verb(v: Token, depth: int = 0) -> str | None:
         # an infinitive looks ahead of a forward-looking verb ("plans to meet", "is due to
         # expire") unless that verb is itself past ("had been due to expire Friday")
         head = v.head
-        if head is not v and depth < 3:
+        if head.i != v.i and depth < 3:
             ht = _tense_of_verb(head, depth + 1) if head.pos_ in ("VERB", "AUX", "ADJ") else None
-            if head.pos_ == "ADJ" and head.head is not head:
+            if head.pos_ == "ADJ" and head.head.i != head.i:
                 ht = _tense_of_verb(head.head, depth + 1) if head.head.pos_ in ("VERB", "AUX") else None
             forward = head.lemma_.lower() in _FORWARD_LEMMAS or head.lower_ in ("due", "set", "scheduled")
             if forward:
-                return None if ht == PAST else FUTURE
+                # "set to resume Monday" (no auxiliary) still looks ahead; "had been due to" does not
+                src = head.head if head.pos_ == "ADJ" else head
+                head_past = src.tag_ == "VBD" or any(
+                    c.dep_ in ("aux", "auxpass") and c.tag_ == "VBD" for c in src.children)
+                return None if ht == PAST and head_past else FUTURE
             return ht if ht in (PAST, FUTURE) else None
         return None
     if aux_lower & _MODAL_AMBIG:
@@ -81,7 +85,7 @@ def _tense_of_verb(v: Token, depth: int = 0) -> str | None:
         return PRESENT
     if v.tag_ == "VBG" and not auxes:
         head = v.head
-        if head is not v and head.pos_ in ("VERB", "AUX") and depth < 3:
+        if head.i != v.i and head.pos_ in ("VERB", "AUX") and depth < 3:
             return _tense_of_verb(head, depth + 1)
     if v.tag_ == "VB" and not auxes:
         # imperative or bare infinitive after a modal handled above
@@ -97,13 +101,12 @@ def tense_at(doc: Doc | None, text: str, start: int, end: int) -> str | None:
             v = _verb_of(span.root)
             root = span.root
             if v is not None and root.dep_ == "pobj" and root.head.lower_ in ("until", "till", "to", "by") \
-                    and root.head.head is v and v.lemma_.lower() in _PUTOFF_VERBS:
+                    and root.head.head.i == v.i and v.lemma_.lower() in _PUTOFF_VERBS:
                 # "postponed until Tuesday", "extended its deadline to Nov. 20"
                 return FUTURE
             if v is not None:
-                t = _tense_of_verb(v)
-                if t is not None:
-                    return t
+                # a governing verb decides, even when it leaves the tense open ("could be")
+                return _tense_of_verb(v)
             # no governing verb (headline, fragment): nearest finite verb in the sentence
             sent = span.sent
             best = None

@@ -77,7 +77,8 @@ def query_head(text: str) -> str:
 
 
 class TopicIndex:
-    def __init__(self, topics: list[Topic]) -> None:
+    def __init__(self, topics: list[Topic], word_groups: list[list[str]] | None = None) -> None:
+        word_groups = word_groups or []
         self.topics = {t.id: t for t in topics}
         phrases: dict[str, str] = {}
         for t in topics:
@@ -88,12 +89,13 @@ class TopicIndex:
         self._phrases = phrases
         alts = sorted(phrases, key=len, reverse=True)
         self._pattern = re.compile(r"\b(?:" + "|".join(re.escape(p) for p in alts) + r")\b")
-        # one-word synonyms grouped by topic: "tariff", "duty" and "levy" answer for each other
+        # one-word heads that mean the same ("tariff", "duty", "levy"); a topic's synonyms are
+        # related words, not the same word, so they do not stand in for a query's head
         self._alts: dict[str, set[str]] = {}
-        for t in topics:
-            singles = {k for k in (" ".join(content_words(f)) for f in (t.label, *t.synonyms)) if k and " " not in k}
-            for w in singles:
-                self._alts.setdefault(w, set()).update(singles)
+        for group in word_groups:
+            stems = {stem(w) for w in group}
+            for w in stems:
+                self._alts.setdefault(w, set()).update(stems)
 
     def _closure(self, ids: set[str]) -> frozenset[str]:
         out = set(ids)
@@ -129,4 +131,4 @@ def topic_index() -> TopicIndex:
     return TopicIndex([
         Topic(t["id"], t["label"], tuple(t.get("synonyms", ())), tuple(t.get("broader", ())))
         for t in data["topics"]
-    ])
+    ], data.get("word_groups", []))
