@@ -47,6 +47,7 @@ class FormField:
     multiline: bool = False
     placeholder: str = ""
     max_length: int = 300
+    choices: tuple[str, ...] = ()  # a fixed set (a select where the platform has one)
 
 
 @dataclass
@@ -75,6 +76,7 @@ class Reply:
     command: str | None = None
     args: dict[str, str] = field(default_factory=dict)
     page: int = 0  # which page of ``items`` to show (0-based)
+    error_field: str = ""  # the form field an error is about, so a modal can point at it
 
     @property
     def is_error(self) -> bool:

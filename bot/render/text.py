@@ -3,6 +3,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.reply import Reply
+from bot.safety import plain_text
+
 STANCE_WORD = {"support": "supports", "oppose": "opposes", "mixed": "has a mixed position on",
                "none": "has no recorded position on", "neutral": "mentions"}
 
@@ -32,3 +35,30 @@ def event_line(e: dict[str, Any]) -> str:
     when = e["start"][:10] + (f" \u2013 {e['end'][:10]}" if e.get("end") and e["end"] != e["start"] else "")
     status = " [cancelled]" if e.get("status") == "cancelled" else ""
     return f"{e['id']}  {when:<25} {e.get('precision', ''):<6} {e.get('kind', ''):<11} {e['title']}{status}"
+
+
+def render(reply: Reply) -> str:
+    """A Reply as terminal text: every item, no paging (a terminal scrolls)."""
+    lines = [plain_text(reply.title)]
+    if reply.text:
+        lines.append(plain_text(reply.text))
+    if reply.fields:
+        lines.append("   ".join(f"{plain_text(f.name)}: {plain_text(f.value)}" for f in reply.fields))
+    width = len(str(len(reply.items)))
+    for i, it in enumerate(reply.items, 1):
+        ident = f"  [{it.id}]" if it.id else ""
+        lines.append(f"{i:>{width}}. {plain_text(it.title)}{ident}")
+        pad = " " * (width + 2)
+        if it.text:
+            lines.append(pad + plain_text(it.text).replace("\n", "\n" + pad))
+        tail = " \u00b7 ".join(plain_text(x) for x in (it.meta, it.url) if x)
+        if tail:
+            lines.append(pad + tail)
+    if reply.form is not None:
+        lines.append("Fields: " + ", ".join(f"{f.name}{'' if f.required else ' (optional)'}"
+                                            for f in reply.form.fields))
+        lines.append(f"Type: /{reply.form.command} " + " ".join(f"{f.name}=..." for f in reply.form.fields
+                                                               if f.required))
+    if reply.footer:
+        lines.append(plain_text(reply.footer))
+    return "\n".join(lines)

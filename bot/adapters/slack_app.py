@@ -1,0 +1,218 @@
+"""Slack adapter: slack-bolt's AsyncApp, in HTTP mode (aiohttp) or Socket Mode.
+
+Translation only.  A slash command becomes a text line for ``Commands.run_line``; a
+page or share button re-runs the read command its value names; a modal submission
+becomes ``Commands.invoke``.  Every answer goes back through ``respond`` (the
+request's response_url), ephemeral unless shared.  Bolt verifies the signing secret and
+timestamp (401 otherwise); two middlewares below refuse exact replays and ignore
+Slack's retries, so nothing is acted on twice.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections import OrderedDict
+from typing import Any
+
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_bolt.response import BoltResponse
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.webhook.async_client import AsyncWebhookClient
+
+from bot.adapters import off_loop
+from bot.commands import Commands
+from bot.config import Settings
+from bot.render import slack as render
+from bot.reply import Caller, Reply
+
+log = logging.getLogger(__name__)
+
+EVENTS_PATH = "/slack/events"
+# The slash commands the manifest declares; help and remind go through /claimbot because
+# Slack keeps /help and /remind for itself.
+SLASH_COMMANDS = ("/stance", "/claims", "/events", "/sources", "/claim", "/event", "/ingest", "/claimbot")
+REPLAY_WINDOW = 60 * 5  # bolt refuses older timestamps, so older signatures need no memory
+
+
+class ReplayGuard:
+    """Remembers (timestamp, signature) pairs already accepted within the replay window."""
+
+    def __init__(self, window: int = REPLAY_WINDOW, clock: Any = time.time) -> None:
+        self.window = window
+        self.clock = clock
+        self._seen: OrderedDict[tuple[str, str], float] = OrderedDict()
+
+    def first_time(self, timestamp: str, signature: str) -> bool:
+        now = self.clock()
+        while self._seen and next(iter(self._seen.values())) < now - self.window:
+            self._seen.popitem(last=False)
+        key = (timestamp, signature)
+        if key in self._seen:
+            return False
+        self._seen[key] = now
+        return True
+
+
+def _header(req: AsyncBoltRequest, name: str) -> str:
+    values = req.headers.get(name) or []
+    return values[0] if values else ""
+
+
+class SlackBot:
+    def __init__(self, commands: Commands, settings: Settings) -> None:
+        self.commands = commands
+        self.settings = settings
+        self.client = AsyncWebClient(token=settings.slack_bot_token.reveal(), base_url=settings.slack_api_url)
+        self.replays = ReplayGuard()
+        self.app = AsyncApp(client=self.client, signing_secret=settings.slack_signing_secret.reveal() or None,
+                            process_before_response=False, logger=logging.getLogger("claimbot.slack.bolt"))
+        # bolt runs its own middleware first (signature and timestamp check, auth.test),
+        # so these see only requests that really come from Slack
+        self.app.use(self._skip_retries)
+        self.app.use(self._refuse_replays)
+        for name in SLASH_COMMANDS:
+            self.app.command(name)(self._on_command)
+        self.app.action(render.ACTION_PREV)(self._on_page)
+        self.app.action(render.ACTION_NEXT)(self._on_page)
+        self.app.action(render.ACTION_SHARE)(self._on_share)
+        self.app.view(render.FORM_CALLBACK)(self._on_form)
+        self._runner: web.AppRunner | None = None
+        self._socket: Any = None
+
+    # ---- middleware
+    async def _skip_retries(self, req: AsyncBoltRequest, resp: BoltResponse, next: Any) -> BoltResponse | None:
+        if _header(req, "x-slack-retry-num"):
+            log.info("ignored a Slack retry (%s)", _header(req, "x-slack-retry-reason") or "no reason given")
+            return BoltResponse(status=200, body="", headers={"x-slack-no-retry": "1"})
+        await next()
+        return None
+
+    async def _refuse_replays(self, req: AsyncBoltRequest, resp: BoltResponse, next: Any) -> BoltResponse | None:
+        ts, sig = _header(req, "x-slack-request-timestamp"), _header(req, "x-slack-signature")
+        if ts and sig and not self.replays.first_time(ts, sig):
+            log.warning("refused a replayed Slack request")
+            return BoltResponse(status=401, body="")
+        await next()
+        return None
+
+    # ---- listeners
+    async def _on_command(self, ack: Any, command: dict[str, Any], respond: Any, client: AsyncWebClient) -> None:
+        line = f"{command['command']} {command.get('text', '')}"
+        spec = self.commands.spec_of_line(line)
+        if spec is not None and spec.slow:
+            await ack(text="Working on it\u2026", response_type="ephemeral")
+        else:
+            await ack()
+        caller = Caller("slack", command["user_id"], command.get("user_name", ""), channel_id=command.get("channel_id", ""))
+        reply = await off_loop(self.commands.run_line, caller, line)
+        if reply.form is not None:
+            view = render.modal(reply.form, {"channel": caller.channel_id, "response_url": command.get("response_url", ""),
+                                             "values": reply.form.values})
+            try:
+                await client.views_open(trigger_id=command["trigger_id"], view=view)
+                return
+            except SlackApiError as e:
+                log.warning("views.open failed: %s", e.response.get("error"))
+                reply = Reply("The form did not open", kind="error",
+                              text="Slack did not open the form in time. Run the command again.")
+        await respond(**render.message(reply), response_type="ephemeral" if reply.ephemeral else "in_channel")
+
+    def _button_caller(self, body: dict[str, Any]) -> Caller:
+        user = body.get("user") or {}
+        return Caller("slack", user.get("id", ""), user.get("username") or user.get("name", ""),
+                      channel_id=(body.get("channel") or {}).get("id", ""))
+
+    async def _on_page(self, ack: Any, body: dict[str, Any], action: dict[str, Any], respond: Any) -> None:
+        await ack()
+        name, args, page = render.parse_button_value(action["value"])
+        reply = await off_loop(self.commands.rerun, self._button_caller(body), name, args)
+        reply.page = page
+        await respond(**render.message(reply), response_type="ephemeral", replace_original=True)
+
+    async def _on_share(self, ack: Any, body: dict[str, Any], action: dict[str, Any], respond: Any) -> None:
+        await ack()
+        caller = self._button_caller(body)
+        name, args, page = render.parse_button_value(action["value"])
+        reply = await off_loop(self.commands.rerun, caller, name, args)
+        reply.page = page
+        if reply.is_error:
+            await respond(**render.message(reply), response_type="ephemeral", replace_original=False)
+            return
+        await respond(**render.message(reply, shared_by=caller.user_id, buttons=False), response_type="in_channel",
+                      replace_original=False)
+
+    async def _on_form(self, ack: Any, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient) -> None:
+        meta = json.loads(view.get("private_metadata") or "{}")
+        user = body.get("user") or {}
+        caller = Caller("slack", user.get("id", ""), user.get("username") or user.get("name", ""),
+                        channel_id=meta.get("channel", ""))
+        values = {**(meta.get("values") or {}), **render.form_values(view)}
+        reply = await off_loop(self.commands.invoke, caller, meta.get("command", ""), values)
+        blocks = {b.get("block_id") for b in view.get("blocks", [])}
+        if reply.is_error and reply.error_field in blocks:
+            # the modal stays open with the message under the field that needs fixing
+            await ack(response_action="errors", errors={reply.error_field: reply.text[:150]})
+            return
+        await ack()
+        await self._post(reply, caller, meta.get("response_url", ""), client)
+
+    async def _post(self, reply: Reply, caller: Caller, response_url: str, client: AsyncWebClient) -> None:
+        msg = render.message(reply)
+        if response_url:
+            # the slash command's response_url outlives the modal (30 minutes) and works in
+            # channels the bot has not joined, unlike chat.postEphemeral
+            await AsyncWebhookClient(response_url).send(text=msg["text"], blocks=msg["blocks"],
+                                                         response_type="ephemeral")
+        else:
+            await client.chat_postMessage(channel=caller.user_id, text=msg["text"], blocks=msg["blocks"])
+
+    # ---- serving
+    def web_app(self) -> web.Application:
+        async def events(request: web.Request) -> web.Response:
+            bolt_req = await to_bolt_request(request)
+            return await to_aiohttp_response(await self.app.async_dispatch(bolt_req))
+
+        async def health(request: web.Request) -> web.Response:
+            return web.Response(text="ok")
+
+        app = web.Application()
+        app.router.add_post(EVENTS_PATH, events)
+        app.router.add_get("/healthz", health)
+        return app
+
+    async def start_http(self, host: str = "0.0.0.0", port: int | None = None) -> int:
+        """Serve /slack/events; returns the port (useful with port 0)."""
+        self._runner = web.AppRunner(self.web_app(), access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, host, self.settings.port if port is None else port)
+        await site.start()
+        sockets = site._server.sockets if site._server else []  # type: ignore[union-attr]
+        bound = sockets[0].getsockname()[1] if sockets else (port or self.settings.port)
+        log.info("Slack: HTTP mode on port %s at %s", bound, EVENTS_PATH)
+        return int(bound)
+
+    async def start_socket_mode(self) -> None:
+        from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
+        self._socket = AsyncSocketModeHandler(self.app, self.settings.slack_app_token.reveal())
+        await self._socket.connect_async()
+        log.info("Slack: Socket Mode connected")
+
+    async def start(self) -> None:
+        if self.settings.slack_socket_mode:
+            await self.start_socket_mode()
+        else:
+            await self.start_http()
+
+    async def close(self) -> None:
+        if self._socket is not None:
+            await self._socket.close_async()
+            self._socket = None
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None

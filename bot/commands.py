@@ -1,0 +1,803 @@
+"""One command table for every platform: parse a command, call the Service, return a Reply.
+
+Slack and the console hand over a text line (``run_line``); Discord hands over its typed
+options (``invoke`` with the same argument names).  Both meet in ``invoke``, which checks
+admin rights, turns ``CommandError`` into an error reply the user sees, and logs anything
+else before answering with a short apology.  Nothing here knows about a platform.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from bot.errors import CommandError, PermissionDenied
+from bot.render.text import STANCE_WORD
+from bot.reply import Caller, Field, Form, FormField, Item, Reply
+
+log = logging.getLogger(__name__)
+
+STANCES = ("support", "oppose", "neutral")
+EVENT_KINDS = ("dialogue", "summit", "meeting", "visit", "election", "negotiation", "policy", "deadline", "other")
+LIST_LIMIT = 200  # items one list answer carries; renderers page them
+STANCE_LIMIT = 50
+
+APOLOGY = "Sorry, something went wrong on my side. It has been logged; please try again later."
+
+
+class UsageError(CommandError):
+    """The command was malformed; the reply shows its usage."""
+
+
+class FormError(CommandError):
+    """A bad value in one field of a form, so a modal can point at that field."""
+
+    def __init__(self, field_name: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field_name
+
+
+class Reminders(Protocol):
+    """What the reminders work plugs in: ``/remind ...`` is routed to ``handle``."""
+
+    def handle(self, caller: Caller, args: dict[str, str]) -> Reply: ...
+
+
+# -- the table -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    help: str
+    required: bool = False
+    suggest: str = ""  # where autocomplete draws from: actor | topic | kind | scope | stance
+
+
+@dataclass(frozen=True)
+class Spec:
+    name: str  # "stance", "claim add"
+    usage: str
+    summary: str
+    params: tuple[Param, ...] = ()
+    admin: bool = False
+    slow: bool = False  # may take seconds (article extraction): platforms defer at once
+    example: str = ""
+
+
+CLAIM_KEYS = {"actor": "actor", "topic": "topic", "stance": "stance", "statement": "statement",
+              "quote": "statement", "speaker": "speaker", "source_title": "source_title", "source": "source_title",
+              "title": "source_title", "source_url": "source_url", "url": "source_url", "date": "date",
+              "published": "date"}
+EVENT_KEYS = {"title": "title", "kind": "kind", "start": "start", "date": "start", "when": "start", "end": "end",
+              "place": "place", "where": "place", "participants": "participants", "actors": "participants"}
+INGEST_KEYS = {"published": "published", "date": "published", "title": "title", "url": "url"}
+
+SPECS: dict[str, Spec] = {s.name: s for s in (
+    Spec("stance", "/stance ACTOR TOPIC", "An actor's position on a topic, with the evidence.",
+         (Param("actor", "a country, capital or bloc: japan, Beijing, eu", True, "actor"),
+          Param("topic", "a topic: rare-earths, \"chip export controls\"", True, "topic")),
+         example="/stance japan rare-earths"),
+    Spec("claims", "/claims [ACTOR] [TOPIC] [\"TEXT\"]", "Claims, filtered by actor, topic and words.",
+         (Param("actor", "only this actor's claims", suggest="actor"),
+          Param("topic", "only claims on this topic", suggest="topic"),
+          Param("text", "words the claim must contain")),
+         example="/claims china \"rare earth elements\""),
+    Spec("events", "/events [upcoming|all] [ACTOR] [KIND]", "Dated events: dialogues, summits, visits ...",
+         (Param("scope", "upcoming (default) or all", suggest="scope"),
+          Param("actor", "only events with this participant", suggest="actor"),
+          Param("kind", "summit, visit, election ...", suggest="kind")),
+         example="/events upcoming japan summit"),
+    Spec("sources", "/sources", "The articles the claims come from."),
+    Spec("help", "/help [COMMAND]", "What each command does.", (Param("command", "a command name"),)),
+    Spec("claim add", "/claim add actor=A topic=T stance=support|oppose|neutral statement=\"...\" "
+         "[speaker=\"...\"] [source=\"title\"] [url=URL] [date=YYYY-MM-DD]",
+         "Add a claim by hand (no arguments opens a form where the platform has one).",
+         (Param("actor", "who holds the position", True, "actor"), Param("topic", "what it is about", True, "topic"),
+          Param("stance", "support, oppose or neutral", True, "stance"),
+          Param("statement", "the statement or quote", True), Param("speaker", "who said it"),
+          Param("source_title", "the source's title"), Param("source_url", "the source's URL"),
+          Param("date", "when it was said, YYYY-MM-DD")), admin=True),
+    Spec("claim edit", "/claim edit ID field=value ...", "Correct a claim; fields: actor, topic, stance, "
+         "statement, speaker, source, url, date.",
+         (Param("id", "the claim id", True), Param("changes", "field=value pairs", True)), admin=True,
+         example="/claim edit c1a2b3c4d5 stance=oppose"),
+    Spec("claim retract", "/claim retract ID REASON", "Retract a claim (kept in the audit log).",
+         (Param("id", "the claim id", True), Param("reason", "why it is retracted", True)), admin=True),
+    Spec("event add", "/event add title=\"...\" start=YYYY-MM-DD [end=...] [kind=summit] [place=...] "
+         "[participants=\"japan, china\"]", "Add an event by hand.",
+         (Param("title", "what happens", True), Param("start", "2025-06-15, 2025-06, 2025-W24 or 2025", True),
+          Param("end", "last day, if a range"), Param("kind", "summit, visit, election ...", suggest="kind"),
+          Param("place", "where"), Param("participants", "comma-separated actors")), admin=True),
+    Spec("event edit", "/event edit ID field=value ...", "Correct an event; fields: title, kind, start, end, "
+         "place, participants.", (Param("id", "the event id", True), Param("changes", "field=value pairs", True)),
+         admin=True),
+    Spec("event cancel", "/event cancel ID [REASON]", "Mark an event as cancelled.",
+         (Param("id", "the event id", True), Param("reason", "why")), admin=True),
+    Spec("ingest", "/ingest published=YYYY-MM-DD [title=\"...\"] [url=URL] TEXT  (or attach a file)",
+         "Read an article (pasted or attached) and store its claims and events.",
+         (Param("published", "publication date, YYYY-MM-DD", True), Param("title", "the article's title"),
+          Param("url", "where it was published"), Param("text", "the article text")), admin=True, slow=True),
+    Spec("remind", "/remind ...", "Reminders of upcoming events in this channel.",
+         (Param("text", "what to do, e.g. subscribe, list, stop"),)),
+)}
+
+GROUPS = {"claim": ("add", "edit", "retract"), "event": ("add", "edit", "cancel")}
+
+CLAIM_FORM = (
+    FormField("actor", "Actor (country, capital or bloc)", placeholder="japan", max_length=80),
+    FormField("topic", "Topic", placeholder="rare earth export controls", max_length=200),
+    FormField("stance", "Stance", placeholder="support, oppose or neutral", max_length=10, choices=STANCES),
+    FormField("statement", "Statement or quote", multiline=True, max_length=1500),
+    FormField("speaker", "Speaker", required=False, max_length=120),
+    FormField("source_title", "Source title", required=False, max_length=200),
+    FormField("source_url", "Source URL", required=False, max_length=500),
+    FormField("date", "Date (YYYY-MM-DD)", required=False, placeholder="2025-03-01", max_length=10),
+)
+
+
+# -- admins --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AdminPolicy:
+    users: frozenset[str] = frozenset()  # "slack:U123", "discord:456"
+    role_ids: frozenset[str] = frozenset()  # Discord role ids that make a member an admin
+    console_is_admin: bool = True  # the console runs on the operator's own machine
+
+    def allows(self, caller: Caller) -> bool:
+        if caller.platform == "console" and self.console_is_admin:
+            return True
+        if caller.who in self.users:
+            return True
+        if caller.platform == "discord" and ("manage_guild" in caller.permissions or caller.roles & self.role_ids):
+            return True
+        return False
+
+
+# -- parsing -------------------------------------------------------------------------------
+
+_QUOTES = str.maketrans({"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u00ab": '"', "\u00bb": '"'})
+_KEY = re.compile(r"([A-Za-z][A-Za-z_-]*)=")
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str  # the value, quotes removed
+    start: int
+    end: int
+    quoted: bool = False
+    key: str | None = None  # for key=value tokens
+
+
+def tokenize(line: str) -> list[Token]:
+    """Split on spaces, keeping "quoted phrases" and key="quoted values" whole.
+
+    Only double quotes group (also the curly ones chat clients type), so apostrophes in
+    "China's" or "don't" are plain characters.  Inside quotes, \\" is a literal quote.
+    """
+    s = line.translate(_QUOTES)  # one character for one, so offsets still fit ``line``
+    out: list[Token] = []
+    i, n = 0, len(s)
+    while i < n:
+        if s[i].isspace():
+            i += 1
+            continue
+        start = i
+        key = None
+        m = _KEY.match(s, i)
+        if m:
+            key = m.group(1).lower().replace("-", "_")
+            i = m.end()
+        if i < n and s[i] == '"':
+            value, i = _read_quoted(s, i)
+            quoted = True
+        else:
+            j = i
+            while j < n and not s[j].isspace():
+                j += 1
+            value, i, quoted = s[i:j], j, False
+        out.append(Token(value, start, i, quoted, key))
+    return out
+
+
+def _read_quoted(s: str, i: int) -> tuple[str, int]:
+    buf: list[str] = []
+    j = i + 1
+    while j < len(s):
+        c = s[j]
+        if c == "\\" and j + 1 < len(s) and s[j + 1] in '"\\':
+            buf.append(s[j + 1])
+            j += 2
+            continue
+        if c == '"':
+            return "".join(buf), j + 1
+        buf.append(c)
+        j += 1
+    raise UsageError("a quote is not closed: put the closing \" after the phrase")
+
+
+def quote(value: str) -> str:
+    """The inverse of ``tokenize`` for one value (used to rebuild a command line)."""
+    if value and not any(c.isspace() or c in '"\u201c\u201d' for c in value):
+        return value
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def parse_options(tokens: list[Token], keys: dict[str, str], what: str) -> tuple[list[Token], dict[str, str]]:
+    """Leading positional tokens, then key=value options.
+
+    Unquoted words after an option extend its value, so
+    ``statement=We will not accept this`` needs no quotes.
+    """
+    positional: list[Token] = []
+    opts: dict[str, str] = {}
+    last: str | None = None
+    for t in tokens:
+        if t.key is not None:
+            if t.key not in keys:
+                raise UsageError(f"{what} has no field {t.key!r}; use: {', '.join(sorted(set(keys.values())))}")
+            last = keys[t.key]
+            if last in opts:
+                raise UsageError(f"{last} is given twice")
+            opts[last] = t.text
+        elif last is None:
+            positional.append(t)
+        else:
+            opts[last] = f"{opts[last]} {t.text}".strip()
+    return positional, opts
+
+
+def _rest(line: str, tokens: list[Token], index: int) -> str:
+    """The raw text from token ``index`` on (apostrophes, quotes and all)."""
+    return line[tokens[index].start:].strip() if index < len(tokens) else ""
+
+
+def _join(tokens: Iterable[Token]) -> str:
+    return " ".join(t.text for t in tokens).strip()
+
+
+# -- the commands --------------------------------------------------------------------------
+
+
+@dataclass
+class Commands:
+    """The command table bound to a Service; every platform adapter calls ``run_line`` or ``invoke``."""
+
+    service: Any  # bot.service.Service (not imported: it loads the extraction data)
+    admins: AdminPolicy = field(default_factory=AdminPolicy)
+    reminders: Reminders | None = None
+
+    # ---- entry points
+    def run_line(self, caller: Caller, line: str) -> Reply:
+        """A command typed as text: "/stance japan rare-earths", "claim retract c12 wrong actor"."""
+        try:
+            name, args = self.parse(line)
+        except UsageError as e:
+            return Reply("That command did not parse", text=e.message, kind="usage",
+                         footer="Type /help for the commands.")
+        return self.invoke(caller, name, args)
+
+    def parse(self, line: str) -> tuple[str, dict[str, str]]:
+        """(command name, arguments) of a text command."""
+        s = line.strip()
+        words = s.split(None, 1)
+        if not words:
+            return "help", {}
+        head = words[0].lstrip("/").lower()
+        rest = words[1] if len(words) > 1 else ""
+        if head == "claimbot":  # Slack's umbrella command: /claimbot help, /claimbot remind ...
+            return self.parse(rest)
+        if head in GROUPS:
+            sub_words = rest.split(None, 1)
+            sub = sub_words[0].lower() if sub_words else ""
+            if sub not in GROUPS[head]:
+                usages = "\n".join(SPECS[f"{head} {s}"].usage for s in GROUPS[head])
+                raise UsageError(f"/{head} needs one of: {', '.join(GROUPS[head])}\n{usages}")
+            name = f"{head} {sub}"
+            rest = sub_words[1] if len(sub_words) > 1 else ""
+        elif head in SPECS:
+            name = head
+        else:
+            raise UsageError(f"I don't know the command /{head}.")
+        parser: Callable[[str], dict[str, str]] = getattr(self, "_parse_" + name.replace(" ", "_"))
+        try:
+            return name, parser(rest)
+        except UsageError as e:
+            raise UsageError(f"{e.message}\nUsage: {SPECS[name].usage}") from e
+
+    def invoke(self, caller: Caller, name: str, args: dict[str, str]) -> Reply:
+        """Run one command with its arguments; never raises."""
+        spec = SPECS.get(name)
+        if spec is None:
+            return Reply("Unknown command", text=f"I don't know the command /{name}.", kind="usage",
+                         footer="Type /help for the commands.")
+        args = {k: v.strip() if isinstance(v, str) else v for k, v in args.items() if v is not None}
+        try:
+            if spec.admin and not self.admins.allows(caller):
+                raise PermissionDenied(f"/{name} is for admins. Ask an admin of this bot, or one with "
+                                       "the Manage Server permission on Discord, to do it.")
+            handler: Callable[[Caller, dict[str, str]], Reply] = getattr(self, "_do_" + name.replace(" ", "_"))
+            reply = handler(caller, args)
+        except PermissionDenied as e:
+            log.info("refused /%s for %s", name, caller.who)
+            return Reply("Not allowed", text=e.message, kind="refusal")
+        except UsageError as e:
+            return Reply("That command is incomplete", text=e.message, kind="usage", footer=f"Usage: {spec.usage}")
+        except FormError as e:
+            return Reply("Please check the form", text=e.message, kind="error", error_field=e.field)
+        except CommandError as e:
+            return Reply("Can't do that", text=e.message, kind="error")
+        except Exception:
+            # the arguments stay out of the log: they may hold pasted articles, not secrets,
+            # but the log is no place for them; the traceback is enough to debug
+            log.exception("/%s failed for %s", name, caller.who)
+            return Reply("Something went wrong", text=APOLOGY, kind="apology")
+        if not spec.admin and name not in ("help", "remind") and not reply.is_error:
+            reply.command, reply.args = name, dict(args)
+        return reply
+
+    def rerun(self, caller: Caller, name: str, args: dict[str, str]) -> Reply:
+        """Run a read command again (another page, a share); admin commands never run twice."""
+        spec = SPECS.get(name)
+        if spec is None or spec.admin or name == "remind":
+            return Reply("Can't do that", text="That answer cannot be shown again; run the command anew.",
+                         kind="error")
+        return self.invoke(caller, name, args)
+
+    def spec(self, name: str) -> Spec:
+        return SPECS[name]
+
+    def spec_of_line(self, line: str) -> Spec | None:
+        """The command a text line names, without parsing its arguments (to acknowledge fast)."""
+        words = line.strip().lstrip("/").lower().split()
+        if words and words[0] == "claimbot":
+            words = words[1:]
+        if not words:
+            return None
+        if words[0] in GROUPS and len(words) > 1:
+            return SPECS.get(f"{words[0]} {words[1]}")
+        return SPECS.get(words[0])
+
+    def is_admin(self, caller: Caller) -> bool:
+        return self.admins.allows(caller)
+
+    def suggest(self, kind: str, current: str, limit: int = 25) -> list[tuple[str, str]]:
+        """(label, value) choices for autocomplete, best first."""
+        cur = current.strip().lower()
+        if kind == "actor":
+            rows = [(f"{a['name']} ({a['claims']} claims)", a["id"]) for a in self.service.actors()
+                    if not cur or cur in a["id"].lower() or cur in a["name"].lower()]
+        elif kind == "topic":
+            topics = sorted(self.service.topic_list(), key=lambda t: (-t["claims"], t["label"]))
+            rows = [(f"{t['label']} ({t['claims']} claims)", t["id"]) for t in topics
+                    if not cur or cur in t["id"].lower() or cur in t["label"].lower()]
+        else:
+            options = {"kind": EVENT_KINDS, "scope": ("upcoming", "all"), "stance": STANCES}.get(kind, ())
+            rows = [(o, o) for o in options if not cur or o.startswith(cur)]
+        if cur:
+            rows.sort(key=lambda r: (not r[1].lower().startswith(cur), 0))
+        return rows[:limit]
+
+    # ---- parsers: text after the command name -> arguments
+    def _actor_prefix(self, tokens: list[Token], keep: int) -> int:
+        """How many leading tokens name an actor ("south korea" is two); 0 if none do."""
+        if tokens and tokens[0].quoted:
+            return 1 if self.service.gaz.resolve(tokens[0].text) else 0
+        for n in range(min(3, len(tokens) - keep), 0, -1):
+            if any(t.quoted or t.key for t in tokens[:n]):
+                continue
+            if self.service.gaz.resolve(_join(tokens[:n])):
+                return n
+        return 0
+
+    def _parse_stance(self, rest: str) -> dict[str, str]:
+        tokens = tokenize(rest)
+        positional, opts = parse_options(tokens, {"actor": "actor", "topic": "topic"}, "/stance")
+        if "actor" not in opts and positional:
+            n = self._actor_prefix(positional, keep=0 if "topic" in opts else 1) or 1
+            opts["actor"] = _join(positional[:n])
+            positional = positional[n:]
+        if "topic" not in opts and positional:
+            opts["topic"] = _join(positional)
+        elif positional:
+            raise UsageError(f"I don't know what {_join(positional)!r} is for")
+        if not opts.get("actor") or not opts.get("topic"):
+            raise UsageError("give an actor and a topic, e.g. /stance japan rare-earths")
+        return opts
+
+    def _parse_claims(self, rest: str) -> dict[str, str]:
+        tokens = tokenize(rest)
+        positional, opts = parse_options(tokens, {"actor": "actor", "topic": "topic", "text": "text"}, "/claims")
+        if positional and "actor" not in opts:
+            n = self._actor_prefix(positional, keep=0)
+            if n:
+                opts["actor"] = _join(positional[:n])
+                positional = positional[n:]
+        # unquoted words make one phrase; each quoted phrase is its own argument
+        segments: list[str] = []
+        words: list[str] = []
+        for t in positional:
+            if t.quoted:
+                if words:
+                    segments.append(" ".join(words))
+                    words = []
+                segments.append(t.text)
+            else:
+                words.append(t.text)
+        if words:
+            segments.append(" ".join(words))
+        for name in ("topic", "text"):
+            if name not in opts and segments:
+                opts[name] = segments.pop(0)
+        if segments:
+            raise UsageError(f"too many arguments: {', '.join(repr(s) for s in segments)}")
+        return opts
+
+    def _parse_events(self, rest: str) -> dict[str, str]:
+        tokens = tokenize(rest)
+        positional, opts = parse_options(tokens, {"scope": "scope", "actor": "actor", "kind": "kind"}, "/events")
+        left: list[Token] = []
+        for t in positional:
+            low = t.text.lower()
+            if low in ("upcoming", "all", "past") and "scope" not in opts:
+                opts["scope"] = "all" if low == "past" else low
+            elif low in EVENT_KINDS and "kind" not in opts:
+                opts["kind"] = low
+            elif low.rstrip("s") in EVENT_KINDS and "kind" not in opts:
+                opts["kind"] = low.rstrip("s")
+            else:
+                left.append(t)
+        if left:
+            if "actor" in opts:
+                raise UsageError(f"I don't know what {_join(left)!r} is for")
+            opts["actor"] = _join(left)
+        return opts
+
+    def _parse_sources(self, rest: str) -> dict[str, str]:
+        if rest.strip():
+            raise UsageError("/sources takes no arguments")
+        return {}
+
+    def _parse_help(self, rest: str) -> dict[str, str]:
+        return {"command": rest.strip().lstrip("/")} if rest.strip() else {}
+
+    def _parse_remind(self, rest: str) -> dict[str, str]:
+        return {"text": rest.strip()}
+
+    def _parse_claim_add(self, rest: str) -> dict[str, str]:
+        positional, opts = parse_options(tokenize(rest), CLAIM_KEYS, "/claim add")
+        if positional:
+            raise UsageError("give the claim as field=value pairs, e.g. actor=japan topic=\"rare earths\" "
+                             "stance=oppose statement=\"...\"")
+        return opts
+
+    def _parse_id_changes(self, rest: str, keys: dict[str, str], what: str) -> dict[str, str]:
+        tokens = tokenize(rest)
+        if not tokens or tokens[0].key is not None:
+            raise UsageError(f"{what} needs the id first")
+        _, opts = parse_options(tokens[1:], keys, what)  # validates the fields early
+        if not opts:
+            raise UsageError(f"{what} needs field=value pairs to change")
+        return {"id": tokens[0].text, "changes": _rest(rest, tokens, 1)}
+
+    def _parse_claim_edit(self, rest: str) -> dict[str, str]:
+        return self._parse_id_changes(rest, CLAIM_KEYS, "/claim edit")
+
+    def _parse_event_edit(self, rest: str) -> dict[str, str]:
+        return self._parse_id_changes(rest, EVENT_KEYS, "/event edit")
+
+    def _parse_id_reason(self, rest: str, need_reason: bool) -> dict[str, str]:
+        tokens = tokenize(rest)
+        if not tokens:
+            raise UsageError("give the id")
+        reason = _rest(rest, tokens, 1)
+        if need_reason and not reason:
+            raise UsageError("say why, after the id")
+        return {"id": tokens[0].text, "reason": reason}
+
+    def _parse_claim_retract(self, rest: str) -> dict[str, str]:
+        return self._parse_id_reason(rest, need_reason=True)
+
+    def _parse_event_cancel(self, rest: str) -> dict[str, str]:
+        return self._parse_id_reason(rest, need_reason=False)
+
+    def _parse_event_add(self, rest: str) -> dict[str, str]:
+        positional, opts = parse_options(tokenize(rest), EVENT_KEYS, "/event add")
+        if positional:
+            raise UsageError("give the event as field=value pairs, e.g. title=\"G7 summit\" start=2025-06-15")
+        return opts
+
+    def _parse_ingest(self, rest: str) -> dict[str, str]:
+        # Only the leading options are tokenized: the article itself is taken raw, since
+        # news text is full of quotes that are not ours to parse.
+        opts: dict[str, str] = {}
+        pos = 0
+        while True:
+            m = re.match(r"\s*([A-Za-z_]+)=", rest[pos:])
+            date = re.match(r"\s*(\d{4}-\d{2}-\d{2})(?=\s|$)", rest[pos:])
+            if date and "published" not in opts:
+                opts["published"] = date.group(1)
+                pos += date.end()
+                continue
+            if not m or m.group(1).lower() not in INGEST_KEYS:
+                break
+            key = INGEST_KEYS[m.group(1).lower()]
+            tokens = tokenize(rest[pos:])
+            opts[key] = tokens[0].text
+            pos += tokens[0].end
+        text = rest[pos:].strip()
+        if text:
+            opts["text"] = text
+        return opts
+
+    # ---- read commands
+    def _do_stance(self, caller: Caller, args: dict[str, str]) -> Reply:
+        _need(args, "actor", "topic")
+        ans = self.service.stance(args["actor"], args["topic"], limit=STANCE_LIMIT)
+        counts = ans.counts
+        summary = f"{counts['support']} support · {counts['oppose']} oppose · {counts['neutral']} neutral"
+        reply = Reply(f"{ans.actor_label} {STANCE_WORD.get(ans.stance, ans.stance)} {ans.topic}",
+                      fields=[Field("Stance", ans.stance), Field("Claims", summary)])
+        if ans.stance == "none":
+            reply.text = (f"No claim by {ans.actor_label} takes a side on {ans.topic!r} yet. "
+                          "Try a broader topic, or /claims to browse.")
+        for c in ans.claims:
+            reply.items.append(Item(
+                title=f"{_speaker(c)} ({c.get('cue') or 'stated'}) · {STANCE_WORD.get(c['stance'], c['stance'])}",
+                text=f"\u201c{c.get('quote', '')}\u201d", meta=_source(c.get("title"), c.get("outlet"),
+                                                                    c.get("published")),
+                url=c.get("url") or "", id=c["id"]))
+        return reply
+
+    def _do_claims(self, caller: Caller, args: dict[str, str]) -> Reply:
+        found = self.service.claims(actor=args.get("actor") or None, topic=args.get("topic") or None,
+                                    text=args.get("text") or None)
+        what = []
+        if args.get("actor"):
+            what.append(f"by {self._actor_label(args['actor'])}")
+        if args.get("topic"):
+            what.append(f"on {args['topic']}")
+        if args.get("text"):
+            what.append(f"saying {args['text']!r}")
+        found = list(reversed(found))  # newest first
+        reply = Reply(f"Claims {' '.join(what)}".strip() + f" ({len(found)})")
+        if not found:
+            reply.text = "No claims match. Try fewer filters, or /sources to see what has been read."
+        if len(found) > LIST_LIMIT:
+            reply.footer = f"Showing the newest {LIST_LIMIT} of {len(found)}; narrow it with an actor or topic."
+        for c in found[:LIST_LIMIT]:
+            reply.items.append(Item(
+                title=f"{self._actor_label(c.get('actor', ''))} · {c.get('stance', 'neutral')} · {_speaker(c)}",
+                text=f"\u201c{c.get('quote', '')}\u201d",
+                meta=_source(c.get("source_title"), c.get("outlet"), c.get("published")),
+                url=c.get("source_url") or "", id=c["id"]))
+        return reply
+
+    def _do_events(self, caller: Caller, args: dict[str, str]) -> Reply:
+        scope = (args.get("scope") or "upcoming").lower()
+        if scope not in ("upcoming", "all"):
+            raise UsageError("the scope is upcoming or all")
+        kind = (args.get("kind") or "").lower() or None
+        evs = self.service.events(scope=scope, actor=args.get("actor") or None, kind=kind)
+        title = "Upcoming events" if scope == "upcoming" else "Events"
+        if kind:
+            title = f"{title} · {kind}"
+        if args.get("actor"):
+            title += f" with {self._actor_label(args['actor'])}"
+        reply = Reply(f"{title} ({len(evs)})")
+        if not evs:
+            reply.text = "No events match." + (" Try /events all for past ones." if scope == "upcoming" else "")
+        for e in evs[:LIST_LIMIT]:
+            who = ", ".join(self._actor_label(p) for p in e.get("participants", []))
+            detail = " · ".join(x for x in (e.get("kind", ""), e.get("place", ""), who) if x)
+            status = " (cancelled)" if e.get("status") == "cancelled" else ""
+            src = (e.get("sources") or [{}])[0]
+            origin = "added by an admin" if e.get("origin") == "admin" else (
+                src.get("published") and f"reported {src['published']}")
+            reply.items.append(Item(title=f"{when(e)} · {e.get('title', '')}{status}", text=detail,
+                                    meta=_source(origin),
+                                    url=src.get("url") or "", id=e["id"]))
+        return reply
+
+    def _do_sources(self, caller: Caller, args: dict[str, str]) -> Reply:
+        arts = list(reversed(self.service.sources()))
+        reply = Reply(f"Sources ({len(arts)})")
+        if not arts:
+            reply.text = "No articles yet. An admin can add one with /ingest."
+        for a in arts[:LIST_LIMIT]:
+            reply.items.append(Item(title=a.get("title") or a["id"], meta=_source(a.get("outlet"), a.get("published")),
+                                    url=a.get("url") or "", id=a["id"]))
+        return reply
+
+    def _do_help(self, caller: Caller, args: dict[str, str]) -> Reply:
+        wanted = (args.get("command") or "").lower().strip()
+        specs = [s for s in SPECS.values() if not wanted or s.name == wanted or s.name.startswith(wanted + " ")]
+        if wanted and not specs:
+            raise UsageError(f"there is no command {wanted!r}")
+        admin = self.admins.allows(caller)
+        reply = Reply("claimbot commands" if not wanted else f"/{wanted}",
+                      text="Who holds which position on which topic, from the news; and what is coming up.")
+        for s in specs:
+            if s.admin and not admin and not wanted:
+                continue
+            body = s.summary + (f"\nExample: {s.example}" if s.example else "")
+            reply.items.append(Item(title=s.usage + ("  (admin)" if s.admin else ""), text=body))
+        if caller.platform == "slack":
+            reply.footer = "In Slack, help and remind run as /claimbot help and /claimbot remind."
+        elif not admin:
+            reply.footer = "Admin commands (/claim, /event, /ingest) are hidden: you are not an admin."
+        return reply
+
+    def _do_remind(self, caller: Caller, args: dict[str, str]) -> Reply:
+        if self.reminders is None:
+            return Reply("Reminders are not configured", kind="error",
+                         text="This bot was started without the reminders service, so nothing was scheduled "
+                              "or changed.")
+        return self.reminders.handle(caller, args)
+
+    # ---- admin commands
+    def _do_claim_add(self, caller: Caller, args: dict[str, str]) -> Reply:
+        known = {k: v for k, v in args.items() if v and k in CLAIM_KEYS.values()}
+        # what is known is checked before a form asks for the rest, so nobody fills in a
+        # form that was doomed by its first field
+        if known.get("actor") and not self.service.gaz.resolve(known["actor"]):
+            raise FormError("actor", f"I don't know the actor {known['actor']!r}. Try a country, capital or bloc.")
+        if known.get("stance") and known["stance"].lower() not in STANCES:
+            raise FormError("stance", f"stance must be one of {', '.join(STANCES)}")
+        if not known.get("statement"):
+            return Reply("Add a claim", text="Fill in the form.",
+                         form=Form("claim add", "Add a claim", list(CLAIM_FORM), values=known))
+        missing = [f.name for f in CLAIM_FORM if f.required and not known.get(f.name)]
+        if missing:
+            raise FormError(missing[0], f"missing: {', '.join(missing)}")
+        if known.get("date"):
+            try:
+                dt.date.fromisoformat(known["date"])
+            except ValueError:
+                raise FormError("date", f"{known['date']!r} is not a date like 2025-03-01") from None
+        try:
+            claim = self.service.add_claim(known, who=caller.who)
+        except CommandError as e:
+            raise FormError("statement", e.message) from e
+        return Reply("Claim added", text=f"\u201c{claim['quote']}\u201d", fields=[
+            Field("ID", claim["id"]), Field("Actor", self._actor_label(claim["actor"])),
+            Field("Topic", claim.get("target", "")), Field("Stance", claim["stance"]),
+        ], footer=f"Recorded in the audit log as {caller.who}.")
+
+    def _changes(self, text: str, keys: dict[str, str], what: str) -> dict[str, str]:
+        positional, opts = parse_options(tokenize(text), keys, what)
+        if positional or not opts:
+            raise UsageError(f"{what} needs field=value pairs, e.g. stance=oppose")
+        return opts
+
+    def _do_claim_edit(self, caller: Caller, args: dict[str, str]) -> Reply:
+        _need(args, "id", "changes")
+        changes = self._changes(args["changes"], CLAIM_KEYS, "/claim edit")
+        before = self.service.store.get_claim(args["id"])
+        after = self.service.edit_claim(args["id"], changes, who=caller.who)
+        return Reply(f"Claim {after['id']} updated", fields=_diff(before or {}, after, (
+            "actor", "stance", "quote", "target", "speaker", "published", "source_title", "source_url")),
+            footer=f"Recorded in the audit log as {caller.who}.")
+
+    def _do_claim_retract(self, caller: Caller, args: dict[str, str]) -> Reply:
+        _need(args, "id", "reason")
+        after = self.service.retract_claim(args["id"], args["reason"], who=caller.who)
+        return Reply(f"Claim {after['id']} retracted", text=f"Reason: {after.get('retract_reason', '')}",
+                     items=[Item(title=_speaker(after), text=f"\u201c{after.get('quote', '')}\u201d", id=after["id"])],
+                     footer=f"It stays in the audit log; recorded as {caller.who}.")
+
+    def _do_event_add(self, caller: Caller, args: dict[str, str]) -> Reply:
+        _need(args, "title", "start")
+        ev = self.service.add_event(args, who=caller.who)
+        return Reply("Event added", fields=[Field("ID", ev["id"]), Field("When", when(ev)),
+                                            Field("Kind", ev.get("kind", ""))],
+                     text=ev["title"], footer=f"Recorded in the audit log as {caller.who}.")
+
+    def _do_event_edit(self, caller: Caller, args: dict[str, str]) -> Reply:
+        _need(args, "id", "changes")
+        changes = self._changes(args["changes"], EVENT_KEYS, "/event edit")
+        before = self.service.store.get_event(args["id"])
+        after = self.service.edit_event(args["id"], changes, who=caller.who)
+        return Reply(f"Event {after['id']} updated",
+                     fields=_diff(before or {}, after, ("title", "kind", "start", "end", "place", "participants")),
+                     footer=f"Recorded in the audit log as {caller.who}.")
+
+    def _do_event_cancel(self, caller: Caller, args: dict[str, str]) -> Reply:
+        _need(args, "id")
+        after = self.service.cancel_event(args["id"], args.get("reason", ""), who=caller.who)
+        return Reply(f"Event {after['id']} cancelled", text=after["title"],
+                     fields=[Field("Reason", after.get("cancel_reason") or "-")],
+                     footer=f"Recorded in the audit log as {caller.who}.")
+
+    def _do_ingest(self, caller: Caller, args: dict[str, str]) -> Reply:
+        if not args.get("text") and not caller.attachments:
+            raise UsageError("paste the article after the options, or attach a file")
+        if not args.get("published"):
+            raise UsageError("give the publication date: published=YYYY-MM-DD")
+        reports = []
+        if args.get("text"):
+            reports.append(self.service.ingest_text(args["text"], args["published"], title=args.get("title", ""),
+                                                    url=args.get("url", ""), who=caller.who))
+        for att in caller.attachments:
+            reports.append(self.service.ingest_bytes(att.data, args["published"], att.name, who=caller.who))
+        added = sum(len(r.added) for r in reports)
+        skipped = sum(len(r.skipped) for r in reports)
+        claims = sum(r.claims for r in reports)
+        events = sum(r.events for r in reports)
+        if not added:
+            return Reply("Nothing new", text="That article is stored already.")
+        return Reply(f"Ingested {added} article{'s' if added != 1 else ''}",
+                     text=f"{claims} claims and {events} events found."
+                     + (f" {skipped} already stored." if skipped else ""),
+                     fields=[Field("Article", ", ".join(a for r in reports for a in r.added))],
+                     footer=f"Recorded in the audit log as {caller.who}.")
+
+    def _actor_label(self, actor: str) -> str:
+        aid = self.service.gaz.resolve(actor) or actor
+        return self.service.gaz.label(aid)
+
+
+# -- helpers -------------------------------------------------------------------------------
+
+
+def _need(args: dict[str, str], *names: str) -> None:
+    missing = [n for n in names if not args.get(n)]
+    if missing:
+        raise UsageError(f"missing: {', '.join(missing)}")
+
+
+def _speaker(c: dict[str, Any]) -> str:
+    sp = c.get("speaker") or {}
+    return sp.get("name") or c.get("actor") or "unknown speaker"
+
+
+def _source(*parts: Any) -> str:
+    return " · ".join(str(p) for p in parts if p)
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, dict):
+        return str(value.get("name") or "")
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return "" if value is None else str(value)
+
+
+def _diff(before: dict[str, Any], after: dict[str, Any], keys: Iterable[str]) -> list[Field]:
+    out = []
+    for k in keys:
+        if before.get(k) != after.get(k):
+            out.append(Field(k, f"{_show(before.get(k)) or '-'} \u2192 {_show(after.get(k)) or '-'}", inline=False))
+    return out or [Field("Changes", "none: the values were the same", inline=False)]
+
+
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December")
+
+
+def when(e: dict[str, Any]) -> str:
+    """An event's date as people say it, keeping its precision and range."""
+    start = str(e.get("start") or "")[:10]
+    end = str(e.get("end") or "")[:10]
+    precision = e.get("precision") or "day"
+    try:
+        d = dt.date.fromisoformat(start)
+    except ValueError:
+        return start or "date unknown"
+    if precision == "year":
+        text = str(d.year)
+    elif precision == "quarter":
+        text = f"Q{(d.month - 1) // 3 + 1} {d.year}"
+    elif precision == "month":
+        text = f"{_MONTHS[d.month - 1]} {d.year}"
+    elif precision == "week":
+        text = f"week of {start}"
+    else:
+        text = start
+    if end and end != start and precision == "day":
+        text = f"{start} \u2013 {end}"
+    return text

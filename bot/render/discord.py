@@ -1,0 +1,170 @@
+"""Reply -> Discord embed dicts and modal specs, within Discord's limits.
+
+Plain dicts (``discord.Embed.from_dict`` takes them) keep this module free of the
+discord.py import, so the limits can be tested on their own.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from bot.render import clamp_page, paginate
+from bot.reply import Form, FormField, Item, Reply
+from bot.safety import discord_plain, discord_text, discord_url, truncate
+
+# Discord's documented limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits)
+EMBEDS_PER_MESSAGE = 10
+EMBED_TITLE = 256
+EMBED_DESCRIPTION = 4096
+EMBED_FIELDS = 25
+FIELD_NAME = 256
+FIELD_VALUE = 1024
+FOOTER_TEXT = 2048
+EMBED_TOTAL = 6000  # all embeds of one message together
+CONTENT = 2000
+BUTTON_LABEL = 80
+CUSTOM_ID = 100
+MODAL_TITLE = 45
+MODAL_INPUTS = 5
+INPUT_LABEL = 45
+INPUT_PLACEHOLDER = 100
+INPUT_VALUE = 4000
+CHOICES = 25
+CHOICE_NAME = 100
+CHOICE_VALUE = 100
+
+ITEMS_PER_PAGE = 10
+FOOTER_RESERVE = 60  # "Page 12 of 30 · 300 items · " and a share note
+COLOURS = {"answer": 0x2B6CB0, "error": 0xC53030, "usage": 0x718096, "refusal": 0xDD6B20, "apology": 0xC53030}
+
+
+def _field(it: Item) -> dict[str, Any]:
+    tail = []
+    if it.meta:
+        tail.append(discord_text(it.meta))
+    url = discord_url(it.url) if it.url else None
+    if url:
+        tail.append(f"[source]({url.replace('(', '%28').replace(')', '%29')})")
+    if it.id:
+        tail.append(f"id `{it.id.replace('`', '')}`")
+    tail_text = " \u00b7 ".join(tail)
+    body = discord_text(it.text) if it.text else ""
+    room = FIELD_VALUE - len(tail_text) - 1
+    value = (truncate(body, max(room, 0)) + "\n" + tail_text).strip() if body else tail_text
+    return {"name": truncate(discord_text(it.title) or "\u2014", FIELD_NAME),
+            "value": truncate(value or "\u2014", FIELD_VALUE), "inline": False}
+
+
+def _cost(it: Item) -> int:
+    f = _field(it)
+    return len(f["name"]) + len(f["value"])
+
+
+def _frame(reply: Reply) -> tuple[str, str, list[dict[str, Any]]]:
+    title = truncate(discord_text(reply.title), EMBED_TITLE)
+    description = truncate(discord_text(reply.text), EMBED_DESCRIPTION) if reply.text else ""
+    fields = [{"name": truncate(discord_text(f.name), FIELD_NAME), "value": truncate(discord_text(f.value) or "\u2014",
+              FIELD_VALUE), "inline": f.inline} for f in reply.fields[:EMBED_FIELDS - ITEMS_PER_PAGE]]
+    return title, description, fields
+
+
+def pages(reply: Reply) -> list[list[Item]]:
+    title, description, fields = _frame(reply)
+    fixed = len(title) + len(description) + sum(len(f["name"]) + len(f["value"]) for f in fields)
+    fixed += FOOTER_RESERVE + min(len(reply.footer), FOOTER_TEXT)
+    return paginate(reply.items, ITEMS_PER_PAGE, max(EMBED_TOTAL - fixed, FIELD_VALUE), _cost)
+
+
+def page_count(reply: Reply) -> int:
+    return len(pages(reply))
+
+
+def embeds(reply: Reply, shared_by: str | None = None) -> list[dict[str, Any]]:
+    """The embeds of one page of ``reply`` (``reply.page``): one embed, within every limit.
+
+    ``shared_by`` is a display name (already known to Discord; never a mention).
+    """
+    all_pages = pages(reply)
+    page = clamp_page(reply.page, len(all_pages))
+    title, description, fields = _frame(reply)
+    fields = fields + [_field(it) for it in all_pages[page]]
+    notes = []
+    if len(all_pages) > 1:
+        notes.append(f"Page {page + 1} of {len(all_pages)} \u00b7 {len(reply.items)} items")
+    if shared_by:
+        notes.append(f"Shared by {discord_plain(shared_by)[:32]}")
+    if reply.footer:
+        notes.append(reply.footer)  # footers do not render markdown
+    embed: dict[str, Any] = {"title": title, "color": COLOURS.get(reply.kind, COLOURS["answer"]),
+                             "fields": fields[:EMBED_FIELDS]}
+    if description:
+        embed["description"] = description
+    if notes:
+        embed["footer"] = {"text": truncate(discord_plain(" \u00b7 ".join(notes)), FOOTER_TEXT)}
+    _fit_total(embed)
+    return [embed]
+
+
+def _fit_total(embed: dict[str, Any]) -> None:
+    """Drop fields from the end until the embed fits EMBED_TOTAL (paging makes this rare)."""
+    def total() -> int:
+        return (len(embed.get("title", "")) + len(embed.get("description", ""))
+                + len(embed.get("footer", {}).get("text", ""))
+                + sum(len(f["name"]) + len(f["value"]) for f in embed["fields"]))
+    while total() > EMBED_TOTAL and embed["fields"]:
+        embed["fields"].pop()
+    if total() > EMBED_TOTAL:
+        embed["description"] = truncate(embed.get("description", ""), max(0, len(embed.get("description", ""))
+                                                                          - (total() - EMBED_TOTAL)))
+
+
+def embed_chars(embed: dict[str, Any]) -> int:
+    """What Discord counts toward the 6000-character total of a message's embeds."""
+    return (len(embed.get("title", "")) + len(embed.get("description", ""))
+            + len(embed.get("footer", {}).get("text", "")) + len(embed.get("author", {}).get("name", ""))
+            + sum(len(f["name"]) + len(f["value"]) for f in embed.get("fields", [])))
+
+
+@dataclass(frozen=True)
+class ModalInput:
+    name: str
+    label: str
+    required: bool
+    multiline: bool
+    placeholder: str
+    max_length: int
+    default: str
+
+
+def modal_inputs(form: Form) -> list[ModalInput]:
+    """The text inputs of a Discord modal for ``form``: the fields not yet known, at most five.
+
+    Discord modals hold five inputs, so a command collects the rest as options first
+    (``/claim add`` takes actor, topic and stance as options, then asks for the others).
+    """
+    todo: list[FormField] = [f for f in form.fields if not form.values.get(f.name)]
+    if len([f for f in todo if f.required]) > MODAL_INPUTS:
+        raise ValueError("more required fields than a Discord modal can hold")
+    required = [f for f in todo if f.required]
+    optional = [f for f in todo if not f.required][:MODAL_INPUTS - len(required)]
+    keep = {f.name for f in required + optional}
+    return [ModalInput(f.name, truncate(discord_plain(f.label), INPUT_LABEL), f.required, f.multiline,
+                       truncate(discord_plain(f.placeholder), INPUT_PLACEHOLDER), min(f.max_length, INPUT_VALUE),
+                       form.values.get(f.name, ""))
+            for f in form.fields if f.name in keep]
+
+
+def modal_title(form: Form) -> str:
+    return truncate(discord_plain(form.title), MODAL_TITLE)
+
+
+def choices(rows: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Autocomplete (name, value) pairs cut to Discord's limits; values too long are dropped."""
+    out = []
+    for name, value in rows:
+        if len(value) > CHOICE_VALUE:
+            continue
+        out.append((truncate(discord_plain(name), CHOICE_NAME), value))
+        if len(out) == CHOICES:
+            break
+    return out
