@@ -1,58 +1,40 @@
-"""Shared fixtures: a Service on an in-memory store, filled with claims and events written
-for these tests (not taken from any article)."""
+"""Shared fixtures.
+
+``store`` runs a test once per backend in ``STORE_FACTORIES``.  To add a backend, add a
+factory ``(request, tmp_path) -> Store`` (it may ``pytest.skip`` when its server is not
+there, and register clean-up with ``request.addfinalizer``) and, if the backend needs a
+marker, an entry in ``STORE_MARKS``, e.g.::
+
+    STORE_FACTORIES["postgres"] = make_postgres_store
+    STORE_MARKS["postgres"] = [pytest.mark.postgres]
+"""
 from __future__ import annotations
 
-import datetime as dt
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 
-from bot.commands import AdminPolicy, Commands
-from bot.reply import Caller
+from store.base import Store
+from store.memory import MemoryStore
+from store.tinydb_store import TinyDBStore
 
-TODAY = dt.datetime(2025, 5, 1, 9, 0, tzinfo=dt.UTC)
+StoreFactory = Callable[[pytest.FixtureRequest, Path], Store]
 
-CLAIMS = [
-    {"actor": "japan", "topic": "rare earths", "stance": "oppose", "speaker": "Trade minister Aiko Tanabe",
-     "statement": "Tokyo will not accept new curbs on rare earth exports that hurt its carmakers.",
-     "source_title": "Ministers trade words over minerals", "source_url": "https://news.example/minerals",
-     "date": "2025-04-10"},
-    {"actor": "china", "topic": "rare earths", "stance": "support", "speaker": "Commerce spokesman Li Wen",
-     "statement": "Beijing says its licensing of rare earth exports protects national security.",
-     "source_title": "Licensing rules defended", "date": "2025-04-11"},
-    {"actor": "us", "topic": "semiconductor export controls", "stance": "support", "speaker": "An adviser",
-     "statement": "Washington will keep its chip export controls in place this year.",
-     "source_title": "Chip rules stay", "date": "2025-04-12"},
-]
-
-EVENTS = [
-    {"title": "Japan-China economic dialogue", "kind": "dialogue", "start": "2025-06-16", "end": "2025-06-17",
-     "place": "Tokyo", "participants": "japan, china"},
-    {"title": "Trade ministers meeting", "kind": "meeting", "start": "2025-03-02", "participants": "us, japan"},
-]
+STORE_FACTORIES: dict[str, StoreFactory] = {
+    "tinydb": lambda request, tmp_path: TinyDBStore(tmp_path / "data" / "claimbot.json"),
+    "memory": lambda request, tmp_path: MemoryStore(),
+}
+STORE_MARKS: dict[str, list[pytest.MarkDecorator]] = {}
 
 
-@pytest.fixture
-def service():
-    from bot.service import Service
-    from store.base import open_store
-
-    svc = Service(open_store("memory:"), clock=lambda: TODAY)
-    for c in CLAIMS:
-        svc.add_claim(c, who="test:setup")
-    for e in EVENTS:
-        svc.add_event(e, who="test:setup")
-    return svc
+def _store_params() -> list:
+    return [pytest.param(name, marks=STORE_MARKS.get(name, []), id=name) for name in STORE_FACTORIES]
 
 
-@pytest.fixture
-def commands(service):
-    return Commands(service, AdminPolicy(users=frozenset({"slack:U0ADMIN", "discord:1001"})))
-
-
-@pytest.fixture
-def console_caller():
-    return Caller("console", "tester")
-
-
-def claim_id(service, actor: str) -> str:
-    return next(c["id"] for c in service.store.claims(actor=actor))
+@pytest.fixture(params=_store_params())
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    """An empty store of each backend in turn."""
+    made = STORE_FACTORIES[request.param](request, tmp_path)
+    yield made
+    made.close()
