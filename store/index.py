@@ -47,8 +47,10 @@ _STR_ONLY = frozenset((str,))
 # -- words ------------------------------------------------------------------------------
 
 def claim_words(claim: Mapping[str, Any]) -> set[str]:
-    """The lower-cased word forms a ``words=`` query matches: quote, target, sentence
-    and topic ids, split into runs of letters and digits ("rare-earths" -> rare, earths).
+    """The lower-cased word forms a ``words=`` query matches: those of the quote, target,
+    sentence and topic ids, and the claim's own ``words`` list if it has one (the service
+    stores stemmed content words there, and queries with stems), all split into runs of
+    letters and digits ("rare-earths" -> rare, earths).
 
     Public so that other backends (PostgreSQL) index exactly the same words.
     """
@@ -60,6 +62,9 @@ def claim_words(claim: Mapping[str, Any]) -> set[str]:
     topics = _topics(claim)
     if topics:
         text = f"{text} {' '.join(topics)}"
+    own = claim.get("words")
+    if type(own) is list and own:
+        text = f"{text} {' '.join(w for w in own if type(w) is str)}"
     return set(_WORD.findall(text.lower()))
 
 
@@ -340,32 +345,41 @@ class Index:
     # -- queries -----------------------------------------------------------------------------
     def find_claims(self, actor: str | None, topics: Iterable[str] | None, words: Iterable[str] | None,
                     article: str | None, include_retracted: bool) -> list[Record]:
-        candidates: list[set[int]] = []  # every result is in each of these
+        # Index sets are never changed here: ``&``, ``|`` and ``-`` make new sets.
+        narrow: list[set[int]] = []  # every result is in each of these
         if actor is not None:
-            candidates.append(self.by_actor.get(actor) or set())
+            narrow.append(self.by_actor.get(actor) or set())
         if article is not None:
-            candidates.append(self.by_article.get(article) or set())
+            narrow.append(self.by_article.get(article) or set())
         topic_list = _as_list(topics)
-        if topic_list:
-            found = [self.by_topic[t] for t in dict.fromkeys(topic_list) if t in self.by_topic]
-            candidates.append(found[0] if len(found) == 1 else set().union(*found))
+        topic_sets = [self.by_topic[t] for t in dict.fromkeys(topic_list) if t in self.by_topic]
+        if topic_list and not topic_sets:
+            return []
         word_list = _as_list(words)
-        terms = query_terms(word_list) if word_list else []
+        terms = query_terms(word_list)
         if word_list and not terms:
             return []  # only punctuation: no claim has such a word
-        if not candidates and not terms:
+        if not narrow and not topic_sets and not terms:
             rows = self.rows["claims"].values()
             if include_retracted or not self.retracted:
                 return list(rows)
             return [c for c in rows if not c.get("retracted")]
-        candidates.sort(key=len)
-        if any(not c for c in candidates):
-            return []
         result: set[int] | None = None
-        if candidates:
-            result = candidates[0]
-            for other in candidates[1:]:
+        if narrow:
+            narrow.sort(key=len)
+            result = narrow[0]
+            for other in narrow[1:]:
                 result = result & other
+        if topic_sets:
+            if result is None:
+                result = topic_sets[0] if len(topic_sets) == 1 else set().union(*topic_sets)
+            else:
+                # (A & T1) | (A & T2): each "&" walks the smaller set, unlike A & (T1 | T2)
+                # which first builds the whole union of the (often large) topic sets
+                within = result
+                result = set()
+                for topic_set in topic_sets:
+                    result |= within & topic_set
         if terms:
             result = self._match_terms(terms, result)
         assert result is not None

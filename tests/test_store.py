@@ -499,3 +499,50 @@ def test_file_mode_is_kept(db_path):
     s.put_claim(claim("c2"))
     assert db_path.stat().st_mode & 0o777 == 0o640
     s.close()
+
+
+def tricky_tables(n: int = 300) -> dict:
+    """Documents whose text and nesting look like document boundaries."""
+    docs = {}
+    for i in range(1, n + 1):
+        docs[str(i)] = {"id": f"c{i}", "actor": "japan", "quote": 'he said },"7":{ and "quoted" \\ text\n',
+                        "nested": {"1": {"2": {}}, "3": [{"4": {"x": i}}]}, "n": i * 1.5, "ok": i % 2 == 0,
+                        "none": None, "words": ["a", "b", f"w{i % 7}"], "uni": "東京 \u2019s"}
+    return {"claims": docs, "events": {}, "audit": {"1": {"id": "au1"}}}
+
+
+@pytest.mark.parametrize("indent", [None, 2])
+@pytest.mark.parametrize("window", [(1 << 20, 1 << 17), (64, 40), (7, 3)])
+def test_reader_matches_json_load(tmp_path, monkeypatch, indent, window):
+    import store.tinydb_store as tinydb_store
+
+    monkeypatch.setattr(tinydb_store, "_BLOCK", window[0])
+    monkeypatch.setattr(tinydb_store, "_MANY", window[1])
+    path = tmp_path / "db.json"
+    tables = tricky_tables()
+    path.write_text(json.dumps(tables, indent=indent, ensure_ascii=indent is None))
+    with open(path, encoding="utf-8") as handle:
+        assert tinydb_store._read_tables(handle) == tables
+
+
+def test_a_file_written_by_plain_tinydb_opens(tmp_path):
+    path = tmp_path / "plain.json"
+    db = TinyDB(path, indent=4)
+    db.table("claims").insert_multiple(claim(f"c{n}", actor=["japan", "china"][n % 2]) for n in range(400))
+    db.close()
+    s = TinyDBStore(path)
+    assert len(s.claims(actor="japan")) == 200
+    s.put_claim(claim("c-new"))
+    assert len(TinyDBStore(path).claims()) == 401
+    s.close()
+
+
+@pytest.mark.parametrize("cut", [0.3, 0.7, -1])
+def test_a_truncated_large_file_is_reported(tmp_path, cut):
+    path = tmp_path / "db.json"
+    text = json.dumps(tricky_tables(2000), separators=(",", ":"))
+    path.write_text(text[:int(len(text) * cut)] if cut > 0 else text[:-1])
+    before = path.read_bytes()
+    with pytest.raises(StoreError, match="invalid JSON at line 1"):
+        TinyDBStore(path)
+    assert path.read_bytes() == before
