@@ -107,7 +107,7 @@ def find_timexes(text: str, published: dt.date, doc: Any = None) -> list[Timex]:
         c.data["result_point"] = res.point
         if res.point is not None and res.anchor:
             if res.point.gran == "quarter":
-                ctx.quarter, ctx.quarter_end = res.point, c.end
+                ctx.quarters.append((c.end, res.point))
             if res.type in ("DATE", "TIME") and res.point.gran in ("day", "month", "quarter", "year", "season",
                                                                     "half", "week"):
                 ctx.anchor, ctx.anchor_end = res.point, c.end

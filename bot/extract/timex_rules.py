@@ -91,8 +91,7 @@ class Ctx:
         self.doc = doc
         self.anchor: Point | None = None  # the last absolute date mentioned
         self.anchor_end = -1
-        self.quarter: Point | None = None  # the last quarter mentioned (earnings reports)
-        self.quarter_end = -1
+        self.quarters: list[tuple[int, Point]] = []  # quarters mentioned so far (earnings reports)
         self._tense: dict[tuple[int, int], str | None] = {}
 
     def tense(self, start: int, end: int) -> str | None:
@@ -123,8 +122,13 @@ class Ctx:
         return Point(self.dct, "day")
 
     def ref_quarter(self, start: int, max_gap: int = 2500) -> Point | None:
-        if self.quarter is not None and 0 <= start - self.quarter_end <= max_gap:
-            return self.quarter
+        """The last quarter already under way at publication that was mentioned nearby
+        (a forecast for "the third quarter of 1990" is not what "a year ago" compares with)."""
+        for end, q in reversed(self.quarters):
+            if start - end > max_gap:
+                break
+            if 0 <= start - end and q.date <= self.dct:
+                return q
         return None
 
 
@@ -176,6 +180,12 @@ def _resolve_weekday(ctx: Ctx, c: Cand, wd: int, pre: str) -> dt.date:
         return weekday_near(ctx.dct, wd, FUTURE, strict=True)
     if pre and pre[-1] == "past":
         return weekday_near(ctx.dct, wd, PAST, strict=True)
+    before = ctx.before(c.start, 20)
+    if re.search(r"(?i:as\s+(?:early|soon)\s+as|until|till|starting|effective|beginning|no\s+later\s+than)\s+"
+                 r"(?:(?i:on)\s+)?$", before):
+        return weekday_near(ctx.dct, wd, FUTURE)
+    if re.search(r"(?i:since)\s+(?:(?i:on)\s+)?$", before):
+        return weekday_near(ctx.dct, wd, PAST)
     direction = _day_direction(ctx, c)
     if direction == FUTURE:
         return weekday_near(ctx.dct, wd, FUTURE)
@@ -263,6 +273,9 @@ def h_day_pod(ctx: Ctx, c: Cand) -> Result | None:
     elif g.get("wd"):
         wd = weekday_number(g["wd"])
         day = _resolve_weekday(ctx, c, wd, pre) if wd else None
+        if day is not None:
+            # "Friday night": TimeBank mostly values the day alone (and often marks "Friday" only)
+            return Result("DATE", day.isoformat(), Point(day, "day"))
     else:
         day = None
     if day is None or code is None:
@@ -300,7 +313,7 @@ def h_weekday(ctx: Ctx, c: Cand) -> Result | None:
     if not pre and re.search(r"['’]s$", c.m.group(0)):
         # "Wednesday's ruling": the clause tense is about something else; an event named this
         # way is usually behind the report unless announced as ahead
-        fwd = re.search(r"(?i:ahead\s+of|before|until|for|next|upcoming|coming)\s+$", ctx.before(c.start, 15))
+        fwd = re.search(r"(?i:ahead\s+of|until|next|upcoming|coming)\s+$", ctx.before(c.start, 15))  # noqa: E501
         day = weekday_near(ctx.dct, wd, FUTURE if fwd else PAST)
         return Result("DATE", day.isoformat(), Point(day, "day"))
     day = _resolve_weekday(ctx, c, wd, pre)
@@ -324,7 +337,8 @@ def c_month_day(ctx: Ctx, c: Cand) -> bool:
         return False
     # "May 5" after a modal-like context is still a date; but "may 10 percent" is lower case and never matches
     after = ctx.after(c.end, 12).lower()
-    if re.match(r"\s*(?:%|percent|per\s*cent|million|billion|thousand|points?|cents?|dollars?|years?[- ]old)", after):
+    if re.match(r"\s*(?:%|percent\b|per\s*cent\b|million\b|billion\b|thousand\b|points?\b|cents?\b|dollars?\b|"
+                r"years?[- ]old\b)", after):
         return False
     return True
 
@@ -419,7 +433,7 @@ def c_month(ctx: Ctx, c: Cand) -> bool:
     nxt = ctx.after(c.end, 20)
     if word in ("may", "march"):
         # "may" the verb and "March" the verb/noun: need a preposition or determiner in front
-        if not cue:
+        if not cue and not (re.search(r"\b(?:the|a|its|their|his|her)\s+$", prev, re.I) and re.match(r"\s+[a-z]", nxt)):
             return False
         if word == "may" and re.match(r"\s+(?:be|have|not|also|well|still|soon|even|never|only|need|want)\b", nxt):
             return False
@@ -580,8 +594,8 @@ def h_quarter(ctx: Ctx, c: Cand) -> Result | None:
          "fiscal-first": 1, "fiscal-second": 2, "fiscal-third": 3, "fiscal-fourth": 4}.get(ordw)
     if g.get("qn"):
         q = int(g["qn"])
-    if g.get("s") and not g.get("yr") and not g.get("pyear"):
-        return None  # "third quarters" is a set or a plural, not a date
+    if g.get("s"):
+        return None  # "the second and fourth quarters" is a set or a plural, not a date
     year = None
     det = (g.get("det") or "").lower()
     if "year" in det:
@@ -744,8 +758,9 @@ def h_ago(ctx: Ctx, c: Cand) -> Result | None:
     else:
         base = ctx.ref(c.start, 500)
     gran = _UNIT_GRAN.get(unit)
-    if gran in ("hour", "minute", "second"):
-        return Result("DATE", base.date.isoformat(), base) if gran == "hour" and n >= 24 else None
+    if gran in ("hour", "minute", "second") or g.get("half"):
+        # "an hour later", "a minute and a half later": TimeBank marks the length
+        return Result("DURATION", duration_value(n + (0.5 if g.get("half") else 0), unit))
     if n != int(n):
         return None
     n = int(n)
@@ -873,6 +888,12 @@ def h_anaphoric(ctx: Ctx, c: Cand) -> Result | None:
     base = ctx.ref(c.start, 1500)
     shift = {"that": 0, "the same": 0, "the following": 1, "the next": 1, "the previous": -1, "the prior": -1,
              "the preceding": -1}.get(det, 0)
+    if unit == "quarter":
+        refq = ctx.ref_quarter(c.start)
+        if refq is None:
+            return None
+        p = refq.shift(shift)
+        return Result("DATE", p.value(), p, anchor=False)
     if unit in ("morning", "afternoon", "evening", "night"):
         if base.gran != "day":
             return None
@@ -982,7 +1003,9 @@ def c_bare_plural(ctx: Ctx, c: Cand) -> bool:
 
 def c_set_adv(ctx: Ctx, c: Cand) -> bool:
     w = c.m.group("adv").lower()
-    if w in ("daily", "annually", "nightly", "hourly"):
+    if w in ("annually", "quarterly", "yearly"):
+        return False  # rates of growth and dividends: TimeBank leaves them unmarked
+    if w in ("daily", "nightly", "hourly", "weekly"):
         return True
     # "its quarterly dividend", "a monthly magazine": an attributive adjective, not a frequency
     if ctx.doc is not None:
@@ -1068,8 +1091,8 @@ def c_current(ctx: Ctx, c: Cand) -> bool:
         return not re.match(r"\s+(?:\d|few|several|two|three|four|five|six|seven|eight|nine|ten|year|month|week|"
                             r"decade|century|day|quarter|weekend)", ctx.after(c.end, 15).lower())
     if w == "future":
-        # "future losses", "Elian's future": TimeBank marks the adjective too; not "futures" (contracts)
-        return not re.match(r"\s*-|s\b", ctx.after(c.end, 3))
+        # the bare adjective ("future losses") is marked only now and then; keep it before periods
+        return bool(re.match(r"\s+(?:years|months|quarters|weeks|generations|periods|decades)\b", ctx.after(c.end, 15)))
     return True
 
 
@@ -1151,12 +1174,13 @@ _TZ = F["TZ"]
 _WD = F["WEEKDAY"]
 _POD_WORDS = r"(?i:morning|afternoon|evening|night)"
 _REF_PRESENT = (r"(?i:right\s+now|just\s+now|now|currently|nowadays|at\s+present|these\s+days|"
-                r"at\s+the\s+moment|for\s+the\s+moment|for\s+the\s+time\s+being|this\s+crucial\s+moment|"
-                r"this\s+moment|the\s+present|current)")
-_REF_PAST = r"(?i:(?:more\s+|most\s+|only\s+|very\s+|until\s+)?recently|lately|previously|the\s+past)"
+                r"this\s+crucial\s+moment|this\s+moment|the\s+present|current)")
+# "previously", "formerly", "former", "earlier" are not marked in TimeBank practice: they order
+# events rather than name a time
+_REF_PAST = r"(?i:(?:more\s+|only\s+|very\s+|until\s+)?recently|lately|the\s+past)"
 _REF_FUTURE = (r"(?i:the\s+(?:near|distant|immediate|not-too-distant|not\s+too\s+distant)\s+future|"
                r"the\s+future|future|the\s+(?:near|short)\s+term(?!-)|"
-               r"as\s+soon\s+as\s+possible|a\s+later\s+date|someday)")
+               r"as\s+soon\s+as\s+possible|a\s+later\s+date)")
 
 RULES: list[Rule] = [
     # clock times, with an optional day: "10:35 a.m.", "9 a.m. EST Tuesday", "5 p.m. EST, Nov. 6"
@@ -1213,7 +1237,7 @@ RULES: list[Rule] = [
          h_weekday, c_weekday, prio=3),
     Rule("relday", _r(rf"{B}(?:(?i:early|late|earlier|later)\s+)?(?P<rd>(?i:the\s+day\s+before\s+yesterday|"
                       rf"the\s+day\s+after\s+tomorrow|today|yesterday|tomorrow|tonight))(?:['’]s)?{E}"),
-         h_relday, lambda ctx, c: not re.match(r"(?i:today|tomorrow)['’]s\s+[a-z]", ctx.text[c.m.start("rd"):c.end + 3]),
+         h_relday, lambda ctx, c: not re.match(r"(?i:today)['’]s\s+[a-z]", ctx.text[c.m.start("rd"):c.end + 3]),
          prio=3),
     Rule("holiday", _r(rf"{B}(?:(?P<pre>(?i:last|next|this))\s+)?(?P<h>{F['HOLIDAY']}){E}(?:,?\s+(?P<year>{YEAR4}))?"),
          h_holiday, prio=2),
@@ -1228,13 +1252,23 @@ RULES: list[Rule] = [
                            rf"year)){E}"), h_in_the_unit, prio=3),
     Rule("end_of_the", _r(rf"{B}(?i:the\s+(?:end|beginning|start|middle|rest)\s+of\s+the)\s+(?P<unit>(?i:week|month|"
                           rf"year|quarter)){E}"), h_in_the_unit, prio=3),
+    Rule("weekend", _r(rf"{B}(?i:the\s+weekend){E}(?!['’]s)"), lambda ctx, c: _h_weekend(ctx, c), prio=4),
+    Rule("the_year_ended", _r(rf"{B}(?i:the\s+(?:fiscal\s+|calendar\s+)?year)\s+(?=(?i:ended|ending|ends|that\s+ended|"
+                              rf"through|to)\b)"), lambda ctx, c: Result("DURATION", "P1Y"), prio=3),
+    Rule("the_year", _r(rf"(?:(?<=\b[Ff]or\s)|(?<=\b[Oo]f\s)|(?<=\bthroughout\s)|(?<=\bduring\s))"
+                        rf"(?i:the\s+(?:full\s+|whole\s+|entire\s+|current\s+|fiscal\s+|current\s+fiscal\s+)?year)"
+                        rf"(?!['’]|\s+(?:ended|ending|ends|before|after|earlier|ago|in|of|to|through|that)\b){E}"),
+         lambda ctx, c: _h_this_year(ctx, c), prio=4),
+    Rule("the_full_year", _r(rf"{B}(?i:the\s+(?:full|current|current\s+fiscal|whole)\s+year){E}(?!['’]|\s+(?:ended|"
+                             rf"ending)\b)"), lambda ctx, c: _h_this_year(ctx, c), prio=4),
     Rule("year_end", _r(rf"{B}(?i:(?:around\s+)?year[-\s]end|year['’]s\s+end){E}"), h_year_end, prio=4),
     Rule("anaphoric", _r(rf"{B}(?:(?i:earlier|later|early|late)\s+)?(?P<det>(?i:that|the\s+same|the\s+following|"
                          rf"the\s+next|the\s+previous|the\s+prior|the\s+preceding))\s+(?P<unit>(?i:day|morning|"
-                         rf"afternoon|evening|night|week|weekend|month|year)){E}"), h_anaphoric, prio=3),
+                         rf"afternoon|evening|night|week|weekend|month|quarter|year)){E}"), h_anaphoric, prio=3),
     Rule("ago", _r(
         rf"{B}(?:(?P<approx>{APPROX})\s+)?(?P<num>{F['NUM']}|(?i:a\s+few|several|some|many|a\s+couple\s+of))?"
-        rf"\s*(?:(?i:more)\s+)?(?P<unit>{F['UNIT']})\s+(?P<dir>(?i:ago|earlier|later|from\s+now|hence|back)){E}"),
+        rf"\s*(?:(?i:more)\s+)?(?P<unit>{F['UNIT']})(?P<half>\s+(?i:and\s+a\s+half))?(?:\s+(?i:or\s+so))?\s+"
+        rf"(?P<dir>(?i:ago|earlier|later|from\s+now|hence|back)){E}"),
         h_ago, prio=2),
     Rule("year_ago_adj", _r(rf"{B}(?:(?i:the|a|its)\s+)?(?:(?i:comparable|same)\s+)?(?i:year[-\s](?:ago|earlier))"
                             rf"(?:\s+(?:(?i:first|second|third|fourth|fiscal)[-\s]+)?(?P<noun>(?i:quarter|period)))?{E}"),
@@ -1291,7 +1325,7 @@ RULES: list[Rule] = [
         rf"{B}(?P<det>(?i:an|another|a))\s+(?P<more>(?i:additional|extra|further|full|whole|entire))\s+"
         rf"(?P<unit>(?i:day|week|month|year|hour|decade|quarter)){E}"), h_duration, c_duration, prio=4),
     Rule("duration_adj", _r(
-        rf"{B}(?:(?P<num>\d+(?:\.\d+)?|{F['NUMWORD']}|(?i:half))-)?(?P<unit>(?i:second|minute|hour|day|week|month|"
+        rf"{B}(?:(?P<num>\d+(?:\.\d+)?|{F['NUMWORD']}|(?i:half|several|multi|many|few))-)?(?P<unit>(?i:second|minute|hour|day|week|month|"
         rf"quarter|year|decade|century|years|decades|centuries|months|weeks|days))-(?P<suf>(?i:long|old|plus))"
         rf"{E}|{B}(?P<num_b>\d+(?:\.\d+)?|{F['NUMWORD']})-(?P<unit_b>(?i:second|minute|hour|day|week|month|quarter|"
         rf"year|decade|century)){E}(?!-)"), lambda ctx, c: _h_dur_adj(ctx, c), c_duration_adj, prio=4),
@@ -1324,6 +1358,23 @@ RULES: list[Rule] = [
 ]
 
 
+def _h_this_year(ctx: Ctx, c: Cand) -> Result | None:
+    p = Point(ctx.dct, "year")
+    return Result("DATE", p.value(), p, anchor=False)
+
+
+def _h_weekend(ctx: Ctx, c: Cand) -> Result | None:
+    """'over the weekend': the last one in a past clause, the coming one otherwise."""
+    wd = ctx.dct.isoweekday()
+    t = ctx.tense(c.start, c.end)
+    if re.search(r"(?i:ahead\s+of|before|until|for|this\s+coming)\s+$", ctx.before(c.start, 12)):
+        t = FUTURE
+    wk = Point(ctx.dct, "weekend")
+    if wd < 6 and t in (PAST, None):
+        wk = wk.shift(-1)
+    return Result("DATE", wk.value(), wk)
+
+
 def _h_qn(ctx: Ctx, c: Cand) -> Result | None:
     g = c.m.groupdict()
     q = int(g.get("qn") or g.get("qn2"))
@@ -1340,11 +1391,13 @@ def _h_dur_adj(ctx: Ctx, c: Cand) -> Result | None:
     unit = _unit_code(unit_word)
     if unit is None:
         return None
+    if num and num.lower() in ("several", "multi", "many", "few"):
+        return Result("DURATION", duration_value(None, unit))
     if num:
         n = parse_number(num)
         if n is None:
             return None
         if unit == "Q":
-            return Result("DURATION", f"P{n:g}Q")
+            return Result("DURATION", duration_value(3 * n, "M"))
         return Result("DURATION", duration_value(n, unit))
     return Result("DURATION", duration_value(None if unit_word.lower().endswith("s") else 1.0, unit))

@@ -59,12 +59,15 @@ def _tense_of_verb(v: Token, depth: int = 0) -> str | None:
             ht = _tense_of_verb(head, depth + 1) if head.pos_ in ("VERB", "AUX", "ADJ") else None
             if head.pos_ == "ADJ" and head.head.i != head.i:
                 ht = _tense_of_verb(head.head, depth + 1) if head.head.pos_ in ("VERB", "AUX") else None
-            forward = head.lemma_.lower() in _FORWARD_LEMMAS or head.lower_ in ("due", "set", "scheduled")
+            forward = head.lemma_.lower() in _FORWARD_LEMMAS or head.lower_ in ("due", "set", "scheduled") or (
+                head.lemma_ == "be" and head.tag_ in ("VBZ", "VBP"))  # "is to resume trading Tuesday"
             if forward:
                 # "set to resume Monday" (no auxiliary) still looks ahead; "had been due to" does not
+                # only the past perfect ("had been due to expire Friday") puts the plan behind us;
+                # "planned to leave on Thursday" still reports a plan ahead of the story
                 src = head.head if head.pos_ == "ADJ" else head
-                head_past = src.tag_ == "VBD" or any(
-                    c.dep_ in ("aux", "auxpass") and c.tag_ == "VBD" for c in src.children)
+                head_past = src.lower_ == "had" or any(
+                    c.dep_ in ("aux", "auxpass") and c.lower_ in ("had", "'d") for c in src.children)
                 return None if ht == PAST and head_past else FUTURE
             return ht if ht in (PAST, FUTURE) else None
         return None
