@@ -1,0 +1,433 @@
+"""``PostgresStore``: the Store protocol on PostgreSQL (SQLAlchemy 2 Core, psycopg 3).
+
+Same behaviour as the TinyDB and in-memory backends (tests/test_store.py runs on all
+three): same input checks (``store.index.copy_record``), same stored order (``seq``), same
+word matching (``store.index.claim_words``/``query_terms``), records handed back as
+plain JSON data.  What PostgreSQL adds:
+
+- every write method is one transaction; concurrent writers are other connections,
+  possibly other processes, and never need a file lock;
+- ``add_article_bundle`` inserts the article with ``ON CONFLICT DO NOTHING`` on the
+  UNIQUE content hash: of several processes storing the same article, one wins and the
+  others get False having written nothing;
+- ``claim_delivery`` is ``INSERT ... ON CONFLICT (id) DO NOTHING``: exactly one claimant
+  of a delivery id gets True;
+- ``search_claims`` answers ``/claims TEXT`` with full-text search over quote + sentence;
+- the schema is versioned by Alembic (``store.postgres.schema``); opening a database
+  behind this code's schema raises ``StoreError`` naming the pending migrations, except
+  that a database with nothing of claimbot's in it is migrated on first open (there is
+  nothing in it to lose, and ``claimbot ingest --db URL`` then just works).
+
+Reads run in autocommit mode (one statement, no BEGIN/ROLLBACK round trips); ``dump``
+reads every table in one REPEATABLE READ snapshot.
+"""
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import Table, create_engine, delete, exists, func, or_, select, update
+from sqlalchemy import text as sql
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError, StatementError
+
+from store.base import TABLES, Record, StoreError
+from store.index import _as_list, _topics, claim_words, copy_record, gc_paused, query_terms
+from store.postgres import schema
+from store.postgres.tables import BY_NAME, TS_CONFIG, articles, claims, deliveries, events, subscriptions
+from store.postgres.tables import audit as audit_table
+from store.postgres.url import engine_url, safe_url
+
+_TOP = "\U0010ffff"  # as in store.index: start_to + _TOP bounds a prefix (collation "C")
+
+
+def _dumps(value: Any) -> str:
+    try:
+        return json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    except ValueError as e:  # NaN or Infinity: JSON has no such numbers, PostgreSQL's json agrees
+        rid = value.get("id") if isinstance(value, dict) else None
+        raise ValueError(f"record {rid!r} holds NaN or Infinity, which PostgreSQL cannot store as JSON") from e
+
+
+class PostgresStore:
+    """The ``Store`` protocol on a PostgreSQL database (see the module doc).
+
+    ``url``: ``postgresql://user[:password]@host[:port]/database[?options]``; to use a
+    schema other than ``public``, add ``?options=-csearch_path%3DNAME``.
+    ``auto_migrate``: create the schema in a database that has nothing of claimbot's
+    yet (a database at an older revision is always refused, never changed).
+    """
+
+    def __init__(self, url: str, *, auto_migrate: bool = True, pool_size: int = 5, max_overflow: int = 10,
+                 connect_timeout: int = 10) -> None:
+        self.url = safe_url(url)
+        target = engine_url(url)
+        connect_args: dict[str, Any] = {}
+        if "connect_timeout" not in target.query:
+            connect_args["connect_timeout"] = connect_timeout
+        if "application_name" not in target.query:
+            connect_args["application_name"] = "claimbot"
+        self._engine: Engine = create_engine(
+            target, pool_size=pool_size, max_overflow=max_overflow, pool_pre_ping=True,
+            json_serializer=_dumps, json_deserializer=json.loads, connect_args=connect_args)
+        self._reader = self._engine.execution_options(isolation_level="AUTOCOMMIT")
+        self._closed = threading.Event()
+        try:
+            self._check_schema(auto_migrate)
+        except BaseException:
+            self._engine.dispose()
+            raise
+
+    # -- schema ---------------------------------------------------------------------------------
+    def _check_schema(self, auto_migrate: bool) -> None:
+        with self._errors("open"), self._engine.connect() as conn:
+            st = schema.state(conn)
+            if st.up_to_date:
+                return
+            if st.fresh and auto_migrate:
+                schema.lock(conn)  # another process may be creating it right now
+                st = schema.state(conn)
+                if st.fresh:
+                    if st.schema is None:
+                        raise StoreError(_no_schema(self.url))
+                    schema.upgrade(conn)
+                    conn.commit()
+                    return
+                if st.up_to_date:
+                    return
+            raise StoreError(schema_problem(st, self.url))
+
+    def schema_state(self) -> schema.SchemaState:
+        """The database's schema revision against this code's (for ``claimbot check``)."""
+        with self._errors("read"), self._engine.connect() as conn:
+            return schema.state(conn)
+
+    # -- articles -------------------------------------------------------------------------------
+    def has_article(self, content_hash: str) -> bool:
+        return bool(self._scalar(select(exists().where(articles.c.hash == content_hash))))
+
+    def articles(self) -> list[Record]:
+        return self._docs(select(articles.c.doc).order_by(articles.c.seq))
+
+    def get_article(self, article_id: str) -> Record | None:
+        return self._get(articles, article_id)
+
+    def add_article_bundle(self, article: Record, claims: list[Record], events: list[Record],
+                           audit: Record | None = None) -> bool:
+        art = copy_record(article, "articles")
+        digest = art.get("hash")
+        if not isinstance(digest, str) or not digest:
+            raise ValueError(f"article {art['id']!r} needs a non-empty string 'hash'")
+        rows = {"claims": _unique(claims, "claims"), "events": _unique(events, "events"),
+                "audit": _unique([] if audit is None else [audit], "audit")}
+        row = _row("articles", art)
+        with self._transaction() as conn:
+            won = conn.execute(pg_insert(articles).values(row).on_conflict_do_nothing()
+                               .returning(articles.c.seq)).first()
+            if won is None:
+                # either this content is stored (the usual case: report it, write nothing)
+                # or another article has this id: replaced, as the other backends do
+                if conn.execute(select(exists().where(articles.c.hash == digest))).scalar():
+                    return False
+                conn.execute(update(articles).where(articles.c.id == art["id"])
+                             .values(hash=digest, doc=art))
+            for table, records in rows.items():
+                _upsert(conn, table, records)
+        return True
+
+    # -- claims ---------------------------------------------------------------------------------
+    def claims(self, *, actor: str | None = None, topics: Iterable[str] | None = None,
+               words: Iterable[str] | None = None, article: str | None = None,
+               include_retracted: bool = False) -> list[Record]:
+        query = select(claims.c.doc).order_by(claims.c.seq)
+        if actor is not None:
+            query = query.where(claims.c.actor == actor)
+        if article is not None:
+            query = query.where(claims.c.article == article)
+        topic_list = list(dict.fromkeys(_as_list(topics)))
+        if topic_list:
+            query = query.where(claims.c.topics.overlap(topic_list))
+        word_list = _as_list(words)
+        if word_list:
+            terms = query_terms(word_list)
+            if not terms:
+                return []  # only punctuation: no claim has such a word
+            query = query.where(or_(*(claims.c.words.contains(list(forms)) for forms in terms)))
+        if not include_retracted:
+            query = query.where(~claims.c.retracted)
+        return self._docs(query)
+
+    def search_claims(self, text: str, actor: str | None = None, limit: int = 50,
+                      include_retracted: bool = False) -> list[Record]:
+        """Claims whose quote or sentence matches ``text`` (PostgreSQL full-text search:
+        English stemming, stop words dropped, every remaining word required), best
+        matches first, then in stored order."""
+        if limit <= 0:
+            return []
+        tsquery = func.plainto_tsquery(text_config(), text)
+        query = (select(claims.c.doc).where(claims.c.tsv.op("@@")(tsquery))
+                 .order_by(func.ts_rank(claims.c.tsv, tsquery).desc(), claims.c.seq).limit(limit))
+        if actor is not None:
+            query = query.where(claims.c.actor == actor)
+        if not include_retracted:
+            query = query.where(~claims.c.retracted)
+        return self._docs(query)
+
+    def get_claim(self, claim_id: str) -> Record | None:
+        return self._get(claims, claim_id)
+
+    def put_claim(self, claim: Record, audit: Record | None = None) -> None:
+        self._put_one("claims", claim, audit)
+
+    def actor_counts(self) -> dict[str, int]:
+        rows = self._rows(sql("SELECT actor, count(*) FROM claims WHERE NOT retracted GROUP BY actor"))
+        return {actor: n for actor, n in rows}
+
+    def topic_counts(self) -> dict[str, int]:
+        rows = self._rows(sql("SELECT t, count(*) FROM claims, unnest(topics) AS t "
+                               "WHERE NOT retracted GROUP BY t"))
+        return {topic: n for topic, n in rows}
+
+    # -- events ---------------------------------------------------------------------------------
+    def events(self, *, start_from: str | None = None, start_to: str | None = None,
+               include_cancelled: bool = True) -> list[Record]:
+        query = select(events.c.doc).order_by(events.c.start, events.c.seq)
+        if start_from is not None:
+            query = query.where(events.c.start >= start_from)
+        if start_to is not None:
+            query = query.where(events.c.start < start_to + _TOP)
+        if not include_cancelled:
+            query = query.where(events.c.status.is_distinct_from("cancelled"))
+        return self._docs(query)
+
+    def get_event(self, event_id: str) -> Record | None:
+        return self._get(events, event_id)
+
+    def put_event(self, event: Record, audit: Record | None = None) -> None:
+        self._put_one("events", event, audit)
+
+    # -- subscriptions and the delivery ledger ----------------------------------------------------
+    def subscriptions(self) -> list[Record]:
+        return self._docs(select(subscriptions.c.doc).order_by(subscriptions.c.seq))
+
+    def put_subscription(self, sub: Record, audit: Record | None = None) -> None:
+        self._put_one("subscriptions", sub, audit)
+
+    def delete_subscription(self, sub_id: str, audit: Record | None = None) -> bool:
+        records = _unique([] if audit is None else [audit], "audit")
+        with self._transaction() as conn:
+            gone = conn.execute(delete(subscriptions).where(subscriptions.c.id == sub_id)
+                                .returning(subscriptions.c.id)).first()
+            if gone is None:
+                return False
+            _upsert(conn, "audit", records)
+        return True
+
+    def claim_delivery(self, delivery: Record) -> bool:
+        row = _row("deliveries", copy_record(delivery, "deliveries"))
+        with self._transaction() as conn:
+            won = conn.execute(pg_insert(deliveries).values(row)
+                               .on_conflict_do_nothing(index_elements=[deliveries.c.id])
+                               .returning(deliveries.c.seq)).first()
+        return won is not None
+
+    def update_delivery(self, delivery: Record) -> None:
+        self._put_one("deliveries", delivery, None)
+
+    def deliveries(self) -> list[Record]:
+        return self._docs(select(deliveries.c.doc).order_by(deliveries.c.seq))
+
+    # -- audit ----------------------------------------------------------------------------------
+    def audit_log(self, limit: int | None = None) -> list[Record]:
+        if limit is None:
+            return self._docs(select(audit_table.c.doc).order_by(audit_table.c.seq))
+        if limit <= 0:
+            return []
+        newest = self._docs(select(audit_table.c.doc).order_by(audit_table.c.seq.desc()).limit(limit))
+        newest.reverse()
+        return newest
+
+    def add_audit(self, record: Record) -> None:
+        self._put_one("audit", record, None)
+
+    # -- bulk -----------------------------------------------------------------------------------
+    def dump(self) -> dict[str, list[Record]]:
+        with self._errors("read"), self._engine.connect() as conn:
+            conn = conn.execution_options(isolation_level="REPEATABLE READ")  # one snapshot
+            with conn.begin(), gc_paused():
+                return {name: [doc for (doc,) in conn.execute(
+                    select(BY_NAME[name].c.doc).order_by(BY_NAME[name].c.seq))] for name in TABLES}
+
+    def load(self, tables: dict[str, list[Record]]) -> None:
+        unknown = set(tables) - set(TABLES)
+        if unknown:
+            raise ValueError(f"unknown tables {sorted(unknown)}; the store has {list(TABLES)}")
+        with gc_paused():
+            rows = {table: _unique(records, table) for table, records in tables.items()}
+            with self._transaction() as conn:
+                for table, records in rows.items():
+                    _upsert(conn, table, records)
+
+    def close(self) -> None:
+        """Close the pool's connections; the object must not be used afterwards."""
+        self._engine.dispose()
+
+    def __enter__(self) -> PostgresStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"PostgresStore({self.url!r})"
+
+    # -- helpers ----------------------------------------------------------------------------------
+    @contextmanager
+    def _errors(self, doing: str) -> Iterator[None]:
+        """Database failures as ``StoreError`` (the CLI and bot show those to the user);
+        records PostgreSQL cannot hold as ``ValueError`` (bad input, nothing written)."""
+        try:
+            yield
+        except IntegrityError as e:
+            raise ValueError(f"the records conflict with stored ones: {_reason(e)}") from e
+        except DBAPIError as e:
+            if e.connection_invalidated or _is_connection_error(e):
+                raise StoreError(f"cannot reach the PostgreSQL database {self.url}: {_reason(e)}") from e
+            if e.orig is not None and type(e.orig).__name__ in ("DataError", "UntranslatableCharacter",
+                                                               "InvalidTextRepresentation",
+                                                               "CharacterNotInRepertoire"):
+                raise ValueError(f"PostgreSQL cannot store these records: {_reason(e)}") from e
+            raise StoreError(f"PostgreSQL {doing} failed on {self.url}: {_reason(e)}") from e
+        except StatementError as e:  # raised before the statement reached the server
+            if isinstance(e.orig, ValueError | TypeError):
+                raise ValueError(f"a record is not JSON data PostgreSQL can store: {e.orig}") from e
+            raise StoreError(f"PostgreSQL {doing} failed on {self.url}: {e}") from e
+        except SQLAlchemyError as e:
+            raise StoreError(f"PostgreSQL {doing} failed on {self.url}: {e}") from e
+
+    @contextmanager
+    def _transaction(self) -> Iterator[Connection]:
+        with self._errors("write"), self._engine.begin() as conn:
+            yield conn
+
+    def _docs(self, query: Any) -> list[Record]:
+        with self._errors("read"), self._reader.connect() as conn:
+            return [doc for (doc,) in conn.execute(query)]
+
+    def _rows(self, query: Any) -> list[Any]:
+        with self._errors("read"), self._reader.connect() as conn:
+            return list(conn.execute(query))
+
+    def _scalar(self, query: Any) -> Any:
+        with self._errors("read"), self._reader.connect() as conn:
+            return conn.execute(query).scalar()
+
+    def _get(self, table: Table, record_id: str) -> Record | None:
+        found = self._docs(select(table.c.doc).where(table.c.id == record_id))
+        return found[0] if found else None
+
+    def _put_one(self, table: str, record: Record, audit: Record | None) -> None:
+        rows = {table: _unique([record], table)}
+        if audit is not None:
+            rows["audit"] = _unique([audit], "audit")
+        with self._transaction() as conn:
+            for name, records in rows.items():
+                _upsert(conn, name, records)
+
+
+def text_config() -> Any:
+    """The text search configuration, as a regconfig literal for queries."""
+    return sql(f"'{TS_CONFIG}'::regconfig")
+
+
+# -- rows -----------------------------------------------------------------------------------------
+
+def _unique(records: Iterable[Mapping[str, Any]], table: str) -> list[dict[str, Any]]:
+    """Rows for ``records`` (checked and copied), one per id: the last record of an id
+    wins and takes the place of its first, as a ``store.index.Batch`` does (one INSERT
+    ... ON CONFLICT DO UPDATE cannot touch a row twice)."""
+    by_id: dict[str, Record] = {}
+    for record in records:
+        copied = copy_record(record, table)
+        by_id[copied["id"]] = copied
+    return [_row(table, record) for record in by_id.values()]
+
+
+def _row(table: str, record: Record) -> dict[str, Any]:
+    row: dict[str, Any] = {"id": record["id"], "doc": record}
+    if table == "claims":
+        row["actor"] = _str(record.get("actor"))
+        row["article"] = _str(record.get("article"))
+        row["retracted"] = bool(record.get("retracted"))
+        row["topics"] = _topics(record)
+        row["words"] = sorted(claim_words(record))
+    elif table == "events":
+        row["start"] = _str(record.get("start"))
+        status = record.get("status")
+        row["status"] = status if isinstance(status, str) else None
+    elif table == "articles":
+        digest = record.get("hash")
+        row["hash"] = digest if isinstance(digest, str) and digest else None
+    return row
+
+
+def _str(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+_UPSERTS: dict[str, Any] = {}
+
+
+def _upsert(conn: Connection, table: str, rows: list[dict[str, Any]]) -> None:
+    """Insert ``rows`` or replace the stored rows with their ids (keeping their ``seq``)."""
+    if not rows:
+        return
+    statement = _UPSERTS.get(table)
+    if statement is None:
+        t = BY_NAME[table]
+        ins = pg_insert(t)
+        names = [c.name for c in t.columns if c.name not in ("id", "seq") and c.computed is None]
+        statement = ins.on_conflict_do_update(index_elements=[t.c.id], set_={n: ins.excluded[n] for n in names})
+        _UPSERTS[table] = statement
+    conn.execute(statement, rows)
+
+
+# -- messages -------------------------------------------------------------------------------------
+
+def schema_problem(st: schema.SchemaState, url: str) -> str:
+    """Why a database at ``st`` cannot be used by this code, and what to do."""
+    if st.unknown:
+        return (f"the PostgreSQL database {url} is at schema revision {st.current}, which this claimbot "
+                f"does not know (its newest is {st.head}): it was migrated by a newer claimbot. "
+                "Upgrade claimbot, or point it at another database.")
+    if st.current is None and st.has_tables:
+        return (f"the PostgreSQL database {url} has claimbot tables but no schema version "
+                f"(table {schema.VERSION_TABLE}): it was not made by `claimbot migrate`, so it is left alone. "
+                "Point claimbot at an empty database (or schema) and import an export into it.")
+    pending = ", ".join(schema.describe(r) for r in st.pending)
+    at = f"at schema revision {st.current}" if st.current else "not set up yet"
+    return (f"the PostgreSQL database {url} is {at}; this claimbot needs revision {st.head}. "
+            f"Pending migration(s): {pending}. Back the database up, then run `claimbot migrate` "
+            "(with the same --db or CLAIMBOT_DB).")
+
+
+def _no_schema(url: str) -> str:
+    return (f"the PostgreSQL database {url} has no schema to create claimbot's tables in: the search_path "
+            "names no existing schema. Create it (CREATE SCHEMA ...) or fix options=-csearch_path=... in the URL.")
+
+
+def _reason(e: DBAPIError) -> str:
+    orig = e.orig
+    text_ = str(orig if orig is not None else e).strip()
+    lines = [line for line in text_.splitlines() if line.strip()]
+    # psycopg puts the server's message first and DETAIL on the next line: both help
+    return " ".join(lines[:2]) if lines else type(e).__name__
+
+
+def _is_connection_error(e: DBAPIError) -> bool:
+    name = type(e.orig).__name__ if e.orig is not None else ""
+    return name in ("OperationalError", "InterfaceError") and "connection" in str(e.orig).lower()
