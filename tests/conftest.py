@@ -10,8 +10,12 @@ marker, an entry in ``STORE_MARKS``, e.g.::
 """
 from __future__ import annotations
 
+import os
+import uuid
 from collections.abc import Callable, Iterator
+from functools import cache
 from pathlib import Path
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import pytest
 
@@ -28,6 +32,103 @@ STORE_FACTORIES: dict[str, StoreFactory] = {
 STORE_MARKS: dict[str, list[pytest.MarkDecorator]] = {}
 
 
+# -- PostgreSQL ------------------------------------------------------------------------------
+# Tests that need a server take ``pg_url`` (or the "postgres" param of ``store``): a URL
+# whose search_path is a schema of their own, dropped afterwards.  The server comes from
+# CLAIMBOT_TEST_DATABASE_URL; when it does not answer, those tests are skipped with the
+# reason, except under CI (CI=true), where they fail.
+
+PG_URL_VAR = "CLAIMBOT_TEST_DATABASE_URL"
+PG_DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/test"
+
+
+def postgres_base_url() -> str:
+    return os.environ.get(PG_URL_VAR) or PG_DEFAULT_URL
+
+
+def _libpq_url(url: str) -> str:
+    """``url`` as libpq (psycopg.connect) takes it: no SQLAlchemy driver suffix."""
+    scheme, rest = url.split("://", 1)
+    return ("postgresql" if scheme.startswith(("postgresql", "postgres")) else scheme) + "://" + rest
+
+
+def with_search_path(url: str, schema: str) -> str:
+    """``url`` with ``options=-csearch_path=SCHEMA`` (other options kept)."""
+    parts = urlsplit(url)
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    options = " ".join([v for k, v in query if k == "options"] + [f"-csearch_path={schema}"])
+    query = [(k, v) for k, v in query if k != "options"] + [("options", options)]
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+def _shown(url: str) -> str:
+    """``url`` without its password."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    return urlunsplit(parts._replace(netloc=parts.netloc.replace(f":{parts.password}@", ":***@", 1)))
+
+
+def _ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
+
+
+@cache
+def postgres_unavailable() -> str | None:
+    """Why PostgreSQL tests cannot run here (None when they can)."""
+    try:
+        import psycopg
+        import sqlalchemy  # noqa: F401
+    except ImportError as e:
+        return f"PostgreSQL tests need {e.name} (pip install -r requirements.txt)"
+    url = postgres_base_url()
+    try:
+        with psycopg.connect(_libpq_url(url), connect_timeout=3, autocommit=True) as conn:
+            conn.execute("SELECT 1")
+    except Exception as e:  # any failure to connect means: no usable server
+        first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+        return f"no PostgreSQL server answers at {_shown(url)} (set {PG_URL_VAR}): {first}"
+    return None
+
+
+def require_postgres() -> None:
+    reason = postgres_unavailable()
+    if reason is not None:
+        if _ci():
+            pytest.fail(f"CI=true and {reason}", pytrace=False)
+        pytest.skip(reason)
+
+
+def postgres_schema_url(request: pytest.FixtureRequest) -> str:
+    """A URL on a new, empty schema of the test server; dropped when the test ends."""
+    import psycopg
+
+    require_postgres()
+    base = _libpq_url(postgres_base_url())
+    name = f"claimbot_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(base, autocommit=True) as conn:
+        conn.execute(f'CREATE SCHEMA "{name}"')
+
+    def drop() -> None:
+        with psycopg.connect(base, autocommit=True) as conn:
+            conn.execute("SET lock_timeout = '20s'")
+            conn.execute(f'DROP SCHEMA IF EXISTS "{name}" CASCADE')
+
+    request.addfinalizer(drop)
+    return with_search_path(postgres_base_url(), name)
+
+
+def make_postgres_store(request: pytest.FixtureRequest, tmp_path: Path) -> Store:
+    url = postgres_schema_url(request)
+    from store.postgres import PostgresStore
+
+    return PostgresStore(url)
+
+
+STORE_FACTORIES["postgres"] = make_postgres_store
+STORE_MARKS["postgres"] = [pytest.mark.postgres]
+
+
 def _store_params() -> list:
     return [pytest.param(name, marks=STORE_MARKS.get(name, []), id=name) for name in STORE_FACTORIES]
 
@@ -38,3 +139,16 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
     made = STORE_FACTORIES[request.param](request, tmp_path)
     yield made
     made.close()
+
+
+@pytest.fixture
+def pg_url(request: pytest.FixtureRequest) -> str:
+    """A PostgreSQL URL on a schema of this test's own (skips when no server answers)."""
+    return postgres_schema_url(request)
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    reason = postgres_unavailable()
+    if reason is None:
+        return f"postgres: {_shown(postgres_base_url())} (tests use a schema each)"
+    return f"postgres: {reason} -- PostgreSQL tests {'FAIL (CI=true)' if _ci() else 'are skipped'}"
