@@ -7,7 +7,9 @@ Rules every backend keeps:
 - every method that writes is all-or-nothing (one transaction / one atomic file write);
 - ``add_article_bundle`` is idempotent on the article's content ``hash``;
 - queries go through indexes (actor, topic, article, word, event date), never a full scan;
-- readers see writes made by another process on the same store.
+- readers see writes made by another process on the same store;
+- write methods copy their input records; records returned by list queries may be the
+  backend's own objects and are read-only (copy before changing); ``get_*`` return a copy.
 """
 from __future__ import annotations
 
@@ -48,11 +50,15 @@ class Store(Protocol):
     def claims(self, *, actor: str | None = None, topics: Iterable[str] | None = None,
                words: Iterable[str] | None = None, article: str | None = None,
                include_retracted: bool = False) -> list[Record]:
-        """Claims matching every given filter.
+        """Claims matching every given filter, in the order they were first stored.
 
         ``topics``: claim shares at least one topic id; ``words``: claim's indexed words
-        (lower-cased word forms of quote, target and sentence) contain at least one of the
-        given words.  Backends answer from indexes.
+        contain at least one of the given words.  The indexed words are
+        ``store.index.claim_words(claim)``: the lower-cased word forms of quote, target,
+        sentence and topic ids *and of the claim's own ``words`` list* (the stems the
+        service stores and queries with), split into runs of letters and digits; a query
+        word with several forms ("rare-earth") needs all of them.  ``None`` or an empty
+        list is no filter.  Backends answer from indexes.
         """
         ...
 
@@ -69,7 +75,11 @@ class Store(Protocol):
     # -- events -------------------------------------------------------------------------
     def events(self, *, start_from: str | None = None, start_to: str | None = None,
                include_cancelled: bool = True) -> list[Record]:
-        """Events whose ``start`` (ISO string) lies in [start_from, start_to], by start."""
+        """Events whose ``start`` (ISO string) lies in [start_from, start_to], by start.
+
+        ``start_to`` includes every start it is a prefix of ("2025-06-17" includes
+        "2025-06-17T09:30").
+        """
         ...
 
     def get_event(self, event_id: str) -> Record | None: ...
@@ -87,12 +97,16 @@ class Store(Protocol):
         """Record a delivery keyed by its ``id``; False if that id was already claimed."""
         ...
 
-    def update_delivery(self, delivery: Record) -> None: ...
+    def update_delivery(self, delivery: Record) -> None:
+        """Replace the delivery with this ``id`` (inserted if missing)."""
+        ...
 
     def deliveries(self) -> list[Record]: ...
 
     # -- audit ----------------------------------------------------------------------------
-    def audit_log(self, limit: int | None = None) -> list[Record]: ...
+    def audit_log(self, limit: int | None = None) -> list[Record]:
+        """The last ``limit`` audit records (all when None), oldest first."""
+        ...
 
     def add_audit(self, record: Record) -> None: ...
 

@@ -131,6 +131,14 @@ def test_claim_words():
     words = claim_words(claim("c1", quote="Tokyo's REE stance", sentence="It is firm.", target="U.S.-made",
                               topics=["rare-earths"]))
     assert {"tokyo", "s", "ree", "stance", "it", "is", "firm", "u", "made", "rare", "earths"} == words
+    assert "tariff" in claim_words(claim("c1", quote="tariffs", words=["tariff", "levy"]))
+
+
+def test_words_match_the_claims_own_stemmed_words(store):
+    store.put_claim(claim("c1", quote="new tariffs", sentence="Japan opposes new tariffs.", words=["tariff", "new"]))
+    store.put_claim(claim("c2", quote="fine", sentence="Fine.", words=[]))
+    assert ids(store.claims(words=["tariff"])) == ["c1"]
+    assert ids(store.claims(words=["tariffs"])) == ["c1"]
 
 
 def test_claims_are_listed_in_stored_order(store):
