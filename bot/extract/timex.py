@@ -68,16 +68,18 @@ def _range_tails(ctx: Ctx, chosen: list[Cand]) -> list[Cand]:
         m = _RANGE_TAIL.match(ctx.text, c.end)
         if not m or m.start("day2") in starts:
             continue
-        after = ctx.text[m.end():m.end() + 12]
-        if re.match(r"\s*(?:%|percent|[:.]\d|\w)", after):
-            continue
+        after = ctx.text[m.end():m.end() + 20]
+        if re.match(r"(?:\s*(?:%|[:.,]\d)|\s+(?:percent|per\s*cent|million|billion|thousand|of)\b|"
+                    r"\s+(?!(?:was|has|is|as|this|its|his|plus|says)\b)[a-z]{2,}s\b)", after, re.IGNORECASE):
+            continue  # "June 15 to 17 percent", "on May 3 and 4 people"
         rc = Cand(m.start("day2"), m.end("day2"), "range_day", m, 1)
         rc.data["first_of"] = c
-        extra.append(rc)
         # a year after the range end belongs to both ends: "June 15-17, 2019"
-        ym = re.match(r",?\s*((?:1[0-9]|20)\d\d)(?!\d)", ctx.text[m.end():])
+        ym = re.match(r",?\s*((?:1[0-9]|20)\d\d)(?![\d\w])", ctx.text[m.end():])
         if ym:
             c.data["year"] = int(ym.group(1))
+            rc.end = m.end() + ym.end()
+        extra.append(rc)
     return extra
 
 
@@ -93,7 +95,9 @@ def find_timexes(text: str, published: dt.date, doc: Any = None) -> list[Timex]:
         doc = _parse(text)
     ctx = Ctx(text, published, doc)
     chosen = _select(_candidates(ctx), len(text))
-    chosen = sorted(chosen + _range_tails(ctx, chosen), key=lambda c: c.start)
+    tails = _range_tails(ctx, chosen)
+    chosen = [c for c in chosen if not any(t.start <= c.start and c.end <= t.end for t in tails)]
+    chosen = sorted(chosen + tails, key=lambda c: c.start)
     out: list[Timex] = []
     for c in chosen:
         if c.rule == "range_day":

@@ -193,7 +193,7 @@ def _resolve_weekday(ctx: Ctx, c: Cand, wd: int, pre: str) -> dt.date:
         # "talks open Monday" looks ahead, "says Monday" is rare; same-day counts either way
         near_past = weekday_near(ctx.dct, wd, PAST)
         near_fut = weekday_near(ctx.dct, wd, FUTURE)
-        return near_past if (ctx.dct - near_past).days <= 1 or (near_fut - ctx.dct).days > 3 else near_fut
+        return near_past if (ctx.dct - near_past).days <= 1 else near_fut
     return weekday_near(ctx.dct, wd, PAST)
 
 

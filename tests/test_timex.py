@@ -1,0 +1,197 @@
+"""Time expressions: values and offsets on sentences written for these tests."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from bot.extract.timex import find_timexes, timex_ranges
+from bot.extract.timex_calendar import Point, duration_value, month_near, weekday_near
+
+pytestmark = pytest.mark.slow  # parses with the spaCy model
+
+FRI = dt.date(2019, 4, 12)  # a Friday
+SUN = dt.date(2019, 4, 14)  # a Sunday
+
+
+def tx(text: str, published: dt.date = FRI) -> list[tuple[str, str, str]]:
+    return [(t.text, t.type, t.value) for t in find_timexes(text, published)]
+
+
+def one(text: str, published: dt.date = FRI) -> tuple[str, str, str]:
+    found = tx(text, published)
+    assert len(found) == 1, found
+    return found[0]
+
+
+# --- weekdays forward or back by tense
+
+def test_weekday_future_tense_goes_forward() -> None:
+    assert one("The two ministers will meet on Sunday in Tokyo.") == ("Sunday", "DATE", "2019-04-14")
+
+
+def test_weekday_past_tense_goes_back() -> None:
+    assert one("The two ministers met on Sunday in Tokyo.") == ("Sunday", "DATE", "2019-04-07")
+
+
+def test_weekday_same_day_is_the_publication_date() -> None:
+    assert one("The envoy said Friday that talks had stalled.") == ("Friday", "DATE", "2019-04-12")
+
+
+def test_scheduled_infinitive_looks_ahead() -> None:
+    assert one("The committee is expected to vote Tuesday on the tariff bill.")[2] == "2019-04-16"
+
+
+def test_last_and_next_weekday() -> None:
+    assert one("Shipments resumed last Friday.")[2] == "2019-04-05"
+    assert one("Shipments resume next Friday.")[2] == "2019-04-19"
+
+
+# --- months and dates without a year
+
+def test_month_without_year_across_year_boundary_future() -> None:
+    assert one("The tariffs will take effect in January.", dt.date(2019, 11, 20)) == ("January", "DATE", "2020-01")
+
+
+def test_month_without_year_across_year_boundary_past() -> None:
+    assert one("Exports fell sharply in December.", dt.date(2019, 2, 3)) == ("December", "DATE", "2018-12")
+
+
+def test_month_day_prefers_nearest_consistent_year() -> None:
+    assert one("The deadline was set for Jan. 14.", dt.date(2019, 1, 5))[2] == "2019-01-14"
+    assert one("Negotiators first met on Oct. 23.", dt.date(2019, 5, 6))[2] == "2018-10-23"
+
+
+def test_granularity_is_kept() -> None:
+    assert one("The summit is planned for July.")[2] == "2019-07"
+    assert one("Output should recover in the third quarter.")[2] == "2019-Q3"
+    # in April a third quarter already told in the past tense is last year's
+    assert one("Output rose in the third quarter.")[2] == "2018-Q3"
+    assert one("Growth slowed in 2017.")[2] == "2017"
+    assert one("Prices were stable throughout the 1990s.")[2] == "199"
+
+
+def test_explicit_full_date_and_offsets() -> None:
+    text = "Officials signed the accord on March 5, 2018, in Seoul."
+    [t] = find_timexes(text, FRI)
+    assert (t.value, text[t.start:t.end]) == ("2018-03-05", "March 5, 2018")
+
+
+# --- ranges
+
+def test_day_range_gives_two_records_with_shared_month() -> None:
+    text = "The expo runs from June 15 to 17 in Osaka."
+    ts = find_timexes(text, FRI)
+    assert [(t.text, t.value) for t in ts] == [("June 15", "2019-06-15"), ("17", "2019-06-17")]
+    assert timex_ranges(text, ts) == [(0, 1)]
+
+
+def test_range_across_months() -> None:
+    text = "Delegates will gather Oct. 31-Nov. 1 in Hanoi."
+    ts = find_timexes(text, FRI)
+    assert [t.value for t in ts] == ["2019-10-31", "2019-11-01"]
+    assert timex_ranges(text, ts) == [(0, 1)]
+
+
+def test_two_weekdays_joined_by_and() -> None:
+    text = "Negotiators will sit down on Tuesday and Wednesday."
+    ts = find_timexes(text, FRI)
+    assert [t.value for t in ts] == ["2019-04-16", "2019-04-17"]
+    assert timex_ranges(text, ts) == [(0, 1)]
+
+
+def test_range_year_applies_to_both_ends() -> None:
+    ts = find_timexes("The forum ran June 15-17, 2016, in Lima.", FRI)
+    assert [t.value for t in ts] == ["2016-06-15", "2016-06-17"]
+
+
+# --- weeks
+
+def test_iso_week_53() -> None:
+    # 2020-12-31 is a Thursday of ISO week 53 of 2020
+    assert one("Prices rose this week.", dt.date(2020, 12, 31))[2] == "2020-W53"
+    assert one("Prices fell last week.", dt.date(2021, 1, 6))[2] == "2020-W53"
+
+
+def test_next_week_on_a_sunday() -> None:
+    # Sunday 14 April 2019 closes ISO week 15, so "next week" is week 16 (15-21 April)
+    assert one("The envoys will return next week.", SUN) == ("next week", "DATE", "2019-W16")
+
+
+def test_earlier_and_later_this_period() -> None:
+    assert one("The ministry raised rates earlier this month.") == ("earlier this month", "DATE", "2019-04")
+    assert one("A decision is due later this year.")[2] == "2019"
+    assert one("The coming week will be decisive.")[2] == "2019-W16"
+
+
+def test_relative_years_and_ago() -> None:
+    assert one("Imports doubled last year.")[2] == "2018"
+    assert one("The plant closed three years ago.")[2] == "2016"
+    assert one("The ban will lapse next month.")[2] == "2019-05"
+
+
+def test_present_past_future_references() -> None:
+    assert one("Talks are now in their third round.")[2] == "PRESENT_REF"
+    assert one("The two sides recently resumed contact.")[2] == "PAST_REF"
+    assert one("Both hope to expand trade in the future.")[2] == "FUTURE_REF"
+
+
+# --- durations and sets
+
+def test_durations() -> None:
+    assert one("The tariff pause lasts 90 days.") == ("90 days", "DURATION", "P90D")
+    assert one("Inspectors spent the past three years on the case.")[2] == "P3Y"
+    assert one("The hearing lasted 5 1/2 hours.")[2] == "PT5H30M"
+    assert one("They signed a two-year agreement.") == ("two-year", "DURATION", "P2Y")
+    assert one("Sanctions may stay in place for years.")[2] == "PXY"
+
+
+def test_sets() -> None:
+    assert one("The ministry publishes the figures daily.")[2] == "P1D"
+    assert one("Envoys meet every Thursday.")[2] == "XXXX-WXX-4"
+
+
+def test_clock_time_takes_its_day() -> None:
+    assert one("The vote closes at 9 a.m. Tuesday.") == ("9 a.m. Tuesday", "TIME", "2019-04-16T09:00")
+
+
+# --- false positives
+
+@pytest.mark.parametrize("text", [
+    "Officials may announce a decision soon.",
+    "Protesters march on the ministry in several towns.",
+    "The committee has 2019 members and 300 staff.",
+    "Exports rose 15 percent to $2,019 million.",
+    "The 45-year-old minister resigned.",
+    "Critics attacked a 10-year-old policy.",
+    "The law affects 1,998 companies.",
+    "Officials said the ban may last.",
+])
+def test_no_false_positives(text: str) -> None:
+    assert tx(text) == []
+
+
+def test_march_verb_and_may_verb_are_not_months() -> None:
+    assert tx("Thousands march through the capital and may march again.") == []
+    assert tx("March through the square, the organisers told supporters.") == []
+
+
+def test_bare_numbers_money_percentages_ages() -> None:
+    assert tx("The index gained 2000 points, or 1.5 percent, to 1998.5.") == []
+    assert tx("He paid $1999 for a 12-year-old car.") == []
+    assert tx("The fund has 1,500 investors aged 30 to 40.") == []
+
+
+def test_may_the_month_still_found() -> None:
+    assert one("The pact expires in May.") == ("May", "DATE", "2019-05")
+
+
+# --- calendar helpers (no parse needed)
+
+def test_calendar_helpers() -> None:
+    assert weekday_near(dt.date(2019, 4, 12), 7, "future") == dt.date(2019, 4, 14)
+    assert weekday_near(dt.date(2019, 4, 12), 5, "past", strict=True) == dt.date(2019, 4, 5)
+    assert month_near(dt.date(2019, 11, 20), 1, "future") == dt.date(2020, 1, 1)
+    assert Point(dt.date(2021, 1, 3), "week").value() == "2020-W53"
+    assert duration_value(2.5, "Y") == "P2Y6M"
+    assert duration_value(None, "D") == "PXD"
