@@ -14,7 +14,7 @@ import pytest
 from bot.adapters.slack_app import EVENTS_PATH, SlackBot
 from bot.config import Secret, Settings
 from bot.render import slack as render
-from tests.conftest import claim_id
+from tests.fakes.chat import claim_id, commands_fixture, service_fixture  # noqa: F401 - fixtures
 from tests.fakes.slack_api import FakeSlackAPI, interaction_body, sign, slash_body
 
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"

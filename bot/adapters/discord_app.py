@@ -1,0 +1,293 @@
+"""Discord adapter: discord.py application commands, embeds, modals and page buttons.
+
+Translation only: each slash command hands its options to ``Commands.invoke`` under the
+names the command table uses, and each Reply is rendered by bot/render/discord.py.
+Every answer is ephemeral; "Share in channel" posts a copy for everyone.  No message
+may mention anyone: ``AllowedMentions.none()`` is the client default and is passed
+again on every send.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+import discord
+from discord import app_commands
+
+from bot.adapters import off_loop
+from bot.commands import SPECS, STANCES, Commands
+from bot.config import Settings
+from bot.render import discord as render
+from bot.reply import Attachment, Caller, Form, Reply
+
+log = logging.getLogger(__name__)
+
+NO_MENTIONS = discord.AllowedMentions.none()
+DEFER_AFTER = 2.0  # seconds of work before deferring; Discord wants a first answer within 3
+MAX_ATTACHMENT = 2 * 1024 * 1024
+ADMIN_PERMISSIONS = discord.Permissions(manage_guild=True)
+
+
+def caller_of(interaction: discord.Interaction, attachments: tuple[Attachment, ...] = ()) -> Caller:
+    user = interaction.user
+    roles = frozenset(str(r.id) for r in getattr(user, "roles", []) if not r.is_default())
+    permissions = frozenset(name for name, granted in interaction.permissions if granted)
+    return Caller("discord", str(user.id), getattr(user, "display_name", "") or user.name, roles=roles,
+                  permissions=permissions, channel_id=str(interaction.channel_id or ""), attachments=attachments)
+
+
+def _embeds(reply: Reply, shared_by: str | None = None) -> list[discord.Embed]:
+    return [discord.Embed.from_dict(e) for e in render.embeds(reply, shared_by=shared_by)]
+
+
+def _desc(name: str) -> str:
+    return SPECS[name].summary[:100]
+
+
+class PagerView(discord.ui.View):
+    """Previous / Next / Share for one reply, kept in memory for 15 minutes."""
+
+    def __init__(self, reply: Reply) -> None:
+        super().__init__(timeout=15 * 60)
+        self.reply = reply
+        self.pages = render.page_count(reply)
+        self.prev = discord.ui.Button(label="\u2190 Previous", style=discord.ButtonStyle.secondary)
+        self.next = discord.ui.Button(label="Next \u2192", style=discord.ButtonStyle.secondary)
+        self.share = discord.ui.Button(label="Share in channel", style=discord.ButtonStyle.primary)
+        self.prev.callback = self._prev  # type: ignore[method-assign]
+        self.next.callback = self._next  # type: ignore[method-assign]
+        self.share.callback = self._share  # type: ignore[method-assign]
+        if self.pages > 1:
+            self.add_item(self.prev)
+            self.add_item(self.next)
+        if reply.shareable:
+            self.add_item(self.share)
+        self._sync()
+
+    @property
+    def useful(self) -> bool:
+        return bool(self.children)
+
+    def _sync(self) -> None:
+        self.prev.disabled = self.reply.page <= 0
+        self.next.disabled = self.reply.page >= self.pages - 1
+
+    async def _turn(self, interaction: discord.Interaction, step: int) -> None:
+        self.reply.page = max(0, min(self.pages - 1, self.reply.page + step))
+        self._sync()
+        await interaction.response.edit_message(embeds=_embeds(self.reply), view=self, allowed_mentions=NO_MENTIONS)
+
+    async def _prev(self, interaction: discord.Interaction) -> None:
+        await self._turn(interaction, -1)
+
+    async def _next(self, interaction: discord.Interaction) -> None:
+        await self._turn(interaction, +1)
+
+    async def _share(self, interaction: discord.Interaction) -> None:
+        await interaction.response.send_message(embeds=_embeds(self.reply, shared_by=interaction.user.display_name),
+                                                ephemeral=False, allowed_mentions=NO_MENTIONS)
+
+
+class FormModal(discord.ui.Modal):
+    """A Form as a Discord modal: the fields the slash command's options did not fill."""
+
+    def __init__(self, bot: DiscordBot, form: Form) -> None:
+        super().__init__(title=render.modal_title(form), timeout=15 * 60)
+        self.bot = bot
+        self.form = form
+        self.inputs: dict[str, discord.ui.TextInput[FormModal]] = {}
+        for spec in render.modal_inputs(form):
+            ti: discord.ui.TextInput[FormModal] = discord.ui.TextInput(
+                label=spec.label, custom_id=spec.name, required=spec.required, max_length=spec.max_length,
+                placeholder=spec.placeholder or None, default=spec.default or None,
+                style=discord.TextStyle.paragraph if spec.multiline else discord.TextStyle.short)
+            self.add_item(ti)
+            self.inputs[spec.name] = ti
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:  # type: ignore[override]
+        values = {**self.form.values, **{k: ti.value for k, ti in self.inputs.items()}}
+        await self.bot.run(interaction, self.form.command, values)
+
+    async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:  # type: ignore[override]
+        await self.bot.on_command_error(interaction, error)
+
+
+class DiscordBot(discord.Client):
+    def __init__(self, commands: Commands, settings: Settings, **options: Any) -> None:
+        super().__init__(intents=discord.Intents(guilds=True), allowed_mentions=NO_MENTIONS, **options)
+        self.commands = commands
+        self.guild_id = settings.discord_guild_id
+        self.tree = app_commands.CommandTree(self)
+        self.tree.on_error = self.on_command_error  # type: ignore[method-assign]
+        _register(self)
+
+    async def setup_hook(self) -> None:
+        if self.guild_id:
+            # a guild's commands update at once: the way to develop; global ones take a while
+            guild = discord.Object(self.guild_id)
+            self.tree.copy_global_to(guild=guild)
+            await self.tree.sync(guild=guild)
+            log.info("Discord: commands synced to guild %s", self.guild_id)
+        else:
+            await self.tree.sync()
+            log.info("Discord: commands synced globally")
+
+    # ---- running a command
+    async def run(self, interaction: discord.Interaction, name: str, args: dict[str, Any],
+                  files: tuple[discord.Attachment, ...] = ()) -> None:
+        spec = SPECS[name]
+        if any(f.size > MAX_ATTACHMENT for f in files):
+            await self.send(interaction, Reply("That file is too large", kind="error",
+                                               text=f"Attach articles up to {MAX_ATTACHMENT // 1024 // 1024} MB."))
+            return
+        if spec.slow or files:
+            await interaction.response.defer(ephemeral=True, thinking=True)
+        attachments = tuple([Attachment(f.filename, await f.read()) for f in files])
+        caller = caller_of(interaction, attachments)
+        clean = {k: str(v) for k, v in args.items() if v is not None}
+        work = asyncio.ensure_future(off_loop(self.commands.invoke, caller, name, clean))
+        if not interaction.response.is_done():
+            done, _ = await asyncio.wait({work}, timeout=DEFER_AFTER)
+            if not done:
+                await interaction.response.defer(ephemeral=True, thinking=True)
+        await self.send(interaction, await work)
+
+    async def send(self, interaction: discord.Interaction, reply: Reply) -> None:
+        if reply.form is not None:
+            if not interaction.response.is_done():
+                await interaction.response.send_modal(FormModal(self, reply.form))
+                return
+            reply = Reply("The form could not open", kind="error", text="Discord needs a form at once; run the "
+                          "command again.")
+        view = PagerView(reply)
+        kwargs: dict[str, Any] = {"embeds": _embeds(reply), "ephemeral": reply.ephemeral,
+                                  "allowed_mentions": NO_MENTIONS}
+        if view.useful:
+            kwargs["view"] = view
+        if interaction.response.is_done():
+            await interaction.followup.send(**kwargs)
+        else:
+            await interaction.response.send_message(**kwargs)
+
+    async def on_command_error(self, interaction: discord.Interaction, error: Exception) -> None:
+        log.error("Discord interaction failed", exc_info=error)
+        reply = Reply("Something went wrong", kind="apology",
+                      text="Sorry, something went wrong on my side. It has been logged.")
+        try:
+            await self.send(interaction, reply)
+        except discord.HTTPException:
+            pass
+
+    async def suggest(self, kind: str, current: str) -> list[app_commands.Choice[str]]:
+        rows = await off_loop(self.commands.suggest, kind, current)
+        return [app_commands.Choice(name=n, value=v) for n, v in render.choices(rows)]
+
+
+def _register(bot: DiscordBot) -> None:
+    """The slash commands: one thin function per entry of the command table."""
+    tree = bot.tree
+
+    async def actors(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        return await bot.suggest("actor", current)
+
+    async def topics(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        return await bot.suggest("topic", current)
+
+    async def kinds(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        return await bot.suggest("kind", current)
+
+    stance_choices = [app_commands.Choice(name=s, value=s) for s in STANCES]
+    scope_choices = [app_commands.Choice(name=s, value=s) for s in ("upcoming", "all")]
+
+    @tree.command(name="stance", description=_desc("stance"))
+    @app_commands.describe(actor="a country, capital or bloc", topic="what the position is about")
+    @app_commands.autocomplete(actor=actors, topic=topics)
+    async def stance(interaction: discord.Interaction, actor: str, topic: str) -> None:
+        await bot.run(interaction, "stance", {"actor": actor, "topic": topic})
+
+    @tree.command(name="claims", description=_desc("claims"))
+    @app_commands.describe(actor="only this actor", topic="only this topic", text="words the claim contains")
+    @app_commands.autocomplete(actor=actors, topic=topics)
+    async def claims(interaction: discord.Interaction, actor: str | None = None, topic: str | None = None,
+                     text: str | None = None) -> None:
+        await bot.run(interaction, "claims", {"actor": actor, "topic": topic, "text": text})
+
+    @tree.command(name="events", description=_desc("events"))
+    @app_commands.describe(scope="upcoming (default) or all", actor="only with this participant", kind="the kind")
+    @app_commands.choices(scope=scope_choices)
+    @app_commands.autocomplete(actor=actors, kind=kinds)
+    async def events(interaction: discord.Interaction, scope: str | None = None, actor: str | None = None,
+                     kind: str | None = None) -> None:
+        await bot.run(interaction, "events", {"scope": scope, "actor": actor, "kind": kind})
+
+    @tree.command(name="sources", description=_desc("sources"))
+    async def sources(interaction: discord.Interaction) -> None:
+        await bot.run(interaction, "sources", {})
+
+    @tree.command(name="help", description=_desc("help"))
+    async def help_(interaction: discord.Interaction, command: str | None = None) -> None:
+        await bot.run(interaction, "help", {"command": command})
+
+    @tree.command(name="remind", description=_desc("remind"))
+    async def remind(interaction: discord.Interaction, text: str = "") -> None:
+        await bot.run(interaction, "remind", {"text": text})
+
+    claim = app_commands.Group(name="claim", description="Add, correct or retract claims (admins)",
+                               default_permissions=ADMIN_PERMISSIONS, guild_only=True)
+
+    @claim.command(name="add", description=_desc("claim add"))
+    @app_commands.describe(actor="who holds the position", topic="what it is about", stance="their stance",
+                           statement="the statement (leave empty to type it in a form)")
+    @app_commands.choices(stance=stance_choices)
+    @app_commands.autocomplete(actor=actors, topic=topics)
+    async def claim_add(interaction: discord.Interaction, actor: str, topic: str, stance: str,
+                        statement: str | None = None, speaker: str | None = None, source_title: str | None = None,
+                        source_url: str | None = None, date: str | None = None) -> None:
+        await bot.run(interaction, "claim add", {"actor": actor, "topic": topic, "stance": stance,
+                                                 "statement": statement, "speaker": speaker,
+                                                 "source_title": source_title, "source_url": source_url,
+                                                 "date": date})
+
+    @claim.command(name="edit", description=_desc("claim edit")[:100])
+    @app_commands.describe(id="the claim id", changes="field=value pairs, e.g. stance=oppose")
+    async def claim_edit(interaction: discord.Interaction, id: str, changes: str) -> None:
+        await bot.run(interaction, "claim edit", {"id": id, "changes": changes})
+
+    @claim.command(name="retract", description=_desc("claim retract"))
+    async def claim_retract(interaction: discord.Interaction, id: str, reason: str) -> None:
+        await bot.run(interaction, "claim retract", {"id": id, "reason": reason})
+
+    event = app_commands.Group(name="event", description="Add, correct or cancel events (admins)",
+                               default_permissions=ADMIN_PERMISSIONS, guild_only=True)
+
+    @event.command(name="add", description=_desc("event add"))
+    @app_commands.describe(start="2025-06-15, 2025-06, 2025-W24 or 2025", participants="comma-separated actors")
+    @app_commands.autocomplete(kind=kinds)
+    async def event_add(interaction: discord.Interaction, title: str, start: str, end: str | None = None,
+                        kind: str | None = None, place: str | None = None, participants: str | None = None) -> None:
+        await bot.run(interaction, "event add", {"title": title, "start": start, "end": end, "kind": kind,
+                                                 "place": place, "participants": participants})
+
+    @event.command(name="edit", description=_desc("event edit")[:100])
+    @app_commands.describe(changes="field=value pairs, e.g. start=2025-07-01")
+    async def event_edit(interaction: discord.Interaction, id: str, changes: str) -> None:
+        await bot.run(interaction, "event edit", {"id": id, "changes": changes})
+
+    @event.command(name="cancel", description=_desc("event cancel"))
+    async def event_cancel(interaction: discord.Interaction, id: str, reason: str | None = None) -> None:
+        await bot.run(interaction, "event cancel", {"id": id, "reason": reason})
+
+    @tree.command(name="ingest", description=_desc("ingest"))
+    @app_commands.default_permissions(manage_guild=True)
+    @app_commands.guild_only()
+    @app_commands.describe(published="publication date, YYYY-MM-DD", text="the article text",
+                           file="the article as a .txt, .md or .html file")
+    async def ingest(interaction: discord.Interaction, published: str, text: str | None = None,
+                     file: discord.Attachment | None = None, title: str | None = None,
+                     url: str | None = None) -> None:
+        await bot.run(interaction, "ingest", {"published": published, "text": text, "title": title, "url": url},
+                      files=(file,) if file else ())
+
+    tree.add_command(claim)
+    tree.add_command(event)

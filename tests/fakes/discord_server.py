@@ -1,0 +1,277 @@
+"""A local Discord: the gateway (websocket) and the REST endpoints discord.py uses.
+
+The real ``discord.Client`` logs in over REST (``/users/@me``,
+``/oauth2/applications/@me``), syncs its commands and connects to the gateway: HELLO,
+IDENTIFY -> READY, GUILD_CREATE, heartbeats ACKed.  discord.py 2.7's unsharded Client
+dials ``DiscordWebSocket.DEFAULT_GATEWAY`` (tests point it at ``gateway_url``); the
+sharded one asks ``/gateway/bot`` first, which is served too.
+Tests then push INTERACTION_CREATE events and read the interaction callbacks and
+webhook follow-ups the client sends back.
+"""
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import itertools
+import json
+from typing import Any
+
+from aiohttp import WSMsgType, web
+
+from tests.fakes.recorder import Call, Recorder, start_site
+
+APP_ID = "900000000000000001"
+BOT_ID = APP_ID
+GUILD_ID = "900000000000000100"
+CHANNEL_ID = "900000000000000200"
+ADMIN_ROLE_ID = "900000000000000300"
+MANAGE_GUILD = 1 << 5
+VIEW_AND_SEND = (1 << 10) | (1 << 11) | (1 << 31)  # view channel, send messages, use application commands
+
+_ids = itertools.count(950000000000000000)
+
+
+def snowflake() -> str:
+    return str(next(_ids))
+
+
+def user_payload(uid: str, name: str, bot: bool = False) -> dict[str, Any]:
+    return {"id": uid, "username": name, "global_name": name, "discriminator": "0", "avatar": None, "bot": bot,
+            "public_flags": 0}
+
+
+def _jr(payload: Any, status: int = 200) -> web.Response:
+    # discord.py parses a body as JSON only when the content type is exactly this
+    return web.Response(body=json.dumps(payload).encode(), status=status, headers={"Content-Type": "application/json"})
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat()
+
+
+class FakeDiscord:
+    def __init__(self) -> None:
+        self.recorder = Recorder()
+        self.url = ""
+        self._runner: web.AppRunner | None = None
+        self._ws: web.WebSocketResponse | None = None
+        self._seq = 0
+        self.identified = asyncio.Event()
+        self.identify: dict[str, Any] | None = None
+        self.files: dict[str, bytes] = {}  # attachment name -> bytes, served under /attachments/
+        self.synced: dict[str, list[dict[str, Any]]] = {}  # "global" or guild id -> commands
+        self.answers: dict[str, dict[str, Any]] = {}  # interaction id -> what the callback answered
+
+    async def start(self) -> FakeDiscord:
+        app = web.Application()
+        r = app.router
+        r.add_get("/gateway", self._gateway)
+        r.add_get("/api/v10/users/@me", self._me)
+        r.add_get("/api/v10/oauth2/applications/@me", self._app_info)
+        r.add_get("/api/v10/gateway/bot", self._gateway_bot)
+        r.add_put("/api/v10/applications/{app}/commands", self._sync)
+        r.add_put("/api/v10/applications/{app}/guilds/{guild}/commands", self._sync)
+        r.add_post("/api/v10/interactions/{iid}/{token}/callback", self._callback)
+        r.add_post("/api/v10/webhooks/{app}/{token}", self._followup)
+        r.add_patch("/api/v10/webhooks/{app}/{token}/messages/{mid}", self._edit)
+        r.add_get("/attachments/{name}", self._attachment)
+        self._runner, self.url = await start_site(app)
+        return self
+
+    async def close(self) -> None:
+        if self._ws is not None and not self._ws.closed:
+            await self._ws.close()
+        if self._runner:
+            await self._runner.cleanup()
+
+    @property
+    def api_base(self) -> str:
+        return self.url + "/api/v10"
+
+    @property
+    def gateway_url(self) -> str:
+        return self.url.replace("http://", "ws://") + "/gateway"
+
+    # ---- REST
+    async def _json(self, request: web.Request, payload: Any, status: int = 200) -> web.Response:
+        body = None
+        if request.can_read_body:
+            raw = await request.read()
+            body = json.loads(raw) if raw and request.content_type == "application/json" else raw.decode(errors="replace")
+        await self.recorder.add(Call(request.method, request.path, json=body, query=dict(request.query),
+                                     headers=dict(request.headers)))
+        return _jr(payload, status=status)
+
+    async def _me(self, request: web.Request) -> web.Response:
+        return await self._json(request, user_payload(BOT_ID, "claimbot", bot=True))
+
+    async def _app_info(self, request: web.Request) -> web.Response:
+        return await self._json(request, {
+            "id": APP_ID, "name": "claimbot", "icon": None, "description": "", "rpc_origins": [],
+            "bot_public": False, "bot_require_code_grant": False, "owner": user_payload("1", "owner"),
+            "summary": "", "verify_key": "00", "team": None, "flags": 0, "interactions_endpoint_url": None})
+
+    async def _gateway_bot(self, request: web.Request) -> web.Response:
+        return await self._json(request, {"url": self.gateway_url, "shards": 1, "session_start_limit": {
+            "total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1}})
+
+    async def _sync(self, request: web.Request) -> web.Response:
+        body = await request.json()
+        key = request.match_info.get("guild", "global")
+        self.synced[key] = [dict(c, id=snowflake(), application_id=APP_ID, version="1") for c in body]
+        await self.recorder.add(Call("PUT", request.path, json=body))
+        return _jr(self.synced[key])
+
+    def _message(self, body: dict[str, Any], mid: str | None = None) -> dict[str, Any]:
+        return {"id": mid or snowflake(), "channel_id": CHANNEL_ID, "type": 0, "content": body.get("content") or "",
+                "author": user_payload(BOT_ID, "claimbot", bot=True), "embeds": body.get("embeds") or [],
+                "components": body.get("components") or [], "attachments": [], "mentions": [], "mention_roles": [],
+                "mention_everyone": False, "pinned": False, "tts": False, "timestamp": _now(),
+                "edited_timestamp": None, "flags": body.get("flags") or 0, "application_id": APP_ID}
+
+    async def _callback(self, request: web.Request) -> web.Response:
+        body = await request.json()
+        kind = body["type"]
+        data = body.get("data") or {}
+        response: dict[str, Any] = {"interaction": {
+            "id": request.match_info["iid"], "type": 2, "response_message_id": snowflake(),
+            "response_message_loading": kind == 5, "response_message_ephemeral": bool((data.get("flags") or 0) & 64)}}
+        if kind in (4, 7):
+            response["resource"] = {"type": kind, "message": self._message(data,
+                                                                           response["interaction"]["response_message_id"])}
+        self.answers[request.match_info["iid"]] = response
+        await self.recorder.add(Call("POST", request.path, json=body, query=dict(request.query)))
+        return _jr(response)
+
+    async def _followup(self, request: web.Request) -> web.Response:
+        body = await request.json()
+        await self.recorder.add(Call("POST", request.path, json=body, query=dict(request.query)))
+        return _jr(self._message(body))
+
+    async def _edit(self, request: web.Request) -> web.Response:
+        body = await request.json()
+        await self.recorder.add(Call("PATCH", request.path, json=body))
+        return _jr(self._message(body))
+
+    async def _attachment(self, request: web.Request) -> web.Response:
+        name = request.match_info["name"]
+        if name not in self.files:
+            return web.Response(status=404)
+        return web.Response(body=self.files[name], content_type="text/plain")
+
+    # ---- gateway
+    async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        self._ws = ws
+        await ws.send_str(json.dumps({"op": 10, "s": None, "t": None, "d": {"heartbeat_interval": 41250}}))
+        async for msg in ws:
+            if msg.type != WSMsgType.TEXT:
+                continue
+            payload = json.loads(msg.data)
+            op = payload.get("op")
+            if op == 1:
+                await ws.send_str(json.dumps({"op": 11, "s": None, "t": None, "d": None}))
+            elif op == 2:
+                self.identify = payload["d"]
+                await self._dispatch(ws, "READY", {
+                    "v": 10, "user": user_payload(BOT_ID, "claimbot", bot=True), "session_id": "fake-session",
+                    "resume_gateway_url": self.gateway_url,
+                    "guilds": [{"id": GUILD_ID, "unavailable": True}], "application": {"id": APP_ID, "flags": 0},
+                    "shard": [0, 1]})
+                await self._dispatch(ws, "GUILD_CREATE", self.guild())
+                self.identified.set()
+        return ws
+
+    async def _dispatch(self, ws: web.WebSocketResponse, event: str, data: dict[str, Any]) -> None:
+        self._seq += 1
+        await ws.send_str(json.dumps({"op": 0, "s": self._seq, "t": event, "d": data}))
+
+    async def dispatch(self, event: str, data: dict[str, Any]) -> None:
+        await asyncio.wait_for(self.identified.wait(), 10)
+        assert self._ws is not None
+        await self._dispatch(self._ws, event, data)
+
+    def guild(self) -> dict[str, Any]:
+        role = {"color": 0, "hoist": False, "managed": False, "mentionable": False, "flags": 0, "icon": None,
+                "unicode_emoji": None}
+        return {
+            "id": GUILD_ID, "name": "Policy desk", "icon": None, "splash": None, "discovery_splash": None,
+            "owner_id": "1", "afk_channel_id": None, "afk_timeout": 300, "verification_level": 0,
+            "default_message_notifications": 0, "explicit_content_filter": 0, "features": [], "mfa_level": 0,
+            "system_channel_id": None, "system_channel_flags": 0, "rules_channel_id": None, "vanity_url_code": None,
+            "description": None, "banner": None, "premium_tier": 0, "preferred_locale": "en-US",
+            "public_updates_channel_id": None, "nsfw_level": 0, "premium_progress_bar_enabled": False,
+            "joined_at": _now(), "large": False, "unavailable": False, "member_count": 3, "voice_states": [],
+            "members": [], "presences": [], "threads": [], "stage_instances": [], "guild_scheduled_events": [],
+            "emojis": [], "stickers": [],
+            "roles": [dict(role, id=GUILD_ID, name="@everyone", permissions=str(VIEW_AND_SEND), position=0),
+                      dict(role, id=ADMIN_ROLE_ID, name="desk editors", permissions=str(VIEW_AND_SEND), position=1)],
+            "channels": [{"id": CHANNEL_ID, "type": 0, "name": "news", "position": 0, "permission_overwrites": [],
+                          "nsfw": False, "parent_id": None, "topic": None, "last_message_id": None,
+                          "rate_limit_per_user": 0}],
+        }
+
+    # ---- reading what the client sent
+    async def callbacks(self, interaction_id: str, count: int = 1) -> list[dict[str, Any]]:
+        prefix = f"/api/v10/interactions/{interaction_id}/"
+        calls = await self.recorder.wait_for(lambda c: c.path.startswith(prefix), count)
+        return [c.json for c in calls]
+
+    async def followups(self, token: str, count: int = 1) -> list[dict[str, Any]]:
+        path = f"/api/v10/webhooks/{APP_ID}/{token}"
+        calls = await self.recorder.wait_for(lambda c: c.method == "POST" and c.path == path, count)
+        return [c.json for c in calls]
+
+
+class Interactions:
+    """Builds INTERACTION_CREATE payloads as Discord sends them."""
+
+    def __init__(self, fake: FakeDiscord) -> None:
+        self.fake = fake
+
+    def member(self, uid: str, name: str, permissions: int = VIEW_AND_SEND, roles: tuple[str, ...] = ()) -> dict:
+        return {"user": user_payload(uid, name), "roles": list(roles), "permissions": str(permissions),
+                "joined_at": _now(), "deaf": False, "mute": False, "flags": 0, "nick": None, "avatar": None,
+                "premium_since": None, "pending": False}
+
+    def base(self, kind: int, data: dict[str, Any], member: dict[str, Any], **extra: Any) -> dict[str, Any]:
+        return {"id": snowflake(), "application_id": APP_ID, "type": kind, "token": "tok-" + snowflake(),
+                "version": 1, "guild_id": GUILD_ID, "channel_id": CHANNEL_ID,
+                "channel": {"id": CHANNEL_ID, "type": 0, "guild_id": GUILD_ID, "name": "news", "position": 0,
+                            "permission_overwrites": [], "nsfw": False, "parent_id": None},
+                "member": member, "app_permissions": str(VIEW_AND_SEND), "locale": "en-US", "guild_locale": "en-US",
+                "entitlements": [], "authorizing_integration_owners": {"0": GUILD_ID}, "context": 0,
+                "attachment_size_limit": 8 * 1024 * 1024, "data": data, **extra}
+
+    def _command_id(self, name: str) -> str:
+        for cmds in self.fake.synced.values():
+            for c in cmds:
+                if c["name"] == name:
+                    return c["id"]
+        return snowflake()
+
+    def command(self, name: str, options: dict[str, Any], member: dict[str, Any], sub: str | None = None,
+                focused: str | None = None, resolved: dict[str, Any] | None = None) -> dict[str, Any]:
+        def opt(k: str, v: Any) -> dict[str, Any]:
+            o: dict[str, Any] = {"name": k, "type": 11 if k == "file" else 3, "value": v}
+            if k == focused:
+                o["focused"] = True
+            return o
+        opts = [opt(k, v) for k, v in options.items()]
+        if sub:
+            opts = [{"name": sub, "type": 1, "options": opts}]
+        data: dict[str, Any] = {"id": self._command_id(name), "name": name, "type": 1, "options": opts,
+                                "guild_id": GUILD_ID}
+        if resolved:
+            data["resolved"] = resolved
+        return self.base(4 if focused else 2, data, member)
+
+    def modal_submit(self, custom_id: str, values: dict[str, str], member: dict[str, Any]) -> dict[str, Any]:
+        rows = [{"type": 1, "components": [{"type": 4, "custom_id": k, "value": v}]} for k, v in values.items()]
+        return self.base(5, {"custom_id": custom_id, "components": rows}, member)
+
+    def button(self, custom_id: str, message_id: str, member: dict[str, Any]) -> dict[str, Any]:
+        message = self.fake._message({}, message_id)
+        message["flags"] = 64
+        return self.base(3, {"custom_id": custom_id, "component_type": 2}, member, message=message)
