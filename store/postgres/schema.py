@@ -13,15 +13,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
-from store.postgres.tables import BY_NAME, VERSION_TABLE
+from store.postgres.tables import BY_NAME, REVISION, VERSION_TABLE
+
+if TYPE_CHECKING:  # Alembic is imported only when a database is not at REVISION
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 _LOCK = text("SELECT pg_advisory_xact_lock(hashtext('claimbot schema ' || coalesce(current_schema(), '')))")
@@ -29,6 +30,8 @@ _LOCK = text("SELECT pg_advisory_xact_lock(hashtext('claimbot schema ' || coales
 
 def alembic_config(connection: Connection | None = None) -> Config:
     """Alembic's configuration for claimbot's migrations (optionally on ``connection``)."""
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.set_main_option("path_separator", "os")
@@ -39,6 +42,8 @@ def alembic_config(connection: Connection | None = None) -> Config:
 
 @cache
 def _scripts() -> ScriptDirectory:
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(alembic_config())
 
 
@@ -76,6 +81,16 @@ class SchemaState:
         return self.current is None and not self.has_tables
 
 
+def at_revision(conn: Connection) -> bool:
+    """Whether the database is at this code's ``REVISION`` (two cheap queries, no Alembic)."""
+    table = conn.execute(text("SELECT to_regclass(quote_ident(current_schema()) || '.' || :t)::text"),
+                         {"t": VERSION_TABLE}).scalar()
+    if table is None:
+        return False
+    versions = conn.execute(text(f"SELECT version_num FROM {table}")).scalars().all()
+    return versions == [REVISION]
+
+
 def state(conn: Connection) -> SchemaState:
     """Where the database behind ``conn`` stands against this code's migrations."""
     schema = conn.execute(text("SELECT current_schema()")).scalar()
@@ -86,6 +101,8 @@ def state(conn: Connection) -> SchemaState:
         {"names": names}).scalars())
     current = None
     if VERSION_TABLE in present:
+        from alembic.runtime.migration import MigrationContext
+
         heads = MigrationContext.configure(conn, opts={"version_table": VERSION_TABLE}).get_current_heads()
         current = heads[0] if heads else None
     target = head()
@@ -113,10 +130,14 @@ def lock(conn: Connection) -> None:
 
 def upgrade(conn: Connection, revision: str = "head") -> None:
     """Apply the migrations up to ``revision`` inside ``conn``'s transaction."""
+    from alembic import command
+
     command.upgrade(alembic_config(conn), revision)
 
 
 def downgrade(conn: Connection, revision: str) -> None:
+    from alembic import command
+
     command.downgrade(alembic_config(conn), revision)
 
 

@@ -85,6 +85,8 @@ class PostgresStore:
     # -- schema ---------------------------------------------------------------------------------
     def _check_schema(self, auto_migrate: bool) -> None:
         with self._errors("open"), self._engine.connect() as conn:
+            if schema.at_revision(conn):
+                return
             st = schema.state(conn)
             if st.up_to_date:
                 return

@@ -36,6 +36,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import ARRAY, TSVECTOR
 
+#: The migration these tables are at (a test checks it is the newest): a database at
+#: this revision is opened without loading Alembic at all.
+REVISION = "0002"
+
 #: Alembic's version table (not ``alembic_version``, which another application sharing
 #: the schema may own).
 VERSION_TABLE = "claimbot_schema_version"
