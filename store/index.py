@@ -8,8 +8,8 @@ stored) and the secondary indexes the queries answer from:
   sequence number gives the stored order without comparing strings;
 - claims by word: one sorted list of sequence numbers per word (about 30 distinct words
   per claim: sets would cost ~10x the memory).  Built on the first ``words=`` query
-  (about 1 s at 100k claims, half of what building every index costs, and most processes
-  never ask), then kept up to date by every write like the others;
+  (about 1 s at 100k claims, more than all the other indexes together, and most
+  processes never ask), then kept up to date by every write like the others;
 - counts of non-retracted claims per actor and per topic, kept up to date on every write;
 - events by start: a sorted list of ``(start, seq)`` keys, bisected for date ranges;
 - articles by content hash.
@@ -142,6 +142,9 @@ def _copy_value(value: Any, where: str) -> Any:
         if _SCALAR_TYPES.issuperset(map(type, value)):
             return list(value)
         return [_copy_value(item, where) for item in value]
+    if kind is dict and _STR_ONLY.issuperset(map(type, value)) \
+            and _SCALAR_TYPES.issuperset(map(type, value.values())):
+        return dict(value)  # the usual nested record (a speaker, a source): all in C
     if isinstance(value, Mapping):
         out = {}
         for key, item in value.items():

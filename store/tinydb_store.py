@@ -16,6 +16,12 @@ a storage that keeps the database in memory and writes the file atomically:
 
 Queries never go through TinyDB's ``Query`` (a scan: ~0.3 s at 100k claims): they are
 answered from the in-memory indexes in ``store.index``, kept in step with every write.
+
+Costs at 100k claims (~115 MB file, measured on a 2-core machine): a query ~0.4 ms
+(p99 ~3 ms); opening or reloading ~2 s and ~320 MB; every write rewrites the whole file,
+~1 s (the JSON encoding), so an asyncio caller should run writes in an executor (a store
+object may be shared by threads).  Each open store keeps the file version it read open,
+so a version replaced under a process that has not looked since still takes disk space.
 """
 from __future__ import annotations
 
