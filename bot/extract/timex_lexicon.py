@@ -137,8 +137,12 @@ def parse_spelled_year(s: str) -> int | None:
         if rest_words and rest_words[0] == "hundred":
             rest_words = rest_words[1:]
             rest = parse_number(" ".join(rest_words)) if rest_words else 0
+        elif rest_words and rest_words[0] in ("oh", "o"):
+            rest = parse_number(" ".join(rest_words[1:]))
         else:
             rest = parse_number(" ".join(rest_words))
+            if rest is not None and rest < 10:
+                return None  # "twenty six percent" is a number, "twenty oh six" a year
         if rest is None or rest >= 100:
             return None
         return int(century) * 100 + int(rest)

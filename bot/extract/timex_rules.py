@@ -498,6 +498,9 @@ def c_year(ctx: Ctx, c: Cand) -> bool:
         return False
     if re.match(r"[,.]\d", nxt) or re.search(r"\d[,.]$", prev):
         return False
+    if not g.get("mod") and not g.get("fiscal") and re.search(r"(?<![.!?:]\s)(?<!^)\b[A-Z][a-z]+\s+$", prev) \
+            and month_number(prev.split()[-1]) is None and not re.search(r"[.!?\n]\s*[A-Z][a-z]+\s+$", prev):
+        return False  # a name carrying a year: "Orion 1980", "Vision 2030"
     if y < 1800 and not re.search(r"\b(?:in|since|until|by|year|of|from|circa|c\.)\s*$", prev, re.I):
         return False
     if y > 2099:
@@ -655,7 +658,7 @@ def c_quarter(ctx: Ctx, c: Cand) -> bool:
     if re.match(r"\s+of\s+(?:a|an|the|its|their|all|his|her)\b", nxt) or re.match(r"\s*-?\s*(?:century|mile|inch|"
                                                                                    r"point|hour)", nxt):
         return False
-    if re.match(r"\s+(?:of\s+)?(?:a\s+)?(?:percentage|point|percent|cent|share)", nxt):
+    if re.match(r"\s+(?:of\s+)?(?:a\s+)?(?:percentage|point|percent|cent|share)|-to-", nxt):
         return False
     if not (g.get("ord") or g.get("pyear") or g.get("yr") or g.get("det")):
         return False
@@ -793,10 +796,9 @@ def h_year_ago_adj(ctx: Ctx, c: Cand) -> Result | None:
 
 def c_relunit(ctx: Ctx, c: Cand) -> bool:
     # a programme title ("ABC's This Week") is capitalised throughout mid-sentence
-    words = c.m.group(0).split()
-    if all(w[:1].isupper() for w in words) and not re.search(r"(?:^|[.!?\n]\s*|``\s*|\"\s*)$",
-                                                             ctx.before(c.start, 5)):
-        return False
+    unit = c.m.group("unit")
+    if unit[:1].isupper() and not unit.isupper():
+        return False  # "This Week", "Next Year": a title, not a date
     return True
 
 
@@ -857,6 +859,8 @@ def h_relunit(ctx: Ctx, c: Cand) -> Result | None:
         return Result("DATE", p.value(), p)
     if unit == "century":
         if rel == "this" and not mod:
+            return Result("DURATION", "P100Y")
+        if rel in ("past", "last", "previous") and not mod:
             return Result("DURATION", "P100Y")
         p = Point(base_day, "century").shift(shift)
         return Result("DATE", p.value(), p)
@@ -936,11 +940,13 @@ def c_duration(ctx: Ctx, c: Cand) -> bool:
         return False
     num = (g.get("num") or "").strip().lower()
     unit = (g.get("unit") or "").lower()
-    if num in ("a", "an", "one") and unit in ("day", "year", "week", "month", "hour", "quarter") and not g.get("approx") \
-            and not g.get("det") and not g.get("rel") and not g.get("more"):
-        # "$5 a year", "twice a day" are rates (see the SET rule)
-        if re.search(r"(?:\d|%|\bpercent|\bcents?|\bdollars?|\btimes|\bonce|\btwice|\bshares?|\btons?|\bbarrels?)"
-                     r"[^.;]{0,25}$", prev) and num in ("a", "an"):
+    if num in ("a", "an") and unit in ("day", "year", "week", "month", "hour", "quarter", "night", "minute") \
+            and not g.get("approx") and not g.get("det") and not g.get("rel") and not g.get("more"):
+        # "$5 a year", "twice a day", "four flights a week" are rates, not lengths of time
+        pw = ctx.prev_word(c.start)
+        if re.search(r"(?:\d|%|\bpercent|\bcents?|\bdollars?|\btimes|\bonce|\btwice)[^.;]{0,25}$", prev) or (
+                len(pw) > 3 and pw.endswith("s") and pw not in ("was", "has", "this", "is", "its", "his", "takes",
+                                                                "lasts", "needs", "spends", "gives", "plus")):
             return False
     if num in ("one",) and unit == "day" and re.search(r"\b(?:and|but|that|,)\s*$|^\s*$", prev) and \
             ctx.tense(c.start, c.end) == FUTURE and not g.get("det"):
@@ -1345,7 +1351,7 @@ RULES: list[Rule] = [
          c_bare_plural, prio=6),
     # sets
     Rule("set_every", _r(
-        rf"{B}(?P<q>(?i:every|each|per))\s+(?:(?P<other>(?i:other))\s+)?(?:(?P<num>\d+|{F['NUMWORD']})\s+)?"
+        rf"{B}(?P<q>(?i:every|each))\s+(?:(?P<other>(?i:other))\s+)?(?:(?P<num>\d+|{F['NUMWORD']})\s+)?"
         rf"(?P<tgt>{_WD}|{F['MONTH']}|(?i:spring|summer|autumn|fall|winter|morning|afternoon|evening|night|"
         rf"second|minute|hour|day|week|weekend|month|quarter|year|decade|seconds|minutes|hours|days|weeks|months|"
         rf"quarters|years)){E}"), h_set, prio=3),
