@@ -167,7 +167,12 @@ class AtomicJSONStorage(Storage):
         pin = None
         try:
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
-            with open(fd, "w", encoding="utf-8") as out:
+            try:
+                out = open(fd, "w", encoding="utf-8")  # noqa: SIM115 - closed by the with below
+            except BaseException:
+                os.close(fd)
+                raise
+            with out:
                 try:
                     os.fchmod(fd, os.stat(self.path).st_mode & 0o7777)  # keep the file's mode
                 except FileNotFoundError:
@@ -433,6 +438,7 @@ class TinyDBStore(IndexedStore):
         self.lock_path = self.path + ".lock"
         self.lock_timeout = lock_timeout
         self._lock_fd: int | None = None
+        self._lock_pid = os.getpid()
         self._locked = 0
         with gc_paused():
             self._db = TinyDB(self.path, storage=AtomicJSONStorage)
@@ -534,11 +540,14 @@ class TinyDBStore(IndexedStore):
 
     # -- helpers ----------------------------------------------------------------------------------
     def _lock_file(self) -> int:
-        if self._lock_fd is None:
+        # A forked child must not share the parent's open lock file: flock locks belong
+        # to the open file, so parent and child would both "hold" the same lock.
+        if self._lock_fd is None or self._lock_pid != os.getpid():
             try:
                 self._lock_fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o666)
             except OSError as e:
                 raise StoreError(f"cannot open the lock file {self.lock_path}: {e.strerror}") from e
+            self._lock_pid = os.getpid()
         return self._lock_fd
 
     def _build_index(self) -> Index:

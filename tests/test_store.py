@@ -554,3 +554,25 @@ def test_a_truncated_large_file_is_reported(tmp_path, cut):
     with pytest.raises(StoreError, match="invalid JSON at line 1"):
         TinyDBStore(path)
     assert path.read_bytes() == before
+
+
+def test_a_forked_child_does_not_share_the_parents_lock(db_path):
+    s = TinyDBStore(db_path, lock_timeout=0.3)
+    s.put_claim(claim("c1"))  # opens the lock file
+    fcntl.flock(s._lock_fd, fcntl.LOCK_EX)  # as the parent does in the middle of a write
+    pid = os.fork()
+    if pid == 0:  # the child inherits the store with its open lock file
+        try:
+            s.put_claim(claim("c2"))
+            code = 1  # wrote while the parent held the lock
+        except StoreError:
+            code = 0
+        except BaseException:
+            code = 2
+        os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    fcntl.flock(s._lock_fd, fcntl.LOCK_UN)
+    assert os.waitstatus_to_exitcode(status) == 0
+    s.put_claim(claim("c3"))
+    assert ids(TinyDBStore(db_path).claims()) == ["c1", "c3"]
+    s.close()
