@@ -1,0 +1,614 @@
+"""`make bench`: query latency, ingest throughput, cold start and memory, in one run.
+
+    python -m benchmarks.run [--sizes 10000,100000] [--queries 1000] [--articles 500] ...
+
+Prints one table (targets and pass/fail included) and writes ``bench-results.json``.
+
+What is measured, and against what:
+
+- ``/stance`` latency: ``Service.stance`` on a TinyDB store built with ``Store.load`` from
+  synthetic claims (``benchmarks.synth``), reopened from its file as the bot would, over
+  ``--queries`` queries; against a plain TinyDB ``Query`` scan of the same file (actor
+  equality, then the topic filter: topic ids or stemmed words), over ``--scan-queries`` of
+  the same queries (a scan at 100k claims takes ~0.3 s, so not all 1,000);
+- ingest: ``Service.ingest`` of ``--articles`` articles varied from the seeds into a fresh
+  store, against ``nlp.pipe`` (the same pipeline, spaCy's defaults) over the same texts;
+  the model is loaded before either clock starts;
+- cold start: ``claimbot stance japan rare-earths --db FILE`` as a subprocess, median of
+  ``--cold-runs`` runs per store size, plus a ``-X importtime`` run to check that spaCy is
+  not imported on that path;
+- peak RSS: a child process opens the largest store and runs a few queries, then reports
+  its ``ru_maxrss`` (and ``VmHWM``).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # rich is imported where it is used: the memory probe child stays lean
+    from rich.table import Table
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+COLD_QUERY = ("japan", "rare-earths")
+
+# The issue's targets.
+STANCE_P99_MS = 10.0
+STANCE_SPEEDUP = 100.0
+INGEST_RATIO = 1.3
+COLD_START_S = 0.5
+RSS_MB = 400.0
+TARGET_CLAIMS = 100_000  # latency and memory targets are stated at 100k claims
+
+COLUMNS = ("Benchmark", "Claims", "Result", "Baseline", "Ratio", "Target", "Pass")
+
+
+@dataclass
+class Config:
+    sizes: tuple[int, ...] = (10_000, 100_000)
+    queries: int = 1000
+    scan_queries: int = 100
+    articles: int = 500
+    cold_runs: int = 5
+    seed: int = 7
+    workdir: str | None = None
+    keep: bool = False
+    out: str = "bench-results.json"
+
+
+@dataclass
+class Row:
+    benchmark: str
+    claims: str
+    result: str
+    baseline: str = ""
+    ratio: str = ""
+    target: str = ""
+    passed: bool | None = None  # None: no target for this row
+
+    def cells(self) -> tuple[str, ...]:
+        verdict = "" if self.passed is None else ("PASS" if self.passed else "FAIL")
+        return (self.benchmark, self.claims, self.result, self.baseline, self.ratio, self.target, verdict)
+
+
+@dataclass
+class Results:
+    config: dict[str, Any]
+    machine: dict[str, Any]
+    stance: list[dict[str, Any]] = field(default_factory=list)  # one per size
+    ingest: dict[str, Any] | None = None
+    cold_start: list[dict[str, Any]] = field(default_factory=list)  # one per size
+    memory: dict[str, Any] | None = None
+    rows: list[Row] = field(default_factory=list)
+    errors: list[dict[str, str]] = field(default_factory=list)
+    elapsed_s: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["rows"] = [dict(zip(COLUMNS, r.cells(), strict=True)) for r in self.rows]
+        return out
+
+
+# -- small helpers ------------------------------------------------------------------------------
+
+def percentile(values: Sequence[float], q: float) -> float:
+    """The ``q``-th percentile (0-100), linear between closest ranks."""
+    if not values:
+        raise ValueError("no values")
+    xs = sorted(values)
+    pos = (len(xs) - 1) * q / 100.0
+    lo = int(pos)
+    hi = min(lo + 1, len(xs) - 1)
+    return xs[lo] + (xs[hi] - xs[lo]) * (pos - lo)
+
+
+def _ms(seconds: float) -> str:
+    ms = seconds * 1000
+    return f"{ms:.2f} ms" if ms < 10 else f"{ms:.1f} ms" if ms < 100 else f"{ms:.0f} ms"
+
+
+def _s(seconds: float) -> str:
+    return f"{seconds:.2f} s" if seconds < 10 else f"{seconds:.1f} s"
+
+
+def _k(n: int) -> str:
+    return f"{n // 1000}k" if n >= 1000 and n % 1000 == 0 else str(n)
+
+
+def _x(ratio: float) -> str:
+    return f"{ratio:.0f}×" if ratio >= 10 else f"{ratio:.2f}×"
+
+
+def machine() -> dict[str, Any]:
+    cpu = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem_gb = None
+    try:
+        mem_gb = round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1)
+    except (ValueError, OSError):
+        pass
+    try:
+        load = list(os.getloadavg())
+    except OSError:
+        load = []
+    return {"loadavg": load, "platform": platform.platform(), "python": platform.python_version(), "cpu": cpu,
+            "cpus": os.cpu_count(), "memory_gb": mem_gb}
+
+
+def _remove_store(path: Path) -> None:
+    for p in (path, Path(f"{path}.lock")):
+        try:
+            p.unlink()
+        except FileNotFoundError:
+            pass
+
+
+# -- building stores --------------------------------------------------------------------------------
+
+def build_store(path: Path, n_claims: int, seed: int) -> dict[str, Any]:
+    """Write a synthetic store of ``n_claims`` claims through ``Store.load`` (one bulk write)."""
+    from benchmarks.synth import make_tables
+    from store.base import open_store
+
+    _remove_store(path)
+    t0 = time.perf_counter()
+    tables = make_tables(n_claims, seed=seed)
+    t1 = time.perf_counter()
+    store = open_store(str(path))
+    try:
+        store.load(tables)
+    finally:
+        store.close()
+    t2 = time.perf_counter()
+    counts = {k: len(v) for k, v in tables.items()}
+    del tables
+    t3 = time.perf_counter()
+    store = open_store(str(path))
+    t4 = time.perf_counter()
+    store.close()
+    return {"claims": n_claims, "tables": counts, "generate_s": t1 - t0, "load_s": t2 - t1,
+            "open_s": t4 - t3, "file_mb": path.stat().st_size / 2**20}
+
+
+# -- /stance latency ----------------------------------------------------------------------------------
+
+def time_stance(path: Path, queries: Sequence[tuple[str, str]]) -> dict[str, Any]:
+    """``Service.stance`` latency over ``queries`` on the store at ``path`` (opened fresh)."""
+    from bot.errors import CommandError
+    from bot.service import Service
+    from store.base import open_store
+
+    store = open_store(str(path))
+    try:
+        svc = Service(store)
+        times: list[float] = []
+        cpu: list[float] = []
+        slowest: list[tuple[float, str, str]] = []
+        answered = errors = 0
+        labels: dict[str, int] = {}
+        for actor, topic in queries:
+            c0, t0 = time.thread_time(), time.perf_counter()
+            try:
+                ans = svc.stance(actor, topic)
+            except CommandError:
+                errors += 1
+                ans = None
+            times.append(time.perf_counter() - t0)
+            cpu.append(time.thread_time() - c0)
+            slowest.append((times[-1], actor, topic))
+            if ans is not None:
+                answered += 1
+                labels[ans.stance] = labels.get(ans.stance, 0) + 1
+    finally:
+        store.close()
+    slowest.sort(reverse=True)
+    return {"n": len(times), "p50_s": percentile(times, 50), "p99_s": percentile(times, 99),
+            "mean_s": statistics.fmean(times), "max_s": max(times),
+            "cpu_p50_s": percentile(cpu, 50), "cpu_p99_s": percentile(cpu, 99),
+            "answered": answered, "errors": errors, "labels": labels,
+            "slowest": [{"actor": a, "topic": t, "ms": s * 1000} for s, a, t in slowest[:10]]}
+
+
+def time_scan(path: Path, queries: Sequence[tuple[str, str]]) -> dict[str, Any]:
+    """The baseline: TinyDB ``Query`` scan (actor equality) plus the topic filter, per query.
+
+    The file is read once (``CachingMiddleware``) and TinyDB's query cache is off, so each
+    query is one scan of the claims in memory: the fair "no index" alternative.
+    """
+    from tinydb import Query, TinyDB
+    from tinydb.middlewares import CachingMiddleware
+    from tinydb.storages import JSONStorage
+
+    from bot.extract.actors import gazetteer
+    from bot.extract.topics import topic_index
+
+    gaz, topics = gazetteer(), topic_index()
+    db = TinyDB(str(path), storage=CachingMiddleware(JSONStorage), access_mode="r")
+    try:
+        table = db.table("claims", cache_size=0)
+        table.all()  # read the file now, not inside the first timed query
+        Q = Query()
+        times: list[float] = []
+        cpu: list[float] = []
+        found = 0
+        for actor_q, topic_q in queries:
+            actor = gaz.resolve(actor_q)
+            tq = topics.query(topic_q)
+            ids, words = set(tq.ids), set(tq.words)
+            c0, t0 = time.thread_time(), time.perf_counter()
+            hits = table.search(Q.actor == actor)
+            hits = [c for c in hits if ids.intersection(c.get("topics", ()))
+                    or words.intersection(c.get("words", ()))]
+            times.append(time.perf_counter() - t0)
+            cpu.append(time.thread_time() - c0)
+            found += len(hits)
+    finally:
+        db.close()
+    return {"n": len(times), "p50_s": percentile(times, 50), "p99_s": percentile(times, 99),
+            "mean_s": statistics.fmean(times), "cpu_p50_s": percentile(cpu, 50),
+            "cpu_p99_s": percentile(cpu, 99), "found": found}
+
+
+def bench_stance(path: Path, n_claims: int, build: dict[str, Any], cfg: Config,
+                 say: Callable[[str], None]) -> dict[str, Any]:
+    from benchmarks.synth import make_queries
+
+    queries = make_queries(cfg.queries, seed=cfg.seed + 4)
+    say(f"/stance x{len(queries)} on {_k(n_claims)} claims")
+    stance = time_stance(path, queries)
+    step = max(1, len(queries) // max(1, cfg.scan_queries))
+    sample = list(queries[::step])[:cfg.scan_queries]
+    say(f"TinyDB Query scan x{len(sample)} on {_k(n_claims)} claims")
+    scan = time_scan(path, sample)
+    return {"claims": n_claims, "build": build, "service": stance, "scan": scan,
+            "speedup_p50": scan["p50_s"] / stance["p50_s"], "speedup_p99": scan["p99_s"] / stance["p99_s"]}
+
+
+# -- ingest --------------------------------------------------------------------------------------------
+
+def _cpu() -> float:
+    """CPU seconds of this process and its waited-for children (spaCy's worker processes)."""
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def bench_ingest(workdir: Path, n_articles: int, seed: int, say: Callable[[str], None],
+                 chunk: int = 32) -> dict[str, Any]:
+    """``Service.ingest`` against ``nlp.pipe`` on the same texts, interleaved by chunks.
+
+    The machine may be shared: parsing chunk k and then ingesting chunk k keeps both
+    clocks under the same load, so the ratio holds even when the absolute times move.
+    """
+    from benchmarks.synth import vary_seeds
+    from bot.extract.nlp import get_nlp
+    from bot.service import PendingArticle, Service
+    from store.base import open_store
+
+    corpus = vary_seeds(SEEDS, n_articles, seed=seed)
+    say("loading the spaCy model")
+    t0 = time.perf_counter()
+    nlp = get_nlp()
+    load_s = time.perf_counter() - t0
+    for _ in nlp.pipe([corpus[0].text]):  # first-call costs outside both clocks
+        pass
+    path = workdir / "ingest.json"
+    _remove_store(path)
+    store = open_store(str(path))
+    parse_s = parse_cpu = ingest_s = ingest_cpu = 0.0
+    tokens = claims = events = added = skipped = failed = 0
+    say(f"nlp.pipe and Service.ingest over {len(corpus)} articles, {chunk} at a time")
+    try:
+        svc = Service(store)
+        for i in range(0, len(corpus), chunk):
+            part = corpus[i:i + chunk]
+            c0, t0 = _cpu(), time.perf_counter()
+            tokens += sum(len(doc) for doc in nlp.pipe([a.text for a in part]))
+            parse_s += time.perf_counter() - t0
+            parse_cpu += _cpu() - c0
+            pending = [PendingArticle(name=a.name, text=a.text, published=a.published, title=a.title,
+                                      outlet=a.outlet, url=a.url, id=a.id) for a in part]
+            c0, t0 = _cpu(), time.perf_counter()
+            report = svc.ingest(pending)
+            ingest_s += time.perf_counter() - t0
+            ingest_cpu += _cpu() - c0
+            claims, events = claims + report.claims, events + report.events
+            added, skipped, failed = added + len(report.added), skipped + len(report.skipped), failed + len(report.failed)
+    finally:
+        store.close()
+    return {"articles": len(corpus), "words": sum(len(a.text.split()) for a in corpus), "tokens": tokens,
+            "chunk": chunk, "model_load_s": load_s, "parse_s": parse_s, "parse_cpu_s": parse_cpu,
+            "ingest_s": ingest_s, "ingest_cpu_s": ingest_cpu, "ratio": ingest_s / parse_s,
+            "cpu_ratio": ingest_cpu / parse_cpu if parse_cpu else None,
+            "added": added, "skipped": skipped, "failed": failed, "claims": claims, "events": events,
+            "store_mb": path.stat().st_size / 2**20 if path.exists() else 0.0}
+
+
+# -- cold start ------------------------------------------------------------------------------------------
+
+def _claimbot() -> list[str]:
+    exe = Path(sys.executable).with_name("claimbot")
+    return [str(exe)] if exe.exists() else [sys.executable, "-m", "bot.cli"]
+
+
+def _child_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env.pop("CLAIMBOT_DB", None)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH", "")]))
+    return env
+
+
+def bench_cold_start(path: Path, n_claims: int, runs: int) -> dict[str, Any]:
+    """Median wall time of ``claimbot stance japan rare-earths --db FILE`` in a new process."""
+    cmd = [*_claimbot(), "stance", *COLD_QUERY, "--db", str(path)]
+    env = _child_env()
+    times: list[float] = []
+    cpu: list[float] = []
+    for _ in range(max(1, runs)):
+        c0, t0 = _children_cpu(), time.perf_counter()
+        done = subprocess.run(cmd, env=env, cwd=ROOT, capture_output=True, text=True, check=False)
+        times.append(time.perf_counter() - t0)
+        cpu.append(_children_cpu() - c0)
+        if done.returncode != 0:
+            raise RuntimeError(f"{' '.join(cmd)} failed ({done.returncode}): {done.stderr.strip()[-500:]}")
+    # which modules that path imports (and how long the slowest take)
+    probe = subprocess.run([sys.executable, "-X", "importtime", "-m", "bot.cli", "stance", *COLD_QUERY,
+                            "--db", str(path)], env=env, cwd=ROOT, capture_output=True, text=True, check=False)
+    imports = _parse_importtime(probe.stderr)
+    spacy = sorted({m for m, _ in imports if m == "spacy" or m.startswith("spacy.") or m == "thinc"})
+    import_us = sum(self_us for _, self_us in imports)
+    slowest = sorted(imports, key=lambda m: -m[1])[:5]
+    return {"claims": n_claims, "runs": len(times), "median_s": statistics.median(times),
+            "cpu_median_s": statistics.median(cpu), "min_s": min(times),
+            "max_s": max(times), "spacy_imported": bool(spacy), "import_s": import_us / 1e6,
+            "slowest_imports": [{"module": m, "self_ms": us / 1000} for m, us in slowest]}
+
+
+def _children_cpu() -> float:
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return kids.ru_utime + kids.ru_stime
+
+
+def _parse_importtime(stderr: str) -> list[tuple[str, int]]:
+    """(module, self µs) pairs from ``-X importtime`` output."""
+    out = []
+    for line in stderr.splitlines():
+        if not line.startswith("import time:") or "self [us]" in line:
+            continue
+        try:
+            self_us, _cumulative, name = line[len("import time:"):].split("|", 2)
+            out.append((name.strip(), int(self_us)))
+        except ValueError:
+            continue
+    return out
+
+
+# -- memory --------------------------------------------------------------------------------------------
+
+def bench_memory(path: Path, n_claims: int, seed: int) -> dict[str, Any]:
+    """Peak RSS of a fresh process that opens the store and answers a few queries."""
+    cmd = [sys.executable, "-m", "benchmarks.run", "--rss-child", str(path), "--seed", str(seed)]
+    done = subprocess.run(cmd, env=_child_env(), cwd=ROOT, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"memory probe failed ({done.returncode}): {done.stderr.strip()[-500:]}")
+    data = json.loads(done.stdout.strip().splitlines()[-1])
+    data["claims"] = n_claims
+    return data
+
+
+def _rss_child(path: str, seed: int) -> int:
+    """Run in the child process of ``bench_memory``: prints one JSON line."""
+    from benchmarks.synth import make_queries
+    from bot.errors import CommandError
+    from bot.service import Service
+    from store.base import open_store
+
+    def peak_mb() -> float:
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+    base = peak_mb()
+    t0 = time.perf_counter()
+    store = open_store(path)
+    svc = Service(store)
+    opened = peak_mb()
+    open_s = time.perf_counter() - t0
+    queries = make_queries(20, seed=seed + 4) + [COLD_QUERY, ("china", "lithium batteries")]
+    for actor, topic in queries:
+        try:
+            svc.stance(actor, topic)
+        except CommandError:
+            pass
+    hwm = None
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                hwm = int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    print(json.dumps({"peak_rss_mb": peak_mb(), "vmhwm_mb": hwm, "after_open_mb": opened,
+                      "interpreter_mb": base, "open_s": open_s, "queries": len(queries)}))
+    return 0
+
+
+# -- the table ---------------------------------------------------------------------------------------------
+
+def make_rows(res: Results) -> list[Row]:
+    rows: list[Row] = []
+    for st in res.stance:
+        n, svc, scan, b = st["claims"], st["service"], st["scan"], st["build"]
+        at_target = n >= TARGET_CLAIMS
+        rows.append(Row("store build: Store.load (bulk)", _k(n),
+                        f"{_s(b['load_s'])} ({b['file_mb']:.0f} MB file)", "", "", "", None))
+        rows.append(Row("store open (read + index)", _k(n), _s(b["open_s"])))
+        ok50 = st["speedup_p50"] >= STANCE_SPEEDUP
+        rows.append(Row(f"/stance p50 ({svc['n']} queries)", _k(n),
+                        f"{_ms(svc['p50_s'])} (cpu {_ms(svc['cpu_p50_s'])})",
+                        f"scan {_ms(scan['p50_s'])} ({scan['n']} q)", _x(st["speedup_p50"]),
+                        f"≥ {STANCE_SPEEDUP:.0f}× scan" if at_target else "", ok50 if at_target else None))
+        ok99 = svc["p99_s"] * 1000 <= STANCE_P99_MS and st["speedup_p99"] >= STANCE_SPEEDUP
+        rows.append(Row(f"/stance p99 ({svc['n']} queries)", _k(n),
+                        f"{_ms(svc['p99_s'])} (cpu {_ms(svc['cpu_p99_s'])})",
+                        f"scan {_ms(scan['p99_s'])} ({scan['n']} q)", _x(st["speedup_p99"]),
+                        f"≤ {STANCE_P99_MS:.0f} ms, ≥ {STANCE_SPEEDUP:.0f}×" if at_target else "",
+                        ok99 if at_target else None))
+    if res.ingest:
+        ing = res.ingest
+        rows.append(Row(f"ingest {ing['articles']} articles (Service.ingest)", f"→{ing['claims']}",
+                        f"{_s(ing['ingest_s'])} ({ing['articles'] / ing['ingest_s']:.1f} art/s)",
+                        f"nlp.pipe {_s(ing['parse_s'])} ({ing['tokens'] / ing['parse_s']:.0f} tok/s)",
+                        f"{_x(ing['ratio'])} (cpu {_x(ing['cpu_ratio'] or 0)})", f"≤ {INGEST_RATIO}× parse", ing["ratio"] <= INGEST_RATIO))
+    for cs in res.cold_start:
+        spacy = "spaCy imported!" if cs["spacy_imported"] else "no spaCy"
+        rows.append(Row(f"cold start: claimbot stance {' '.join(COLD_QUERY)}", _k(cs["claims"]),
+                        f"{_s(cs['median_s'])} (cpu {_s(cs['cpu_median_s'])}, median of {cs['runs']})", spacy,
+                        "", f"≤ {COLD_START_S} s", cs["median_s"] <= COLD_START_S and not cs["spacy_imported"]))
+    if res.memory:
+        mem = res.memory
+        rows.append(Row("peak RSS: store open + queries", _k(mem["claims"]), f"{mem['peak_rss_mb']:.0f} MB",
+                        f"interpreter {mem['interpreter_mb']:.0f} MB", "", f"≤ {RSS_MB:.0f} MB",
+                        mem["peak_rss_mb"] <= RSS_MB if mem["claims"] >= TARGET_CLAIMS else None))
+    for err in res.errors:
+        rows.append(Row(err["benchmark"], "", "ERROR", err["error"][:60], "", "", False))
+    return rows
+
+
+def _load(values: list[float] | None) -> str:
+    return f"{values[0]:.1f}" if values else "?"
+
+
+def render_table(res: Results) -> Table:
+    from rich.table import Table
+
+    m = res.machine
+    table = Table(title="claimbot benchmarks",
+                  caption=(f"{m['cpus']} CPU {m['cpu']} · Python {m['python']} · load average "
+                           f"{_load(m.get('loadavg'))} at start, {_load(m.get('loadavg_end'))} at end · "
+                           f"{res.elapsed_s:.0f} s in all"))
+    for name in COLUMNS:
+        table.add_column(name, justify="right" if name in ("Claims", "Result", "Ratio") else "left")
+    for row in res.rows:
+        cells = list(row.cells())
+        if row.passed is not None:
+            cells[-1] = f"[green]{cells[-1]}[/]" if row.passed else f"[bold red]{cells[-1]}[/]"
+        table.add_row(*cells)
+    return table
+
+
+# -- the run -----------------------------------------------------------------------------------------
+
+def run_bench(cfg: Config, say: Callable[[str], None] = lambda _m: None) -> Results:
+    """Every benchmark of ``cfg``, in one run; stores live in ``cfg.workdir`` (or a temp dir).
+
+    A benchmark that fails (the code under test raised) becomes an error row and the run
+    goes on with the others.
+    """
+    started = time.perf_counter()
+    res = Results(config=asdict(cfg), machine=machine())
+    workdir = Path(cfg.workdir) if cfg.workdir else Path(tempfile.mkdtemp(prefix="claimbot-bench-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+
+    def attempt(what: str, fn: Callable[[], Any]) -> Any:
+        try:
+            return fn()
+        except Exception as e:  # noqa: BLE001 - reported in the table and the JSON
+            say(f"[red]{what} failed: {type(e).__name__}: {e}")
+            res.errors.append({"benchmark": what, "error": f"{type(e).__name__}: {e}"[:2000]})
+            return None
+
+    try:
+        paths: dict[int, Path] = {}
+        for n in cfg.sizes:
+            path = workdir / f"claims-{n}.json"
+            say(f"building a store of {_k(n)} claims")
+            build = attempt(f"store build {_k(n)}", lambda p=path, n=n: build_store(p, n, cfg.seed))
+            if build is None:
+                continue
+            paths[n] = path
+            st = attempt(f"/stance {_k(n)}", lambda p=path, n=n, b=build: bench_stance(p, n, b, cfg, say))
+            if st is not None:
+                res.stance.append(st)
+        for n, path in paths.items():
+            say(f"cold start on {_k(n)} claims")
+            cs = attempt(f"cold start {_k(n)}", lambda p=path, n=n: bench_cold_start(p, n, cfg.cold_runs))
+            if cs is not None:
+                res.cold_start.append(cs)
+        if paths:
+            n = max(paths)
+            say(f"peak RSS on {_k(n)} claims")
+            res.memory = attempt(f"peak RSS {_k(n)}", lambda: bench_memory(paths[n], n, cfg.seed))
+        if cfg.articles > 0:
+            res.ingest = attempt(f"ingest {cfg.articles} articles",
+                                 lambda: bench_ingest(workdir, cfg.articles, cfg.seed, say))
+    finally:
+        if not cfg.keep and not cfg.workdir:
+            shutil.rmtree(workdir, ignore_errors=True)
+    res.elapsed_s = time.perf_counter() - started
+    try:
+        res.machine["loadavg_end"] = list(os.getloadavg())
+    except OSError:
+        pass
+    res.rows = make_rows(res)
+    return res
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__.splitlines()[0])
+    p.add_argument("--sizes", default="10000,100000", help="store sizes in claims, comma-separated")
+    p.add_argument("--queries", type=int, default=1000, help="/stance queries per store")
+    p.add_argument("--scan-queries", type=int, default=100, help="TinyDB scan queries per store (a sample)")
+    p.add_argument("--articles", type=int, default=500, help="articles to ingest (0: skip ingest)")
+    p.add_argument("--cold-runs", type=int, default=5, help="cold-start runs per store")
+    p.add_argument("--seed", type=int, default=7)
+    p.add_argument("--workdir", help="where stores are written (default: a temp dir, removed)")
+    p.add_argument("--keep", action="store_true", help="keep the temp dir with the stores")
+    p.add_argument("--out", default="bench-results.json", help="JSON results ('-': none)")
+    p.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
+    p.add_argument("--rss-child", help=argparse.SUPPRESS)
+    return p.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    if args.rss_child:
+        return _rss_child(args.rss_child, args.seed)
+    cfg = Config(sizes=tuple(int(s) for s in args.sizes.split(",") if s.strip()), queries=args.queries,
+                 scan_queries=args.scan_queries, articles=args.articles, cold_runs=args.cold_runs,
+                 seed=args.seed, workdir=args.workdir, keep=args.keep, out=args.out)
+    from rich.console import Console
+
+    err = Console(stderr=True)
+    t0 = time.perf_counter()
+
+    def say(msg: str) -> None:
+        err.log(f"[dim]{time.perf_counter() - t0:6.1f}s[/] {msg}")
+
+    res = run_bench(cfg, say)
+    out = Console() if sys.stdout.isatty() else Console(width=200)
+    out.print(render_table(res))
+    if cfg.out != "-":
+        Path(cfg.out).write_text(json.dumps(res.to_dict(), indent=1) + "\n", encoding="utf-8")
+        err.print(f"results written to {cfg.out}")
+    missed = [r.benchmark for r in res.rows if r.passed is False]
+    return 1 if args.strict and missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
