@@ -152,3 +152,14 @@ def pytest_report_header(config: pytest.Config) -> str:
     if reason is None:
         return f"postgres: {_shown(postgres_base_url())} (tests use a schema each)"
     return f"postgres: {reason} -- PostgreSQL tests {'FAIL (CI=true)' if _ci() else 'are skipped'}"
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """One line saying why PostgreSQL tests were skipped (``-q`` hides the header)."""
+    reason = postgres_unavailable.cache_info().currsize and postgres_unavailable()
+    if not reason:
+        return
+    skipped = [r for r in terminalreporter.stats.get("skipped", [])
+               if isinstance(r.longrepr, tuple) and reason in str(r.longrepr[-1])]
+    if skipped:
+        terminalreporter.write_line(f"postgres: {len(skipped)} test(s) skipped: {reason}", yellow=True)

@@ -427,3 +427,27 @@ def test_many_processes_claiming_one_delivery_exactly_one_wins(pg_url, tmp_path)
     ledger = {d["id"]: d["by"] for d in s.deliveries()}
     assert ledger == {f"e{n}|C1|2025-06-14": name for n, name in winners.items()}  # the winner's record
     s.close()
+
+
+# -- no server --------------------------------------------------------------------------------------
+
+def _pytest_without_server(ci: str | None) -> subprocess.CompletedProcess:
+    env = dict(os.environ, PYTHONPATH=str(REPO), CLAIMBOT_TEST_DATABASE_URL="postgresql://postgres@127.0.0.1:1/none")
+    env.pop("CI", None)
+    if ci is not None:
+        env["CI"] = ci
+    return subprocess.run([sys.executable, "-m", "pytest", "-q", "-rs", "-p", "no:cacheprovider",
+                           "tests/test_store.py::test_claim_delivery_is_once_only", "tests/test_postgres.py::test_search_claims"],
+                          cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
+
+
+def test_without_a_server_postgres_tests_skip_with_the_reason_and_fail_under_ci():
+    run = _pytest_without_server(None)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "2 passed, 2 skipped" in run.stdout  # tinydb and memory ran
+    assert "no PostgreSQL server answers at postgresql://postgres@127.0.0.1:1/none" in run.stdout
+    assert "postgres: 2 test(s) skipped: no PostgreSQL server answers" in run.stdout  # even under -q
+
+    run = _pytest_without_server("true")
+    assert run.returncode != 0
+    assert "CI=true and no PostgreSQL server answers" in run.stdout
