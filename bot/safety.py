@@ -16,7 +16,6 @@ ZWSP = "\u200b"
 
 # -- Slack ---------------------------------------------------------------------------------
 
-_SLACK_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 # mrkdwn has no backslash escape; a zero-width space on both sides of a marker keeps it
 # from pairing with another marker, and keeps the character visible as itself
 _SLACK_MARKERS = re.compile(r"[*_~`]")
@@ -31,8 +30,7 @@ def slack_text(text: object) -> str:
     "@channel" only pings with link_names, which claimbot never sets; the zero-width
     space is for clients that are looser than the API.
     """
-    s = str(text)
-    s = "".join(_SLACK_ENTITIES.get(c, c) for c in s)
+    s = str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     s = _BROADCAST.sub(lambda m: "@" + ZWSP + m.group(1), s)
     return _SLACK_MARKERS.sub(lambda m: ZWSP + m.group(0) + ZWSP, s)
 

@@ -34,24 +34,30 @@ CHOICE_NAME = 100
 CHOICE_VALUE = 100
 
 ITEMS_PER_PAGE = 10
-FOOTER_RESERVE = 60  # "Page 12 of 30 · 300 items · " and a share note
+META_TEXT = 300  # the source line of an item; the quote gets the rest of a field
+REPLY_FOOTER = 400  # a reply's own footer note, cut to this
+FOOTER_MAX = 60 + REPLY_FOOTER  # plus "Page 12 of 30 · 300 items · Shared by ..."
+# title, description and the reply's fields together leave room for the footer and one
+# item at its largest, so every page shows at least one item
+FRAME_TEXT = EMBED_TOTAL - FOOTER_MAX - (FIELD_NAME + FIELD_VALUE)
 COLOURS = {"answer": 0x2B6CB0, "error": 0xC53030, "usage": 0x718096, "refusal": 0xDD6B20, "apology": 0xC53030}
 
 
 def _field(it: Item) -> dict[str, Any]:
+    # raw text is cut before escaping (which only lengthens it) and again after
     tail = []
     if it.meta:
-        tail.append(discord_text(it.meta))
+        tail.append(discord_text(truncate(it.meta, META_TEXT)))
     url = discord_url(it.url) if it.url else None
     if url:
         tail.append(f"[source]({url.replace('(', '%28').replace(')', '%29')})")
     if it.id:
         tail.append(f"id `{it.id.replace('`', '')}`")
     tail_text = " \u00b7 ".join(tail)
-    body = discord_text(it.text) if it.text else ""
+    body = discord_text(truncate(it.text, FIELD_VALUE)) if it.text else ""
     room = FIELD_VALUE - len(tail_text) - 1
     value = (truncate(body, max(room, 0)) + "\n" + tail_text).strip() if body else tail_text
-    return {"name": truncate(discord_text(it.title) or "\u2014", FIELD_NAME),
+    return {"name": truncate(discord_text(truncate(it.title, FIELD_NAME)) or "\u2014", FIELD_NAME),
             "value": truncate(value or "\u2014", FIELD_VALUE), "inline": False}
 
 
@@ -61,18 +67,33 @@ def _cost(it: Item) -> int:
 
 
 def _frame(reply: Reply) -> tuple[str, str, list[dict[str, Any]]]:
-    title = truncate(discord_text(reply.title), EMBED_TITLE)
-    description = truncate(discord_text(reply.text), EMBED_DESCRIPTION) if reply.text else ""
-    fields = [{"name": truncate(discord_text(f.name), FIELD_NAME), "value": truncate(discord_text(f.value) or "\u2014",
-              FIELD_VALUE), "inline": f.inline} for f in reply.fields[:EMBED_FIELDS - ITEMS_PER_PAGE]]
+    """Title, description and the reply's own fields, cut so that items still fit beside them."""
+    title = truncate(discord_text(truncate(reply.title, EMBED_TITLE)), EMBED_TITLE)
+    budget = (FRAME_TEXT if reply.items else EMBED_TOTAL - FOOTER_MAX) - len(title)
+    fields = []
+    for f in reply.fields[:EMBED_FIELDS - ITEMS_PER_PAGE]:
+        field = {"name": truncate(discord_text(truncate(f.name, FIELD_NAME)), FIELD_NAME),
+                 "value": truncate(discord_text(truncate(f.value, FIELD_VALUE)) or "\u2014", FIELD_VALUE),
+                 "inline": f.inline}
+        cost = len(field["name"]) + len(field["value"])
+        if cost > budget // 2:  # fields are short facts; one this long would crowd out the answer
+            field["value"] = truncate(field["value"], max(1, budget // 2 - len(field["name"])))
+            cost = len(field["name"]) + len(field["value"])
+        if cost > budget:
+            break
+        fields.append(field)
+        budget -= cost
+    description = ""
+    if reply.text:
+        room = max(0, min(EMBED_DESCRIPTION, budget))
+        description = truncate(discord_text(truncate(reply.text, room)), room)
     return title, description, fields
 
 
 def pages(reply: Reply) -> list[list[Item]]:
     title, description, fields = _frame(reply)
-    fixed = len(title) + len(description) + sum(len(f["name"]) + len(f["value"]) for f in fields)
-    fixed += FOOTER_RESERVE + min(len(reply.footer), FOOTER_TEXT)
-    return paginate(reply.items, ITEMS_PER_PAGE, max(EMBED_TOTAL - fixed, FIELD_VALUE), _cost)
+    fixed = len(title) + len(description) + sum(len(f["name"]) + len(f["value"]) for f in fields) + FOOTER_MAX
+    return paginate(reply.items, ITEMS_PER_PAGE, EMBED_TOTAL - fixed, _cost)
 
 
 def page_count(reply: Reply) -> int:
@@ -94,13 +115,13 @@ def embeds(reply: Reply, shared_by: str | None = None) -> list[dict[str, Any]]:
     if shared_by:
         notes.append(f"Shared by {discord_plain(shared_by)[:32]}")
     if reply.footer:
-        notes.append(reply.footer)  # footers do not render markdown
+        notes.append(truncate(reply.footer, REPLY_FOOTER))  # footers do not render markdown
     embed: dict[str, Any] = {"title": title, "color": COLOURS.get(reply.kind, COLOURS["answer"]),
                              "fields": fields[:EMBED_FIELDS]}
     if description:
         embed["description"] = description
     if notes:
-        embed["footer"] = {"text": truncate(discord_plain(" \u00b7 ".join(notes)), FOOTER_TEXT)}
+        embed["footer"] = {"text": truncate(discord_plain(" \u00b7 ".join(notes)), FOOTER_MAX)}
     _fit_total(embed)
     return [embed]
 

@@ -47,11 +47,12 @@ ICONS = {"error": ":warning:", "usage": ":information_source:", "refusal": ":no_
 
 
 def _item_blocks(it: Item) -> list[dict[str, Any]]:
-    head = f"*{slack_text(it.title)}*"
+    # cut the raw text first (escaping only lengthens it), then again after escaping
+    head = f"*{slack_text(truncate(it.title, HEADER_TEXT * 2))}*"
     body = slack_text(truncate(it.text, ITEM_TEXT)) if it.text else ""
     blocks: list[dict[str, Any]] = [{"type": "section", "text": {
         "type": "mrkdwn", "text": truncate(f"{head}\n{body}" if body else head, SECTION_TEXT)}}]
-    meta = [slack_text(it.meta)] if it.meta else []
+    meta = [slack_text(truncate(it.meta, CONTEXT_TEXT // 3))] if it.meta else []
     url = slack_url(it.url) if it.url else None
     if url:
         meta.append(f"<{url}|source>")
