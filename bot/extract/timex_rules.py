@@ -127,7 +127,7 @@ class Ctx:
         for end, q in reversed(self.quarters):
             if start - end > max_gap:
                 break
-            if 0 <= start - end and q.date <= self.dct:
+            if 0 <= start - end and add_months(q.date, 3) <= self.dct:
                 return q
         return None
 
@@ -788,6 +788,7 @@ def h_year_ago_adj(ctx: Ctx, c: Cand) -> Result | None:
     """'year-earlier' / 'year-ago' (results, quarter, period): the same period a year before."""
     refq = ctx.ref_quarter(c.start, 1500)
     if refq is not None:
+        # "the year-ago quarter", "year-earlier results": the reported quarter a year back
         p = refq.shift(-4)
         return Result("DATE", p.value(), p, anchor=False)
     y = ctx.dct.year - 1
