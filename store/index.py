@@ -3,9 +3,10 @@
 ``Index`` holds every record of every table (by id, in the order the ids were first
 stored) and the secondary indexes the queries answer from:
 
-- claims by actor, topic and article: sets of *sequence numbers* (small ints: each record
-  gets one when its id is first stored; replacing a record keeps it).  Sorting a result by
-  sequence number gives the stored order without comparing strings;
+- claims by actor, topic, actor and topic, and article: sets of *sequence numbers* (small
+  ints: each record gets one when its id is first stored; replacing a record keeps it).
+  Sorting a result by sequence number gives the stored order without comparing strings;
+  ``claims(actor=, topics=)``, the /stance query, is a union of a few (actor, topic) sets;
 - claims by word: one sorted list of sequence numbers per word (about 30 distinct words
   per claim: sets would cost ~10x the memory).  Built on the first ``words=`` query
   (about 1 s at 100k claims, more than all the other indexes together, and most
@@ -210,6 +211,9 @@ class Index:
         self.claim_at: dict[int, Record] = {}
         self.by_actor: defaultdict[str, set[int]] = defaultdict(set)
         self.by_topic: defaultdict[str, set[int]] = defaultdict(set)
+        # actor -> topic -> seqs: claims(actor=, topics=) (the /stance query) is a union
+        # of a few of these, with no intersection of large sets
+        self.by_actor_topic: defaultdict[str, defaultdict[str, set[int]]] = defaultdict(_topic_sets)
         self.by_article: defaultdict[str, set[int]] = defaultdict(set)
         self.retracted: set[int] = set()
         self.actor_n: defaultdict[str, int] = defaultdict(int)  # non-retracted claims
@@ -294,8 +298,10 @@ class Index:
         self.by_actor[actor].add(seq)
         self.by_article[article if type(article) is str else ""].add(seq)
         by_topic = self.by_topic
+        mine = self.by_actor_topic[actor] if topics else None
         for topic in topics:
             by_topic[topic].add(seq)
+            mine[topic].add(seq)  # type: ignore[index]
         if claim.get("retracted"):
             self.retracted.add(seq)
         else:
@@ -314,6 +320,12 @@ class Index:
         _discard(self.by_article, _text(claim.get("article")), seq)
         for topic in topics:
             _discard(self.by_topic, topic, seq)
+        mine = self.by_actor_topic.get(actor)
+        if mine is not None:
+            for topic in topics:
+                _discard(mine, topic, seq)
+            if not mine:
+                del self.by_actor_topic[actor]
         if seq in self.retracted:
             self.retracted.discard(seq)
         else:
@@ -350,13 +362,20 @@ class Index:
                     article: str | None, include_retracted: bool) -> list[Record]:
         # Index sets are never changed here: ``&``, ``|`` and ``-`` make new sets.
         narrow: list[set[int]] = []  # every result is in each of these
-        if actor is not None:
+        wanted = list(dict.fromkeys(_as_list(topics)))
+        if actor is not None and wanted:
+            per_topic = self.by_actor_topic.get(actor) or {}
+            found = [per_topic[t] for t in wanted if t in per_topic]
+            if not found:
+                return []
+            narrow.append(found[0] if len(found) == 1 else set().union(*found))
+            wanted = []
+        elif actor is not None:
             narrow.append(self.by_actor.get(actor) or set())
         if article is not None:
             narrow.append(self.by_article.get(article) or set())
-        topic_list = _as_list(topics)
-        topic_sets = [self.by_topic[t] for t in dict.fromkeys(topic_list) if t in self.by_topic]
-        if topic_list and not topic_sets:
+        topic_sets = [self.by_topic[t] for t in wanted if t in self.by_topic]
+        if wanted and not topic_sets:
             return []
         word_list = _as_list(words)
         terms = query_terms(word_list)
@@ -388,8 +407,7 @@ class Index:
         assert result is not None
         if not include_retracted and self.retracted:
             result = result - self.retracted
-        claim_at = self.claim_at
-        return [claim_at[s] for s in sorted(result)]
+        return list(map(self.claim_at.__getitem__, sorted(result)))
 
     def _match_terms(self, terms: list[tuple[str, ...]], within: set[int] | None) -> set[int]:
         """Seqs (within ``within`` if given) matching any term; a term needs all its forms."""
@@ -432,6 +450,10 @@ class Index:
 def _start(event: Record) -> str:
     start = event.get("start")
     return start if isinstance(start, str) else ""
+
+
+def _topic_sets() -> defaultdict[str, set[int]]:
+    return defaultdict(set)
 
 
 def _add_postings(by_word: defaultdict[str, list[int]], words: Iterable[str], seq: int,

@@ -75,6 +75,8 @@ def test_put_claim_replaces_and_reindexes(store):
     assert ids(store.claims(actor="japan")) == []
     assert ids(store.claims(actor="china")) == ["c1"]
     assert ids(store.claims(topics=["rare-earths"])) == []
+    assert ids(store.claims(actor="japan", topics=["rare-earths", "tariffs"])) == []
+    assert ids(store.claims(actor="china", topics=["rare-earths", "tariffs"])) == ["c1"]
     assert ids(store.claims(words=["ban"])) == []
     assert ids(store.claims(words=["levies"])) == ["c1"]
     assert store.actor_counts() == {"china": 1}
