@@ -225,16 +225,6 @@ class Index:
         self.article_by_hash: dict[str, str] = {}
 
     # -- building and changing -------------------------------------------------------------
-    @classmethod
-    def build(cls, tables: Mapping[str, Iterable[tuple[int, Record]]]) -> Index:
-        """An index over ``(seq, record)`` pairs per table; pairs must be sorted by seq."""
-        index = cls()
-        for table, pairs in tables.items():
-            if table in index.rows:
-                for seq, record in pairs:
-                    index.put(table, seq, record)
-        return index
-
     def seq_of(self, table: str, record_id: str) -> int | None:
         return self.seqs[table].get(record_id)
 
