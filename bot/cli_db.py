@@ -39,6 +39,14 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     if args.check:
         st = schema.inspect(url)
         if st.up_to_date:
+            from store.base import StoreError
+            from store.postgres import PostgresStore
+
+            try:
+                PostgresStore(url, auto_migrate=False).close()  # raises when the search columns are stale
+            except StoreError as e:
+                print(e)
+                return 1
             print(f"{safe_url(url)} is up to date (schema revision {st.head})")
             return 0
         from store.postgres.store import schema_problem
@@ -51,6 +59,12 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     else:
         applied = ", ".join(schema.describe(r) for r in done.applied)
         print(f"migrated {safe_url(url)} from {done.before or 'an empty database'} to {done.after}: {applied}")
+    from store.postgres import PostgresStore
+
+    with PostgresStore(url, auto_migrate=False, check_index=False) as store:
+        changed = {table: n for table, n in store.reindex().items() if n}
+    if changed:
+        print("rebuilt the search columns of " + ", ".join(f"{n} {table}" for table, n in changed.items()))
     return 0
 
 
@@ -169,7 +183,7 @@ def _summary_counts(counts: dict[str, int]) -> str:
 
 def _setup_migrate(p: argparse.ArgumentParser) -> None:
     p.add_argument("--check", action="store_true",
-                   help="only say whether migrations are pending (exit status 1 if so)")
+                   help="only say whether migrations (or a rebuild of search columns) are pending: exit status 1 if so")
 
 
 def _setup_export(p: argparse.ArgumentParser) -> None:

@@ -195,6 +195,29 @@ def test_downgrade_to_base_and_back(pg_url):
     assert revision_of(pg_url) == schema.head()
 
 
+def test_search_columns_computed_by_other_code_are_rebuilt_by_migrate(pg_url, capsys):
+    s = PostgresStore(pg_url)
+    s.put_claim(claim("c1", quote="new tariffs"))
+    s.put_event({"id": "e1", "start": "2025-06-15"})
+    s.close()
+    e = engine(pg_url)
+    with e.begin() as conn:  # as if an older claimbot had split words differently
+        conn.execute(text("UPDATE claims SET words = ARRAY['tariffs-old']"))
+        conn.execute(text("UPDATE events SET start = '2025'"))
+    e.dispose()
+    with pytest.raises(StoreError, match="claimbot migrate"):
+        PostgresStore(pg_url)
+    assert cli.main(["migrate", "--check", "--db", pg_url]) == 1
+    assert "indexed by a claimbot that computes" in capsys.readouterr().out
+    assert cli.main(["migrate", "--db", pg_url]) == 0
+    assert "rebuilt the search columns of 1 claims, 1 events" in capsys.readouterr().out
+    s = PostgresStore(pg_url)
+    assert ids(s.claims(words=["tariffs"])) == ["c1"] and ids(s.events(start_from="2025-06-15")) == ["e1"]
+    s.close()
+    assert cli.main(["migrate", "--db", pg_url]) == 0
+    assert "rebuilt" not in capsys.readouterr().out
+
+
 def test_migrate_on_a_tinydb_path_says_there_is_nothing_to_do(tmp_path, capsys):
     assert cli.main(["migrate", "--db", str(tmp_path / "c.json")]) == 0
     assert "no schema to migrate" in capsys.readouterr().out

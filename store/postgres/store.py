@@ -29,7 +29,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Table, create_engine, delete, exists, func, or_, select, update
+from sqlalchemy import Table, bindparam, create_engine, delete, exists, func, or_, select, update
 from sqlalchemy import text as sql
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.engine import Connection, Engine
@@ -60,10 +60,13 @@ class PostgresStore:
     schema other than ``public``, add ``?options=-csearch_path%3DNAME``.
     ``auto_migrate``: create the schema in a database that has nothing of claimbot's
     yet (a database at an older revision is always refused, never changed).
+    ``check_index``: refuse a database whose indexed columns were computed differently
+    (by a claimbot whose ``claim_words`` differs): its word queries would miss claims.
+    ``claimbot migrate`` rebuilds them (``reindex``).
     """
 
-    def __init__(self, url: str, *, auto_migrate: bool = True, pool_size: int = 5, max_overflow: int = 10,
-                 connect_timeout: int = 10) -> None:
+    def __init__(self, url: str, *, auto_migrate: bool = True, check_index: bool = True, pool_size: int = 5,
+                 max_overflow: int = 10, connect_timeout: int = 10) -> None:
         self.url = safe_url(url)
         target = engine_url(url)
         connect_args: dict[str, Any] = {}
@@ -78,6 +81,8 @@ class PostgresStore:
         self._closed = threading.Event()
         try:
             self._check_schema(auto_migrate)
+            if check_index:
+                self._check_index()
         except BaseException:
             self._engine.dispose()
             raise
@@ -102,6 +107,45 @@ class PostgresStore:
                 if st.up_to_date:
                     return
             raise StoreError(schema_problem(st, self.url))
+
+    def _check_index(self, sample: int = 20) -> None:
+        """Recompute the indexed columns of the newest rows: a difference means this code
+        derives them differently from the code that wrote them (the TinyDB backend never
+        has this problem: it rebuilds its indexes on every load)."""
+        with self._errors("open"), self._reader.connect() as conn:
+            for table, columns in DERIVED.items():
+                t = BY_NAME[table]
+                rows = conn.execute(select(t.c.doc, *(t.c[c] for c in columns)).order_by(t.c.seq.desc())
+                                    .limit(sample))
+                if any(_stale(table, columns, row) for row in rows):
+                    raise StoreError(
+                        f"the {table} of the PostgreSQL database {self.url} were indexed by a claimbot that "
+                        "computes their search columns differently (e.g. which words a claim matches); "
+                        "run `claimbot migrate` (with the same --db or CLAIMBOT_DB) to rebuild them.")
+
+    def reindex(self, batch: int = 2000) -> dict[str, int]:
+        """Recompute every row's indexed columns from its record, in one transaction;
+        returns how many rows changed per table.  Run by ``claimbot migrate``."""
+        changed = {}
+        with self._transaction() as conn:
+            schema.lock(conn)
+            for table, columns in DERIVED.items():
+                t = BY_NAME[table]
+                fix = (update(t).where(t.c.id == bindparam("_id"))
+                       .values({c: bindparam(f"_{c}") for c in columns}))
+                last, n = 0, 0
+                while True:
+                    rows = conn.execute(select(t.c.seq, t.c.doc, *(t.c[c] for c in columns))
+                                        .where(t.c.seq > last).order_by(t.c.seq).limit(batch)).all()
+                    if not rows:
+                        break
+                    last = rows[-1][0]
+                    stale = [_row(table, row[1]) for row in rows if _stale(table, columns, row[1:])]
+                    if stale:
+                        conn.execute(fix, [{"_id": r["id"], **{f"_{c}": r[c] for c in columns}} for r in stale])
+                        n += len(stale)
+                changed[table] = n
+        return changed
 
     def schema_state(self) -> schema.SchemaState:
         """The database's schema revision against this code's (for ``claimbot check``)."""
@@ -375,6 +419,20 @@ def _row(table: str, record: Record) -> dict[str, Any]:
         digest = record.get("hash")
         row["hash"] = digest if isinstance(digest, str) and digest else None
     return row
+
+
+#: the columns ``_row`` derives from a record, per table
+DERIVED: dict[str, tuple[str, ...]] = {
+    "articles": ("hash",),
+    "claims": ("actor", "article", "retracted", "topics", "words"),
+    "events": ("start", "status"),
+}
+
+
+def _stale(table: str, columns: tuple[str, ...], row: Any) -> bool:
+    """Whether a stored ``(doc, *columns)`` row differs from what this code derives."""
+    fresh = _row(table, row[0])
+    return any(fresh[c] != stored for c, stored in zip(columns, row[1:], strict=True))
 
 
 def _str(value: Any) -> str:
