@@ -221,3 +221,43 @@ async def test_user_text_cannot_ping_or_break_formatting(slack, service):
     assert "<@U0BOSS>" not in body and "<#C0SECRET>" not in body
     assert "@channel" not in body and "@\u200bchannel" in body
     assert "*here*" not in body
+
+
+def test_manifest_declares_the_commands_the_app_listens_to():
+    import re
+    from pathlib import Path
+
+    from bot.adapters.slack_app import SLASH_COMMANDS
+
+    text = (Path(__file__).resolve().parents[1] / "deploy" / "slack-app-manifest.yaml").read_text()
+    assert tuple(re.findall(r"- command: (/[\w-]+)", text)) == SLASH_COMMANDS
+    urls = re.findall(r"(?:url|request_url): (\S+)", text)
+    assert urls and all(u.endswith(EVENTS_PATH) for u in urls)
+    assert re.search(r"bot:\n\s+- commands\b", text)
+
+
+async def test_socket_mode_receives_a_command_and_acknowledges_it(commands):
+    from urllib.parse import parse_qsl
+
+    fake = await FakeSlackAPI().start()
+    settings = Settings(slack_bot_token=Secret("xoxb-1111-2222-fakefakefake"),
+                        slack_app_token=Secret("xapp-1-A0CLAIMBOT-fakefake"), slack_api_url=fake.api_url)
+    bot = SlackBot(commands, settings)
+    try:
+        await bot.start()
+        [call] = await fake.recorder.wait_for(lambda c: c.path == "apps.connections.open")
+        assert call.headers["Authorization"] == "Bearer xapp-1-A0CLAIMBOT-fakefake"
+        payload = dict(parse_qsl(slash_body("/stance", "china rare earths", response_url=fake.response_url("sock"))))
+        ack = await fake.push("env-1", "slash_commands", payload)
+        assert ack["envelope_id"] == "env-1"
+        msg = (await fake.responses("sock"))[0]
+        assert msg["blocks"][0]["text"]["text"] == "China supports rare earths"
+        # Slack re-sends an envelope it thinks was lost: acknowledged, not answered again
+        assert (await fake.push("env-1", "slash_commands", payload, retry=1))["envelope_id"] == "env-1"
+        marker = dict(payload, text="japan rare earths", response_url=fake.response_url("marker"))
+        await fake.push("env-2", "slash_commands", marker)
+        await fake.responses("marker")
+        assert len(fake.recorder.find(lambda c: c.path == "response/sock")) == 1
+    finally:
+        await bot.close()
+        await fake.close()

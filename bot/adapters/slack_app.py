@@ -86,7 +86,9 @@ class SlackBot:
 
     # ---- middleware
     async def _skip_retries(self, req: AsyncBoltRequest, resp: BoltResponse, next: Any) -> BoltResponse | None:
-        if _header(req, "x-slack-retry-num"):
+        # Socket Mode reports every envelope's retry_attempt here, "0" on the first try
+        retry = _header(req, "x-slack-retry-num")
+        if retry and retry != "0":
             log.info("ignored a Slack retry (%s)", _header(req, "x-slack-retry-reason") or "no reason given")
             return BoltResponse(status=200, body="", headers={"x-slack-no-retry": "1"})
         await next()

@@ -12,7 +12,7 @@ import time
 from typing import Any
 from urllib.parse import urlencode
 
-from aiohttp import web
+from aiohttp import WSMsgType, web
 
 from tests.fakes.recorder import Call, Recorder, start_site
 
@@ -26,11 +26,14 @@ class FakeSlackAPI:
         self.url = ""
         self._runner: web.AppRunner | None = None
         self.fail: dict[str, str] = {}  # method -> error code to answer with
+        self.socket: web.WebSocketResponse | None = None  # the Socket Mode connection, once open
+        self.socket_acks = Recorder()  # what the app sends back over Socket Mode
 
     async def start(self) -> FakeSlackAPI:
         app = web.Application()
         app.router.add_post("/api/{method}", self._api)
         app.router.add_post("/response/{rid}", self._response)
+        app.router.add_get("/socket", self._socket)
         self._runner, self.url = await start_site(app)
         return self
 
@@ -58,6 +61,8 @@ class FakeSlackAPI:
         if method == "auth.test":
             return web.json_response({"ok": True, "url": "https://claimbot-test.slack.com/", "team": "Test",
                                       "user": "claimbot", "team_id": TEAM, "user_id": BOT_USER, "bot_id": "B0BOT"})
+        if method == "apps.connections.open":
+            return web.json_response({"ok": True, "url": self.url.replace("http://", "ws://") + "/socket"})
         if method == "views.open":
             return web.json_response({"ok": True, "view": {"id": "V0001", **(body.get("view") or {})}})
         if method == "chat.postMessage":
@@ -65,6 +70,26 @@ class FakeSlackAPI:
         if method == "chat.postEphemeral":
             return web.json_response({"ok": True, "message_ts": f"{time.time():.6f}"})
         return web.json_response({"ok": True})
+
+    async def _socket(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse(autoping=True)
+        await ws.prepare(request)
+        self.socket = ws
+        await ws.send_json({"type": "hello", "num_connections": 1, "debug_info": {"host": "fake"},
+                            "connection_info": {"app_id": "A0CLAIMBOT"}})
+        async for msg in ws:
+            if msg.type == WSMsgType.TEXT:
+                await self.socket_acks.add(Call("WS", "ack", json=json.loads(msg.data)))
+        return ws
+
+    async def push(self, envelope_id: str, kind: str, payload: dict[str, Any], retry: int = 0) -> dict[str, Any]:
+        """Send a Socket Mode envelope and wait for the app's acknowledgement of it."""
+        assert self.socket is not None
+        await self.socket.send_json({"envelope_id": envelope_id, "type": kind, "payload": payload,
+                                     "accepts_response_payload": kind != "events_api", "retry_attempt": retry,
+                                     "retry_reason": "timeout" if retry else ""})
+        [ack] = await self.socket_acks.wait_for(lambda c: c.json.get("envelope_id") == envelope_id)
+        return ack.json
 
     async def _response(self, request: web.Request) -> web.Response:
         await self.recorder.add(Call("POST", "response/" + request.match_info["rid"], json=await request.json(),
