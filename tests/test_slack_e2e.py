@@ -261,3 +261,12 @@ async def test_socket_mode_receives_a_command_and_acknowledges_it(commands):
     finally:
         await bot.close()
         await fake.close()
+
+
+async def test_a_form_that_slack_cannot_open_is_explained(slack):
+    slack.fake.fail["views.open"] = "expired_trigger_id"
+    msg = await slack.command("/claim", "add actor=japan", "late", user=ADMIN)
+    assert msg["blocks"][0]["text"]["text"] == "The form did not open"
+    opened = (await slack.fake.api_calls("views.open"))[0]["view"]
+    actor = next(b for b in opened["blocks"] if b["block_id"] == "actor")
+    assert actor["element"]["initial_value"] == "japan"  # what was typed is kept in the form
