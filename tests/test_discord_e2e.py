@@ -223,3 +223,22 @@ async def test_quoted_mentions_and_markdown_are_neutralised(dc, service):
     assert "**this**" not in text and "\\*\\*this\\*\\*" in text
     assert "[link](" not in text
     assert cb["data"]["allowed_mentions"] == {"parse": []}
+
+
+async def test_without_a_guild_id_commands_sync_globally(service, monkeypatch):
+    fake = await FakeDiscord().start()
+    monkeypatch.setattr(discord.http.Route, "BASE", fake.api_base)
+    monkeypatch.setattr(discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY", yarl.URL(fake.gateway_url))
+    settings = Settings(discord_token=Secret("fake-discord-token"))
+    bot = DiscordBot(Commands(service, settings.admin_policy()), settings, guild_ready_timeout=0.05)
+    task = asyncio.create_task(bot.start("fake-discord-token"))
+    try:
+        await asyncio.wait_for(bot.wait_until_ready(), 10)
+        assert GUILD_ID not in fake.synced
+        assert "stance" in {c["name"] for c in fake.synced["global"]}
+        claim = next(c for c in fake.synced["global"] if c["name"] == "claim")
+        assert claim["dm_permission"] is False  # admin commands belong to a server, not DMs
+    finally:
+        await bot.close()
+        await asyncio.wait_for(task, 10)
+        await fake.close()
