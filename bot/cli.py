@@ -221,4 +221,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    # run the imported module's main: extra subcommands register into bot.cli, not __main__
+    from bot.cli import main as _main
+
+    sys.exit(_main())
