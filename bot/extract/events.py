@@ -1,10 +1,19 @@
-"""Dated events: a resolved time expression and an event trigger in the same sentence.
+"""Dated events: a resolved time expression tied to an event trigger in the same sentence.
 
-Triggers are a lexicon grouped by kind (bot/data/events.json).  The date comes from the
-nearest DATE expression to the trigger (bot/extract/timex.py), keeping its precision and
-its range ("from June 15 to 17").  A duration tied to a dated start ("a 90-day review from
-April 9") gives a dated deadline.  Dates of reporting ("said on Tuesday") date the
-report, not an event, and are passed over.
+Triggers are a lexicon grouped by kind (bot/data/timex_events.json).  Each date in a
+sentence is tied to the trigger nearest to it in the parse (or in characters without a
+parse); the event keeps the date's precision and its range ("from June 15 to 17").  A
+duration tied to a dated start ("a 90-day pause from April 9", "takes effect 21 days after
+the order was signed", "the review will take five months") gives a dated deadline.  Dates
+of reporting ("said on Tuesday") and datelines date the story, not an event.  A period that
+contains the publication date and lies ahead in its clause ("talks this week") starts on
+the publication date, so it counts as upcoming.  The same event named twice in an article
+(by a weekend and by its Sunday, by "Monday" and "Monday's talks") is one event with two
+sources.
+
+Public API:
+  extract_events(text, published, article_id, doc=None, timexes=None) -> list[Event]
+  date_of(value) -> (first day, precision, last day) | None
 """
 from __future__ import annotations
 
@@ -12,47 +21,56 @@ import datetime as dt
 import functools
 import json
 import re
-from importlib import resources
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from bot.domain import Event, Timex, stable_id
 from bot.extract import EXTRACTOR_VERSION
-from bot.extract.actors import gazetteer
 from bot.extract.timex import find_timexes, timex_ranges
+from bot.extract.timex_calendar import add_months
+from bot.extract.timex_tense import FUTURE, PAST, PRESENT, tense_at
 
-MAX_GAP = 90  # characters between a trigger and its date
-_SENT = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"\u201d]))\s+(?=[\"\u201c]?[A-Z0-9])|\n\s*\n")
-_REPORTED = re.compile(r"\b(?:said|says|told|announced|reported|added|stated|wrote|confirmed|noted)\s+(?:late\s+|early\s+)?(?:on\s+)?$",
-                       re.I)
-_PLACE = re.compile(r"\b(?:in|at)\s+((?:the\s+)?[A-Z][\w\u00C0-\u017F'-]+(?:\s+(?:[A-Z][\w\u00C0-\u017F'-]+|of|de))*)")
-_DATE_VALUE = re.compile(r"^(\d{4})(?:-(\d\d)(?:-(\d\d))?|-W(\d\d)|-Q(\d)|-H(\d))?")
+_DATA = Path(__file__).resolve().parent.parent / "data" / "timex_events.json"
+MAX_CHARS = 140  # farthest a trigger may sit from its date without a parse
+MAX_EDGES = 6  # farthest in the dependency tree
+_GROUPS = {"dialogue": "talk", "summit": "talk", "meeting": "talk", "negotiation": "talk", "visit": "talk",
+           "policy": "measure", "deadline": "measure", "election": "election", "other": "other"}
+# sentence ends that are not sentence ends: "Oct. 23", "U.S. officials", "Mr. Abe"
+_ABBREV_END = re.compile(r"(?:\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec|Mon|Tue|Tues|Wed|Thu|Thurs|Fri|"
+                         r"Sat|Sun|Mr|Mrs|Ms|Dr|St|No|Nos|Gen|Gov|Sen|Rep|Lt|Col|Capt|Prof|Inc|Corp|Co|Ltd|Jr|Sr|"
+                         r"vs|etc|approx|est|U\.S|U\.K|U\.N|E\.U|[A-Z])\.)\s*$")
+_DATELINE = re.compile(r"^\s*[A-Z][A-Z .,'/&-]+,\s*(?:\w+\.?\s+\d{1,2}|\d{1,2}\s+\w+)\s*(?:\([^)]*\)\s*)?[-–—]{1,2}\s")
+_PROPER = r"[A-Z][\w\u00C0-\u017F'’-]+"
+_PLACE = re.compile(rf"\b(?:in|at)\s+(?:the\s+)?((?:city|capital|town)\s+of\s+)?({_PROPER}(?:\s+(?:{_PROPER}|of|de|del|da))*"
+                    rf"(?:,\s+{_PROPER})?)")
+_DATE_VALUE = re.compile(r"^(\d{4})(?:-(\d\d)(?:-(\d\d))?|-W(\d\d)|-Q(\d)|-H(\d)|-(SP|SU|FA|WI))?")
+_GENERIC_MEASURES = {"tariff", "dutie", "duty", "levie", "levy", "restriction", "control", "measure", "rule",
+                     "regulation", "law", "sanction", "curb", "quota", "ban", "deposit", "limit"}
+_WEAK_VERBS = {"open", "opens", "opening", "launch", "launches", "host", "hosts", "hosted", "will host", "attend",
+               "attends", "attended", "be in", "will be in", "sign", "signs", "apply", "applies", "starting",
+               "beginning", "chair", "chairs", "arrive", "arrives"}
+_NOT_PLACES = {"January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+               "November", "December", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
+               "Sunday", "The", "A", "An", "This", "That", "Parliament", "Congress", "Washington's"}
 
 
 @functools.cache
 def _lexicon() -> dict[str, Any]:
-    data = json.loads(resources.files("bot").joinpath("data/events.json").read_text(encoding="utf-8"))
-    by_word: dict[str, str] = {}
+    data = json.loads(_DATA.read_text(encoding="utf-8"))
+    by_phrase: dict[str, str] = {}
     for kind, words in data["triggers"].items():
         for w in words:
-            by_word[w.lower()] = kind
-    alts = sorted(by_word, key=len, reverse=True)
-    pattern = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in alts) + r")\b", re.I)
-    return {"by_word": by_word, "pattern": pattern, "labels": data["labels"]}
-
-
-def sentences(text: str) -> list[tuple[int, int]]:
-    spans, pos = [], 0
-    for m in _SENT.finditer(text):
-        if m.start() > pos:
-            spans.append((pos, m.start()))
-        pos = m.end()
-    if pos < len(text):
-        spans.append((pos, len(text)))
-    return spans
+            by_phrase.setdefault(w.lower(), kind)
+    alts = sorted(by_phrase, key=len, reverse=True)
+    pattern = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in alts)
+                         + r")(?![\w-])", re.I)
+    return {"by_phrase": by_phrase, "pattern": pattern, "labels": data["labels"],
+            "deadline_nouns": set(data["deadline_nouns"]), "reporting": set(data["reporting_verbs"])}
 
 
 def date_of(value: str) -> tuple[dt.date, str, dt.date] | None:
-    """(start, precision, last day) of a TIMEX3 date value, or None when it names no period."""
+    """(first day, precision, last day) of a TIMEX3 date value, or None when it names no period."""
     m = _DATE_VALUE.match(value or "")
     if not m or not value[:4].isdigit():
         return None
@@ -63,8 +81,7 @@ def date_of(value: str) -> tuple[dt.date, str, dt.date] | None:
             return d, "day", d
         if m.group(2):
             first = dt.date(y, int(m.group(2)), 1)
-            nxt = dt.date(y + (first.month == 12), first.month % 12 + 1, 1)
-            return first, "month", nxt - dt.timedelta(days=1)
+            return first, "month", add_months(first, 1) - dt.timedelta(days=1)
         if m.group(4):
             first = dt.date.fromisocalendar(y, int(m.group(4)), 1)
             if value.endswith("-WE"):  # the weekend of that week
@@ -73,8 +90,14 @@ def date_of(value: str) -> tuple[dt.date, str, dt.date] | None:
         if m.group(5):
             q = int(m.group(5))
             first = dt.date(y, 3 * q - 2, 1)
-            last = dt.date(y + (q == 4), (3 * q) % 12 + 1, 1) - dt.timedelta(days=1)
-            return first, "quarter", last
+            return first, "quarter", add_months(first, 3) - dt.timedelta(days=1)
+        if m.group(6):
+            first = dt.date(y, 1 if m.group(6) == "1" else 7, 1)
+            return first, "quarter", add_months(first, 6) - dt.timedelta(days=1)
+        if m.group(7):
+            month = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}[m.group(7)]
+            first = dt.date(y, month, 1)
+            return first, "quarter", add_months(first, 3) - dt.timedelta(days=1)
         if len(value) == 4:
             return dt.date(y, 1, 1), "year", dt.date(y, 12, 31)
     except ValueError:
@@ -82,114 +105,463 @@ def date_of(value: str) -> tuple[dt.date, str, dt.date] | None:
     return None
 
 
-def _duration_days(value: str) -> int | None:
+def _duration(value: str) -> tuple[int, str] | None:
     m = re.fullmatch(r"P(\d+)([DWMY])", value or "")
-    if not m:
+    return (int(m.group(1)), m.group(2)) if m else None
+
+
+def _add(d: dt.date, n: int, unit: str) -> dt.date:
+    if unit == "D":
+        return d + dt.timedelta(days=n)
+    if unit == "W":
+        return d + dt.timedelta(weeks=n)
+    if unit == "M":
+        return add_months(d, n)
+    return add_months(d, 12 * n)
+
+
+# ---------------------------------------------------------------- sentences
+
+
+def _sentences(text: str, doc: Any) -> list[tuple[int, int]]:
+    """Sentence spans; a parse's sentences when there is one, mended where an abbreviation
+    ("Oct.", "U.S.") was taken for a full stop, and always split at blank lines."""
+    if doc is not None:
+        raw = [(s.start_char, s.end_char) for s in doc.sents]
+    else:
+        raw, pos = [], 0
+        for m in re.finditer(r"(?<=[.!?][\"'”’)]?)\s+(?=[\"“‘(]?[A-Z0-9])|\n\s*\n", text):
+            raw.append((pos, m.start()))
+            pos = m.end()
+        raw.append((pos, len(text)))
+    spans: list[tuple[int, int]] = []
+    for s, e in raw:
+        if spans:
+            ps, pe = spans[-1]
+            gap = text[pe:s]
+            if "\n\n" not in gap and "\n" not in text[ps:pe].rstrip() and _ABBREV_END.search(text[ps:pe]) and \
+                    re.match(r"\s*[\w$]", text[s:e]):
+                spans[-1] = (ps, e)
+                continue
+        spans.append((s, e))
+    out = []
+    for s, e in spans:  # a blank line always ends a sentence
+        start = s
+        for m in re.finditer(r"\n\s*\n", text[s:e]):
+            out.append((start, s + m.start()))
+            start = s + m.end()
+        out.append((start, e))
+    return [(s + len(text[s:e]) - len(text[s:e].lstrip()), e) for s, e in out if text[s:e].strip()]
+
+
+# ---------------------------------------------------------------- pieces of an event
+
+
+@dataclass
+class _Trigger:
+    start: int
+    end: int
+    text: str
+    kind: str
+
+
+@dataclass
+class _Found:
+    kind: str
+    start: dt.date
+    end: dt.date | None
+    precision: str
+    sent: tuple[int, int]
+    trigger: _Trigger
+    timex: Timex
+    participants: list[str] = field(default_factory=list)
+    place: str = ""
+    title: str = ""
+    extra_sources: list[tuple[int, int]] = field(default_factory=list)
+    headline: bool = False  # a title line: a poor piece of evidence when a sentence says more
+
+
+def _triggers(text: str, s: int, e: int) -> list[_Trigger]:
+    lex = _lexicon()
+    out = []
+    for m in lex["pattern"].finditer(text, s, e):
+        word = " ".join(m.group(0).lower().split())
+        kind = lex["by_phrase"].get(word)
+        if kind is None:
+            continue
+        if word in ("march", "show", "open", "sign", "host", "chair") and m.group(0)[:1].isupper() and \
+                not re.search(r"[.!?\"“]\s*$|^\s*$", text[max(s, m.start() - 3):m.start()]):
+            continue  # "March" the month, "Show" in a name
+        out.append(_Trigger(m.start(), m.end(), m.group(0), kind))
+    return out
+
+
+def _token_at(doc: Any, start: int, end: int) -> Any:
+    span = doc.char_span(start, end, alignment_mode="expand") if doc is not None else None
+    return span.root if span is not None and len(span) else None
+
+
+def _edges(a: Any, b: Any) -> int:
+    """Number of dependency edges between two tokens of one sentence."""
+    up_a = {a.i: 0}
+    t, n = a, 0
+    while t.head.i != t.i and n < 30:
+        t, n = t.head, n + 1
+        up_a[t.i] = n
+    t, n = b, 0
+    while n < 30:
+        if t.i in up_a:
+            return up_a[t.i] + n
+        if t.head.i == t.i:
+            break
+        t, n = t.head, n + 1
+    return 99
+
+
+def _nearest_trigger(doc: Any, t: Timex, triggers: list[_Trigger]) -> _Trigger | None:
+    best, best_key = None, None
+    troot = _token_at(doc, t.start, t.end)
+    for tr in triggers:
+        if tr.start < t.end and t.start < tr.end:
+            continue  # part of the date itself ("the end of")
+        chars = t.start - tr.end if tr.end <= t.start else tr.start - t.end
+        edges = 99
+        if troot is not None:
+            rr = _token_at(doc, tr.start, tr.end)
+            if rr is not None:
+                edges = _edges(troot, rr)
+        if edges > MAX_EDGES and chars > MAX_CHARS:
+            continue
+        if troot is None and chars > MAX_CHARS:
+            continue
+        # a measure named in passing ("restrictions", "tariffs") yields to a meeting or a verb
+        generic = tr.kind == "policy" and tr.text.lower().rstrip("s") in _GENERIC_MEASURES
+        weak = " ".join(tr.text.lower().split()) in _WEAK_VERBS  # "open fishing talks": the talks
+        key = (min(edges, 20) + (2 if generic else 0) + (1 if weak else 0), chars)
+        if best_key is None or key < best_key:
+            best, best_key = tr, key
+    return best
+
+
+def _is_report_date(doc: Any, text: str, t: Timex, lex: dict[str, Any]) -> bool:
+    """'said on Tuesday', 'told reporters Friday': the date of a statement."""
+    before = text[max(0, t.start - 45):t.start]
+    if re.search(r"\b(?:said|says|told|announced|reported|added|stated|wrote|confirmed|noted|tweeted|warned|"
+                 r"revealed|declared)\b[^.;:,]{0,25}?\s(?:late\s+|early\s+)?(?:on\s+)?$", before, re.I) and not \
+            re.search(r"\b(?:would|will|to)\s+\w+\s*[^.;:]{0,25}$", before):
+        return True
+    root = _token_at(doc, t.start, t.end)
+    if root is None:
+        return False
+    head = root.head
+    if root.dep_ == "pobj" and head.dep_ == "prep":
+        head = head.head
+    return head.pos_ == "VERB" and head.lemma_.lower() in lex["reporting"] and root.dep_ in (
+        "npadvmod", "pobj", "advmod", "tmod", "obl")
+
+
+def _is_dateline(text: str, sent: tuple[int, int], t: Timex) -> bool:
+    line_start = text.rfind("\n", 0, t.start) + 1
+    return t.start - line_start < 60 and bool(_DATELINE.match(text[line_start:sent[1]]))
+
+
+def _participants(text: str, s: int, e: int, doc: Any) -> list[str]:
+    actors: list[str] = []
+    try:
+        from bot.extract.actors import gazetteer
+
+        for m in gazetteer().find(text[s:e]):
+            if m.actor not in actors:
+                actors.append(m.actor)
+        return actors
+    except Exception:  # pragma: no cover - no gazetteer yet: spaCy's place and nationality entities
+        pass
+    if doc is not None:
+        for ent in doc.char_span(s, e, alignment_mode="expand").ents:
+            if ent.label_ in ("GPE", "NORP"):
+                key = re.sub(r"\W+", "-", ent.text.lower()).strip("-")
+                if key not in actors:
+                    actors.append(key)
+    return actors
+
+
+def _place(text: str, s: int, e: int, trigger: _Trigger, doc: Any) -> str:
+    """A place named with 'in'/'at' closest to the trigger ('talks in Beijing')."""
+    best, best_d = "", None
+    for m in _PLACE.finditer(text, s, e):
+        name = m.group(2).strip().rstrip(",")
+        first = name.split()[0]
+        if first in _NOT_PLACES or re.match(r"\d", first):
+            continue
+        if doc is not None:
+            span = doc.char_span(m.start(2), m.start(2) + len(name), alignment_mode="expand")
+            if span is not None and span.ents and not any(ent.label_ in ("GPE", "LOC", "FAC", "ORG")
+                                                         for ent in span.ents):
+                continue
+        d = abs(m.start() - trigger.end)
+        if best_d is None or d < best_d:
+            best, best_d = name, d
+    return best
+
+
+def _noun_phrase(text: str, trigger: _Trigger, doc: Any) -> str:
+    """The trigger with its modifiers: 'high-level economic dialogue', 'sixth round of talks'."""
+    tok = _token_at(doc, trigger.start, trigger.end)
+    if tok is not None and tok.pos_ in ("NOUN", "PROPN"):
+        left = [c for c in tok.lefts if c.dep_ in ("compound", "amod", "nmod", "nummod", "poss") and
+                c.pos_ != "PRON"]
+        start = min([trigger.start] + [c.left_edge.idx for c in left])
+        start = max(start, trigger.start - 60)
+        phrase = text[start:trigger.end]
+        for c in tok.rights:  # "round of talks", "summit of the G20"
+            if c.dep_ == "prep" and c.lower_ == "of":
+                obj = [g for g in c.children if g.dep_ == "pobj"]
+                if obj and obj[0].right_edge.idx + len(obj[0].right_edge) - trigger.end < 40:
+                    phrase = text[start:obj[0].right_edge.idx + len(obj[0].right_edge)]
+        phrase = re.sub(r"^(?:the|a|an|its|their|his|her|this|that|these|next|last)\s+", "", phrase, flags=re.I)
+        return " ".join(phrase.split())
+    return ""
+
+
+def _title(f: _Found, text: str, doc: Any, labels: dict[str, str]) -> str:
+    phrase = _noun_phrase(text, f.trigger, doc)
+    who = ""
+    try:
+        from bot.extract.actors import gazetteer
+
+        names = [gazetteer().label(a) for a in f.participants[:3]]
+        who = "–".join(n for n in names if n and n.lower() not in phrase.lower())
+    except Exception:  # pragma: no cover
+        who = "–".join(p.replace("-", " ").title() for p in f.participants[:3])
+    if not phrase:
+        phrase = labels.get(f.kind, f.kind.title())
+        if f.trigger.text.lower() not in phrase.lower():
+            phrase = f"{phrase} ({' '.join(f.trigger.text.split())})"
+    title = f"{who} {phrase}".strip() if who else phrase[:1].upper() + phrase[1:]
+    if f.place and f.place.lower() not in title.lower():
+        title = f"{title}, {f.place}"
+    return title
+
+
+# ---------------------------------------------------------------- durations → deadlines
+
+
+def _deadline_anchor(text: str, sents: list[tuple[int, int]], si: int, t: Timex, timexes: list[Timex],
+                     published: dt.date) -> dt.date | None:
+    """The day a length of time counts from: a day in the same sentence (the nearest before
+    it first), else the last day named in the two sentences before ("21 days after the order
+    was signed"), else the publication date for a process that starts now ("will take five
+    months", "another 90 days")."""
+    s, e = sents[si]
+    if re.match(r"\s+(?:after|of|from|since)\s+(?:the|its|their|his|her|this|that)\b", text[t.end:t.end + 20]):
+        # "21 days after the order was signed": the order was dated in an earlier sentence
+        for j in range(si - 1, max(-1, si - 3), -1):
+            ps, pe = sents[j]
+            prev = [date_of(x.value) for x in timexes if ps <= x.start < pe and x.type in ("DATE", "TIME")]
+            prev = [p for p in prev if p and p[1] == "day"]
+            if prev:
+                return prev[-1][0]
+    same = [x for x in timexes if s <= x.start < e and x is not t and x.type in ("DATE", "TIME")]
+    days = [(x, date_of(x.value)) for x in same]
+    days = [(x, p) for x, p in days if p and p[1] == "day"]
+    if days:
+        after = re.search(r"\b(?:from|after|of|since|starting|beginning)\s+(?:the\s+)?$",
+                          text[max(s, t.end):max(s, t.end) + 12])
+        before = [d for d in days if d[0].end <= t.start]
+        pick = (before or days)[-1] if not after else min(days, key=lambda d: abs(d[0].start - t.end))
+        return pick[1][0]
+    back = text[t.end:min(e, t.end + 40)]
+    if re.match(r"\s+(?:after|of|from|since)\s+(?:the|its|their|his|her)\b", back):
+        for j in range(si - 1, max(-1, si - 3), -1):
+            ps, pe = sents[j]
+            prev = [date_of(x.value) for x in timexes if ps <= x.start < pe and x.type in ("DATE", "TIME")]
+            prev = [p for p in prev if p and p[1] == "day"]
+            if prev:
+                return prev[-1][0]
+    return published
+
+
+def _deadline_cue(text: str, s: int, e: int, t: Timex) -> str | None:
+    """How a length of time gives a date: 'within'/'another' (from the anchor on), 'after'
+    (after an event named before), 'pause' (an N-day pause, review, truce ...), or None when
+    it is just a length ("after a hiatus of seven years", "delay the rules by a year")."""
+    lex = _lexicon()
+    before = text[max(s, t.start - 30):t.start].lower()
+    after = text[t.end:min(e, t.end + 25)].lower()
+    if re.search(r"\b(?:of|by|for\s+(?:the\s+)?(?:past|last)|over\s+the\s+(?:past|last)|than|ago)\s+$", before):
         return None
-    n, unit = int(m.group(1)), m.group(2)
-    return n * {"D": 1, "W": 7, "M": 30, "Y": 365}[unit]
+    if re.search(r"\b(?:within|another|an?\s+(?:additional|extra|further)|for\s+(?:a\s+)?(?:further|another)|"
+                 r"(?:will|would|to|could|may)\s+(?:take|last|run)|expires?\s+in|in\s+the\s+next)\s+$", before):
+        return "within"
+    if re.match(r"\s+(?:after|from|of)\s+(?:the|its|their|his|her|this|that)\b", after) and not re.match(
+            r"\s+of\s+(?:the\s+)?(?:past|last)\b", after):
+        return "after"
+    noun = re.match(r"\s*(?:-\s*)?([a-z]+(?:\s+[a-z]+)?)", after)
+    if re.search(r"-(?:day|week|month|year)$", t.text.lower()) and noun and any(
+            noun.group(1).startswith(n) for n in lex["deadline_nouns"]):
+        return "pause"
+    return None
+
+
+# ---------------------------------------------------------------- the extractor
 
 
 def extract_events(text: str, published: dt.date, article_id: str, doc: Any = None,
                    timexes: list[Timex] | None = None) -> list[Event]:
+    """Dated events in ``text``, upcoming and past, one per event even when named twice."""
+    if isinstance(published, dt.datetime):
+        published = published.date()
+    if doc is None and text.strip():
+        doc = _parse(text)
     if timexes is None:
-        timexes = find_timexes(text, published, doc)
+        timexes = find_timexes(text, published, doc=doc)
     lex = _lexicon()
-    gaz = gazetteer()
-    range_end = {i: j for i, j in timex_ranges(text, timexes)}
-    tails = set(range_end.values())
-    events: dict[str, Event] = {}
-    for s_start, s_end in sentences(text):
-        sent = text[s_start:s_end]
-        in_sent = [(i, t) for i, t in enumerate(timexes) if s_start <= t.start < s_end and i not in tails]
+    pairs = timex_ranges(text, timexes)
+    range_end = {timexes[i].start: timexes[j] for i, j in pairs}
+    tails = {timexes[j].start for _, j in pairs}
+    sents = _sentences(text, doc)
+    found: list[_Found] = []
+    for si, (s, e) in enumerate(sents):
+        in_sent = [t for t in timexes if s <= t.start < e and t.start not in tails]
         if not in_sent:
             continue
-        triggers = list(lex["pattern"].finditer(sent))
-        if not triggers:
+        triggers = _triggers(text, s, e)
+        if not triggers and not any(x.type == "DURATION" for x in in_sent):
             continue
-        for i, t in in_sent:
-            if t.type not in ("DATE", "TIME", "DURATION"):
-                continue
-            local = t.start - s_start
-            if _REPORTED.search(sent[max(0, local - 40):local]):
-                continue
-            trig = min(triggers, key=lambda m: min(abs(m.start() - local), abs(m.end() - local)))
-            if min(abs(trig.start() - local), abs(trig.end() - local)) > MAX_GAP:
-                continue
-            kind = lex["by_word"][trig.group(0).lower()]
-            end_date = None
-            if t.type == "DURATION":
-                dated = _dated_start(t, in_sent)
-                days = _duration_days(t.value)
-                if dated is None or days is None:
-                    continue
-                start, precision = dated + dt.timedelta(days=days), "day"
-                kind = "deadline"
-            else:
+        for t in in_sent:
+            if t.type in ("DATE", "TIME"):
                 parsed = date_of(t.value)
-                if parsed is None:
+                if parsed is None or _is_dateline(text, (s, e), t) or _is_report_date(doc, text, t, lex):
                     continue
-                start, precision, _last = parsed
-                if i in range_end:
-                    tail = date_of(timexes[range_end[i]].value)
+                trig = _nearest_trigger(doc, t, triggers)
+                if trig is None:
+                    continue
+                start, precision, last = parsed
+                end = None
+                if t.start in range_end:
+                    tail = date_of(range_end[t.start].value)
                     if tail:
-                        end_date = tail[0]
-            actors = sorted({m.actor for m in gaz.find(sent)})
-            place = _place(sent)
-            title = _title(sent, trig, kind, place, lex["labels"])
-            ev_id = stable_id("e", article_id, start.isoformat(), precision)  # one event a date per article
-            source = {"article": article_id, "sentence": sent.strip(), "start": s_start, "end": s_end,
-                      "published": published.isoformat()}
-            if ev_id in events:
-                ev = events[ev_id]
-                if all(src["start"] != s_start for src in ev.sources):
-                    ev.sources.append(source)
-                ev.participants = sorted(set(ev.participants) | set(actors))
+                        end = tail[0]
+                if start < published <= last and _ahead(doc, text, t):
+                    start = published  # "talks this week": what is left of the week
+                elif start == published == last and tense_at(doc, text, t.start, t.end) == PAST:
+                    continue  # told in the past tense on its own day: it has already happened
+                found.append(_Found(trig.kind, start, end, precision, (s, e), trig, t))
+            elif t.type == "DURATION":
+                dur = _duration(t.value)
+                cue = _deadline_cue(text, s, e, t) if dur else None
+                if cue is None:
+                    continue
+                usable = [tr for tr in triggers if tr.end <= t.start] if cue == "after" else triggers
+                trig = _nearest_trigger(doc, t, usable)
+                if trig is None and cue == "within":
+                    trig = _Trigger(t.start, t.end, t.text, "deadline")  # "would get another 90 days"
+                if trig is None:
+                    continue
+                anchor = _deadline_anchor(text, sents, si, t, timexes, published)
+                if anchor is None:
+                    continue
+                due = _add(anchor, *dur)
+                kind = trig.kind if trig.kind in ("policy",) else "deadline"
+                found.append(_Found(kind, due, None, "day", (s, e), trig, t))
+    for f in found:
+        f.headline = f.sent[0] == 0 and not re.search(r"[.!?\"”]\s*$", text[f.sent[0]:f.sent[1]])
+        f.participants = _participants(text, f.sent[0], f.sent[1], doc)
+        f.place = _place(text, f.sent[0], f.sent[1], f.trigger, doc)
+        f.title = _title(f, text, doc, lex["labels"])
+    return [_to_event(f, text, published, article_id) for f in _merge(found)]
+
+
+def _ahead(doc: Any, text: str, t: Timex) -> bool:
+    low = text[max(0, t.start - 25):t.start].lower()
+    if re.search(r"\b(?:earlier|last|past|since|so far)\s+$", low) or t.text.lower().startswith(("earlier", "last")):
+        return False
+    if re.search(r"\b(?:later|next|coming|rest of|remainder of|by|until|before)\b", low + " " + t.text.lower()):
+        return True
+    return tense_at(doc, text, t.start, t.end) in (FUTURE, PRESENT, None)
+
+
+def _overlap(a: _Found, b: _Found) -> bool:
+    a_end = a.end or _period_end(a)
+    b_end = b.end or _period_end(b)
+    return a.start <= b_end and b.start <= a_end
+
+
+def _period_end(f: _Found) -> dt.date:
+    parsed = date_of(f.timex.value)
+    if f.precision == "day" or parsed is None:
+        return f.start
+    return parsed[2]
+
+
+def _merge(found: list[_Found]) -> list[_Found]:
+    """One event per (kind family, date): a coarse period merges into the day inside it
+    when both name the same kind of event with the same or no participants."""
+    order = {"day": 0, "week": 1, "month": 2, "quarter": 3, "year": 4}
+    found = sorted(found, key=lambda f: (order.get(f.precision, 5), f.headline, f.sent[0]))
+    kept: list[_Found] = []
+    for f in found:
+        home = None
+        for k in kept:
+            if _GROUPS.get(k.kind) != _GROUPS.get(f.kind):
                 continue
-            events[ev_id] = Event(
-                id=ev_id, title=title, kind=kind, start=start.isoformat(),
-                end=end_date.isoformat() if end_date else None, precision=precision, article=article_id,
-                evidence=sent.strip(), place=place, participants=actors, sources=[source],
-                upcoming=start >= published or (end_date is not None and end_date >= published),
-                extractor=EXTRACTOR_VERSION, timex=t.value)
-    return list(events.values())
+            same_day = f.precision == "day" and k.precision == "day" and f.start == k.start
+            inside = f.precision != "day" and _overlap(k, f) and k.precision == "day"
+            if not (same_day or inside or (f.precision == k.precision and f.start == k.start)):
+                continue
+            if _places_differ(k.place, f.place):
+                continue  # talks in Washington are not the dialogue in Beijing
+            a, b = set(k.participants), set(f.participants)
+            if _stem(k.trigger.text) == _stem(f.trigger.text) or (a & b) or (k.place and k.place == f.place):
+                home = k
+                break
+        if home is None:
+            kept.append(f)
+        elif f.sent != home.sent and f.sent not in home.extra_sources:
+            home.extra_sources.append(f.sent)
+            home.participants = list(dict.fromkeys(home.participants + f.participants))
+    return sorted(kept, key=lambda f: f.sent[0])
 
 
-def _dated_start(duration: Timex, in_sent: list[tuple[int, Timex]]) -> dt.date | None:
-    for _, t in in_sent:
-        if t.type == "DATE":
-            parsed = date_of(t.value)
-            if parsed and parsed[1] == "day":
-                return parsed[0]
-    return None
+def _stem(word: str) -> str:
+    w = " ".join(word.lower().split())
+    return re.sub(r"(?:ies|es|s|ing|ed)$", "", w) if len(w) > 4 else w
 
 
-def _place(sent: str) -> str:
-    gaz = gazetteer()
-    for m in _PLACE.finditer(sent):
-        name = m.group(1).strip()
-        name = re.sub(r"^the\s+", "", name)
-        first = name.split()[0]
-        if first in {"January", "February", "March", "April", "May", "June", "July", "August", "September",
-                     "October", "November", "December", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
-                     "Saturday", "Sunday"}:
-            continue
-        if gaz.lookup(name) or len(name.split()) <= 3:
-            return name
-    return ""
+def _places_differ(a: str, b: str) -> bool:
+    """Two places that name different countries or cities ("Washington", "Beijing")."""
+    if not a or not b or a == b or a in b or b in a:
+        return False
+    try:
+        from bot.extract.actors import resolve_actor
+
+        ra, rb = resolve_actor(a), resolve_actor(b)
+    except Exception:  # pragma: no cover
+        return True
+    return ra is not None and rb is not None and ra != rb
 
 
-def _title(sent: str, trig: re.Match[str], kind: str, place: str, labels: dict[str, str]) -> str:
-    """A short readable title: the trigger's noun phrase, with its place."""
-    before = re.findall(r"[\w\u00C0-\u017F'’.-]+", sent[:trig.start()])[-4:]
-    mods = []
-    for w in reversed(before):
-        if w.lower() in {"the", "a", "an", "to", "of", "for", "and", "will", "would", "on", "in", "at", "be", "is",
-                         "are", "was", "were", "has", "have", "its", "their", "his", "her", "next", "last", "this"}:
-            break
-        mods.insert(0, w)
-    phrase = " ".join(mods + [trig.group(0)])
-    phrase = phrase[:1].upper() + phrase[1:]
-    if len(phrase.split()) == 1:
-        phrase = f"{labels.get(kind, kind.title())}: {phrase}"
-    return f"{phrase}, {place}" if place and place not in phrase else phrase
+def _to_event(f: _Found, text: str, published: dt.date, article_id: str) -> Event:
+    sources = []
+    for s, e in [f.sent] + sorted(f.extra_sources):
+        sources.append({"article": article_id, "sentence": " ".join(text[s:e].split()), "start": s, "end": e,
+                        "published": published.isoformat()})
+    participants = sorted(f.participants)
+    return Event(
+        id=stable_id("e", f.kind, f.start.isoformat(), *participants),
+        title=f.title, kind=f.kind, start=f.start.isoformat(), end=f.end.isoformat() if f.end else None,
+        precision=f.precision, article=article_id, evidence=sources[0]["sentence"], place=f.place,
+        participants=participants, sources=sources, upcoming=f.start >= published,
+        extractor=EXTRACTOR_VERSION, timex=f.timex.value)
+
+
+def _parse(text: str) -> Any:
+    try:
+        from bot.extract.nlp import get_nlp
+
+        return get_nlp()(text)
+    except Exception:  # pragma: no cover - no model: character distances and regex sentences
+        return None
+
+
+__all__ = ["extract_events", "date_of", "PAST", "FUTURE"]

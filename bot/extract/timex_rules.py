@@ -193,7 +193,7 @@ def _resolve_weekday(ctx: Ctx, c: Cand, wd: int, pre: str) -> dt.date:
         # "talks open Monday" looks ahead, "says Monday" is rare; same-day counts either way
         near_past = weekday_near(ctx.dct, wd, PAST)
         near_fut = weekday_near(ctx.dct, wd, FUTURE)
-        return near_past if (ctx.dct - near_past).days <= 1 else near_fut
+        return near_past if near_past == ctx.dct else near_fut
     return weekday_near(ctx.dct, wd, PAST)
 
 
@@ -374,6 +374,8 @@ def _month_direction(ctx: Ctx, c: Cand) -> str | None:
     t = ctx.tense(c.start, c.end)
     if t in (PAST, FUTURE):
         return t
+    if t == PRESENT and c.rule in ("month_day", "month_dayw"):
+        return FUTURE  # "voters choose a president on Nov. 5": the present of a timetable
     return None
 
 

@@ -87,9 +87,11 @@ def _tense_of_verb(v: Token, depth: int = 0) -> str | None:
     if any(t in ("VBZ", "VBP") for t in tags):
         return PRESENT
     if v.tag_ == "VBG" and not auxes:
-        head = v.head
-        if head.i != v.i and head.pos_ in ("VERB", "AUX") and depth < 3:
-            return _tense_of_verb(head, depth + 1)
+        # a gerund ("in tackling ... on Monday") takes the tense of the verb above it
+        if v.head.i != v.i and depth < 3:
+            up = _verb_of(v.head)
+            if up is not None and up.i != v.i:
+                return _tense_of_verb(up, depth + 1)
     if v.tag_ == "VB" and not auxes:
         # imperative or bare infinitive after a modal handled above
         return PRESENT
