@@ -255,14 +255,18 @@ def _is_report_date(doc: Any, text: str, t: Timex, lex: dict[str, Any]) -> bool:
         return False
     head = root.head
     if root.dep_ == "pobj" and head.dep_ == "prep":
+        if head.lower_ not in ("on", "at", "in"):
+            return False  # "until April 2", "by Friday" bound an event, never a statement
         head = head.head
     return head.pos_ == "VERB" and head.lemma_.lower() in lex["reporting"] and root.dep_ in (
         "npadvmod", "pobj", "advmod", "tmod", "obl")
 
 
 def _is_dateline(text: str, sent: tuple[int, int], t: Timex) -> bool:
+    """The date of a dateline ('BERLIN, Feb. 17 - ...'), not a date in the sentence after it."""
     line_start = text.rfind("\n", 0, t.start) + 1
-    return t.start - line_start < 60 and bool(_DATELINE.match(text[line_start:sent[1]]))
+    m = _DATELINE.match(text[line_start:sent[1]])
+    return bool(m) and t.end <= line_start + m.end()
 
 
 def _participants(text: str, s: int, e: int, doc: Any) -> list[str]:
@@ -386,7 +390,8 @@ def _deadline_cue(text: str, s: int, e: int, t: Timex) -> str | None:
     (after an event named before), 'pause' (an N-day pause, review, truce ...), or None when
     it is just a length ("after a hiatus of seven years", "delay the rules by a year")."""
     lex = _lexicon()
-    before = text[max(s, t.start - 30):t.start].lower()
+    lead = re.match(r"(?i)(another|an?\s+(?:additional|extra|further)|within)\b", t.text)
+    before = text[max(s, t.start - 30):t.start].lower() + ((lead.group(1).lower() + " ") if lead else "")
     after = text[t.end:min(e, t.end + 25)].lower()
     if re.search(r"\b(?:of|by|for\s+(?:the\s+)?(?:past|last)|over\s+the\s+(?:past|last)|than|ago)\s+$", before):
         return None
@@ -452,7 +457,13 @@ def extract_events(text: str, published: dt.date, article_id: str, doc: Any = No
                 cue = _deadline_cue(text, s, e, t) if dur else None
                 if cue is None:
                     continue
-                usable = [tr for tr in triggers if tr.end <= t.start] if cue == "after" else triggers
+                usable = triggers
+                if cue == "after":
+                    # "takes effect 21 days after the order": the predicate before the length,
+                    # not a measure named in passing nor the event it counts from
+                    usable = [tr for tr in triggers if tr.end <= t.start and tr.kind in ("policy", "deadline")
+                              and tr.text.lower().rstrip("s") not in _GENERIC_MEASURES
+                              and t.start - tr.end < 40]
                 trig = _nearest_trigger(doc, t, usable)
                 if trig is None and cue == "within":
                     trig = _Trigger(t.start, t.end, t.text, "deadline")  # "would get another 90 days"
@@ -512,7 +523,10 @@ def _merge(found: list[_Found]) -> list[_Found]:
             if _places_differ(k.place, f.place):
                 continue  # talks in Washington are not the dialogue in Beijing
             a, b = set(k.participants), set(f.participants)
-            if _stem(k.trigger.text) == _stem(f.trigger.text) or (a & b) or (k.place and k.place == f.place):
+            # meetings named twice ("talks this weekend" / "the dialogue on Sunday") share their
+            # parties; measures on one day are often different measures, so they need one trigger
+            talk = _GROUPS.get(f.kind) == "talk"
+            if _stem(k.trigger.text) == _stem(f.trigger.text) or (talk and ((a & b) or (k.place and k.place == f.place))):
                 home = k
                 break
         if home is None:

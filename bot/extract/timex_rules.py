@@ -1226,6 +1226,9 @@ RULES: list[Rule] = [
         rf"(?:,?\s*(?P<year>{YEAR4}))?"), h_month_day, c_month_day, prio=1),
     Rule("month_dayw", _r(rf"{B}(?:(?P<wd>{_WD}),?\s+)?(?P<mon>{F['MONTH']})\s+(?:(?i:the)\s+)?"
                           rf"(?P<dayw>{F['ORDWORD']}){E}"), h_month_day, prio=1),
+    Rule("nth_week", _r(rf"{B}(?:(?i:the)\s+)?(?P<ord>(?i:first|second|third|fourth|last|final))\s+(?i:week)\s+"
+                        rf"(?i:of|in)\s+(?P<mon>{F['MONTH']}){E}(?:,?\s+(?P<year>{YEAR4}))?"),
+         lambda ctx, c: _h_nth_week(ctx, c), prio=1),
     Rule("week_of", _r(rf"{B}(?i:the\s+week\s+of)\s+(?P<mon>{MONTH_ANY})\s*(?P<day>{DAYNUM})"
                        rf"(?:,?\s*(?P<year>{YEAR4}))?"), h_week_of, prio=1),
     Rule("month_year", _r(
@@ -1382,6 +1385,22 @@ def _h_weekend(ctx: Ctx, c: Cand) -> Result | None:
     if wd < 6 and t in (PAST, None):
         wk = wk.shift(-1)
     return Result("DATE", wk.value(), wk)
+
+
+def _h_nth_week(ctx: Ctx, c: Cand) -> Result | None:
+    """'the third week of August': the ISO week holding the middle of that seven-day stretch."""
+    g = c.m.groupdict()
+    mon = month_number(g["mon"])
+    if not mon:
+        return None
+    year = int(g["year"]) if g.get("year") else month_near(ctx.dct, mon, _month_direction(ctx, c)).year
+    o = g["ord"].lower()
+    if o in ("last", "final"):
+        day = add_months(dt.date(year, mon, 1), 1) - dt.timedelta(days=4)
+    else:
+        day = dt.date(year, mon, {"first": 4, "second": 11, "third": 18, "fourth": 25}[o])
+    p = Point(day, "week")
+    return Result("DATE", p.value(), p)
 
 
 def _h_qn(ctx: Ctx, c: Cand) -> Result | None:

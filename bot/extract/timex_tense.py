@@ -33,8 +33,11 @@ def _verb_of(tok: Token) -> Token | None:
     """The nearest verb governing a token (the token itself when it is a verb)."""
     t = tok
     for _ in range(12):
-        if t.pos_ in ("VERB", "AUX") and t.dep_ not in ("amod",):
+        if t.pos_ in ("VERB", "AUX") and t.dep_ not in ("amod",) and not (
+                t.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ == "as" for c in t.children)
+                and not any(c.dep_.startswith("nsubj") for c in t.children)):
             return t
+        # ("take effect as planned on Wednesday": the date belongs to "take effect", not "planned")
         if t.head.i == t.i:
             return t if t.pos_ in ("VERB", "AUX") else None
         t = t.head
@@ -109,6 +112,10 @@ def tense_at(doc: Doc | None, text: str, start: int, end: int) -> str | None:
                     and root.head.head.i == v.i and v.lemma_.lower() in _PUTOFF_VERBS:
                 # "postponed until Tuesday", "extended its deadline to Nov. 20"
                 return FUTURE
+            if v is not None and v.tag_ == "VB" and v.dep_ == "ROOT" and v.i == v.sent.start and \
+                    v.text[:1].isupper() and not any(c.dep_ == "aux" for c in v.children):
+                # a name at the head of the sentence taken for an imperative ("Trump signed ...")
+                return _tense_from_words(text, start, end)
             if v is not None:
                 # a governing verb decides, even when it leaves the tense open ("could be")
                 return _tense_of_verb(v)
@@ -116,15 +123,16 @@ def tense_at(doc: Doc | None, text: str, start: int, end: int) -> str | None:
             sent = span.sent
             best = None
             for tok in sent:
-                if tok.pos_ in ("VERB", "AUX") and tok.tag_ in ("VBD", "VBZ", "VBP", "MD"):
+                if tok.tag_ in ("VBD", "VBZ", "VBP", "MD") or (tok.tag_ == "VBN" and not any(
+                        c.dep_ in ("aux", "auxpass") for c in tok.children)):
                     dist = abs(tok.i - span.start)
                     if best is None or dist < best[0]:
                         best = (dist, tok)
             if best is not None:
                 tok = best[1]
                 if tok.tag_ == "MD":
-                    return FUTURE
-                return PAST if tok.tag_ == "VBD" else PRESENT
+                    return FUTURE if tok.lower_ in _FUTURE_AUX else None
+                return PAST if tok.tag_ in ("VBD", "VBN") else PRESENT
             return None
     return _tense_from_words(text, start, end)
 
