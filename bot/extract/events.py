@@ -562,7 +562,9 @@ def _to_event(f: _Found, text: str, published: dt.date, article_id: str) -> Even
                         "published": published.isoformat()})
     participants = sorted(f.participants)
     return Event(
-        id=stable_id("e", f.kind, f.start.isoformat(), *participants),
+        # kind, day and parties name an event across articles; the trigger's stem keeps two
+        # measures of one day apart ("the first batch", "the first part of the list")
+        id=stable_id("e", f.kind, f.start.isoformat(), *participants, _stem(f.trigger.text)),
         title=f.title, kind=f.kind, start=f.start.isoformat(), end=f.end.isoformat() if f.end else None,
         precision=f.precision, article=article_id, evidence=sources[0]["sentence"], place=f.place,
         participants=participants, sources=sources, upcoming=f.start >= published,
