@@ -124,6 +124,11 @@ def test_earlier_and_later_this_period() -> None:
     assert one("The coming week will be decisive.")[2] == "2019-W16"
 
 
+def test_season_ahead_in_a_future_clause() -> None:
+    assert one("Talks will resume this spring.", dt.date(2024, 11, 20))[2] == "2025-SP"
+    assert one("Sales slumped last summer.", dt.date(2024, 11, 20))[2] == "2024-SU"
+
+
 def test_relative_years_and_ago() -> None:
     assert one("Imports doubled last year.")[2] == "2018"
     assert one("The plant closed three years ago.")[2] == "2016"

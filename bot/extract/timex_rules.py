@@ -27,6 +27,7 @@ from bot.extract.timex_calendar import (
     weekday_near,
 )
 from bot.extract.timex_lexicon import (
+    alternation,
     fragments,
     lexicon,
     month_number,
@@ -735,6 +736,8 @@ def h_season(ctx: Ctx, c: Cand) -> Result | None:
         p = season_near(ctx.dct, code, FUTURE)
     else:
         p = season_near(ctx.dct, code, None)
+        if ctx.tense(c.start, c.end) == FUTURE and add_months(p.date, 3) <= ctx.dct:
+            p = season_near(ctx.dct, code, FUTURE)  # "talks resume this spring", said in November
     return Result("DATE", p.value(), p)
 
 
@@ -1182,14 +1185,10 @@ def _r(p: str) -> re.Pattern:
 _TZ = F["TZ"]
 _WD = F["WEEKDAY"]
 _POD_WORDS = r"(?i:morning|afternoon|evening|night)"
-_REF_PRESENT = (r"(?i:right\s+now|just\s+now|now|currently|nowadays|at\s+present|these\s+days|"
-                r"this\s+crucial\s+moment|this\s+moment|the\s+present|current)")
-# "previously", "formerly", "former", "earlier" are not marked in TimeBank practice: they order
-# events rather than name a time
-_REF_PAST = r"(?i:(?:more\s+|only\s+|very\s+|until\s+)?recently|lately|the\s+past)"
-_REF_FUTURE = (r"(?i:the\s+(?:near|distant|immediate|not-too-distant|not\s+too\s+distant)\s+future|"
-               r"the\s+future|future|the\s+(?:near|short)\s+term(?!-)|"
-               r"as\s+soon\s+as\s+possible|a\s+later\s+date)")
+# references to the present, past and future, from the lexicon (kept as data)
+_REF_PRESENT = alternation(lexicon()["present_ref"])
+_REF_PAST = alternation(lexicon()["past_ref"])
+_REF_FUTURE = alternation(lexicon()["future_ref"])
 
 RULES: list[Rule] = [
     # clock times, with an optional day: "10:35 a.m.", "9 a.m. EST Tuesday", "5 p.m. EST, Nov. 6"
@@ -1339,7 +1338,7 @@ RULES: list[Rule] = [
     Rule("duration_adj", _r(
         rf"{B}(?:(?P<num>\d+(?:\.\d+)?|{F['NUMWORD']}|(?i:half|several|multi|many|few))-)?(?P<unit>(?i:second|minute|hour|day|week|month|"
         rf"quarter|year|decade|century|years|decades|centuries|months|weeks|days))-(?P<suf>(?i:long|old|plus))"
-        rf"{E}|{B}(?P<num_b>\d+(?:\.\d+)?|{F['NUMWORD']})-(?P<unit_b>(?i:second|minute|hour|day|week|month|quarter|"
+        rf"{E}|{B}(?P<num_b>\d+(?:\.\d+)?|{F['NUMWORD']}|(?i:several|multi|many|few))-(?P<unit_b>(?i:second|minute|hour|day|week|month|quarter|"
         rf"year|decade|century)){E}(?!-)"), lambda ctx, c: _h_dur_adj(ctx, c), c_duration_adj, prio=4),
     Rule("vague_duration", _r(
         rf"{B}(?:(?i:the)\s+)?(?:(?i:past|last|next|coming|previous|following|first|final|remaining|ensuing|"
