@@ -137,7 +137,7 @@ def _dir_from_cue(s: str) -> str | None:
     s = s.lower()
     if re.search(r"\b(last|past|previous|preceding|prior|earlier|ago|since)\b", s):
         return PAST
-    if re.search(r"\b(next|coming|upcoming|following|later|ahead|from now|effective|starting|until|till|through|"
+    if re.search(r"\b(next|coming|upcoming|following|later|ahead|from now|effective|starting|until|till|"
                  r"payable|record|expires?|expiring|due|deadline)\b", s):
         return FUTURE
     return None
@@ -183,8 +183,8 @@ def _resolve_weekday(ctx: Ctx, c: Cand, wd: int, pre: str) -> dt.date:
         return weekday_near(ctx.dct, wd, PAST, strict=True)
     before = ctx.before(c.start, 20)
     if re.search(r"(?i:as\s+(?:early|soon)\s+as|until|till|starting|effective|beginning|no\s+later\s+than)\s+"
-                 r"(?:(?i:on)\s+)?$", before):
-        return weekday_near(ctx.dct, wd, FUTURE)
+                 r"(?:(?i:on)\s+)?$", before) and ctx.tense(c.start, c.end) != PAST:
+        return weekday_near(ctx.dct, wd, FUTURE)  # "until Tuesday" ahead, unless "until Thursday, they had not"
     if re.search(r"(?i:since)\s+(?:(?i:on)\s+)?$", before):
         return weekday_near(ctx.dct, wd, PAST)
     direction = _day_direction(ctx, c)
@@ -372,6 +372,8 @@ def _month_direction(ctx: Ctx, c: Cand) -> str | None:
     cue = _dir_from_cue((c.m.groupdict().get("mod") or "") + " " + ctx.before(c.start, 12))
     if cue:
         return cue
+    if re.search(r"\bsince\b[^.;,]*$", ctx.before(c.start, 35), re.I):
+        return PAST  # "since shortly after the Oct. 23 slaying"
     t = ctx.tense(c.start, c.end)
     if t in (PAST, FUTURE):
         return t
