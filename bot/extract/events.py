@@ -327,6 +327,46 @@ def _noun_phrase(text: str, trigger: _Trigger, doc: Any) -> str:
     return ""
 
 
+def _verb_phrase(text: str, trigger: _Trigger, doc: Any) -> str:
+    """A verb trigger with its subject and destination: 'Duties take effect', 'Albanese
+    travel to China'; empty without a parse or a short subject."""
+    tok = _token_at(doc, trigger.start, trigger.end)
+    if tok is None:
+        return ""
+    verb = tok if tok.pos_ in ("VERB", "AUX") else tok.head
+    subj = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+    if not subj and verb.dep_ in ("xcomp", "conj", "advcl") and verb.head.i != verb.i:
+        subj = [c for c in verb.head.children if c.dep_ in ("nsubj", "nsubjpass")]
+    if not subj or subj[0].pos_ == "PRON" or subj[0].lower_ in ("which", "that", "who"):
+        return ""
+    s0 = subj[0]
+    words = [t for t in s0.subtree if t.dep_ not in ("det", "punct", "relcl", "appos", "acl", "prep", "pobj")
+             and not any(a.dep_ in ("relcl", "appos", "acl", "prep") for a in t.ancestors if a.i != s0.i and
+                         a in s0.subtree)]
+    if not words or len(words) > 5:
+        words = [s0]
+    subject = "".join(t.text_with_ws for t in sorted(words, key=lambda t: t.i)).strip()
+    action = " ".join(text[trigger.start:trigger.end].split())
+    dest = ""
+    last = action.lower().split()[-1]
+    if last in ("to", "for", "in"):  # "travel to" China, "leaves for" Washington
+        for c in verb.children:
+            if c.dep_ == "prep" and c.lower_ == last:
+                obj = [g for g in c.children if g.dep_ == "pobj"]
+                if obj:
+                    return f"{subject} {action} {obj[0].text}"[:1].upper() + f"{subject} {action} {obj[0].text}"[1:]
+    for c in verb.children:
+        if c.dep_ == "prep" and c.lower_ in ("to", "for") and trigger.text.lower().split()[-1] not in ("to", "for"):
+            obj = [g for g in c.children if g.dep_ == "pobj" and g.ent_type_ in ("GPE", "LOC", "FAC", "ORG")]
+            if obj:
+                dest = f" {c.text} {obj[0].text}"
+                break
+        if c.dep_ == "pobj" or (c.dep_ == "dobj" and c.ent_type_ in ("GPE", "LOC")):
+            dest = f" {c.text}"
+    phrase = f"{subject} {action}{dest}"
+    return phrase[:1].upper() + phrase[1:]
+
+
 def _title(f: _Found, text: str, doc: Any, labels: dict[str, str]) -> str:
     phrase = _noun_phrase(text, f.trigger, doc)
     who = ""
@@ -337,6 +377,8 @@ def _title(f: _Found, text: str, doc: Any, labels: dict[str, str]) -> str:
         who = "–".join(n for n in names if n and n.lower() not in phrase.lower())
     except Exception:  # pragma: no cover
         who = "–".join(p.replace("-", " ").title() for p in f.participants[:3])
+    if not phrase:
+        phrase = _verb_phrase(text, f.trigger, doc)
     if not phrase:
         phrase = labels.get(f.kind, f.kind.title())
         if f.trigger.text.lower() not in phrase.lower():
@@ -538,7 +580,9 @@ def _merge(found: list[_Found]) -> list[_Found]:
 
 
 def _stem(word: str) -> str:
-    w = " ".join(word.lower().split())
+    """The head word without its ending: 'Paris Motor Show' and 'show', 'takes effect' and
+    'took effect', 'talks' and 'trade talks' share one."""
+    w = word.lower().split()[-1] if word.split() else ""
     return re.sub(r"(?:ies|es|s|ing|ed)$", "", w) if len(w) > 4 else w
 
 
