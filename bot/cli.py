@@ -68,7 +68,7 @@ def cmd_claims(args: argparse.Namespace) -> int:
     topic = " ".join(args.topic) if args.topic else None
     found = svc.claims(actor=args.actor, topic=topic, text=args.text, include_retracted=args.all)
     if args.json:
-        _print_json([{k: v for k, v in c.items() if k != "words"} for c in found])
+        _print_json([{k: v for k, v in c.items() if k not in ("words", "rel")} for c in found])
         return 0
     from bot.render.text import claim_line
 

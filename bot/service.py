@@ -19,6 +19,7 @@ from bot.errors import CommandError
 from bot.extract.actors import gazetteer
 from bot.extract.text import BadInput, clean_text, decode_article
 from bot.extract.topics import TopicQuery, content_words, topic_index
+from bot.relevance import Query, features, relevance
 from store.base import Record, Store
 
 STANCES = ("support", "oppose", "neutral")
@@ -214,8 +215,13 @@ class Service:
         claim["source_title"] = art.title
         claim["source_url"] = art.url
         claim["outlet"] = art.outlet
+        return self._indexed(claim)
+
+    def _indexed(self, claim: Record) -> Record:
+        """The derived fields every stored claim carries: index words and relevance features."""
         claim["words"] = sorted(set(content_words(
-            f"{claim['quote']} {claim['target']} {claim['sentence']} {' '.join(claim['topics'])}")))
+            f"{claim['quote']} {claim.get('target', '')} {claim.get('sentence', '')} {' '.join(claim['topics'])}")))
+        claim["rel"] = features(claim, self.gaz, self.topics)
         return claim
 
     def _merge_events(self, events: list[Record]) -> list[Record]:
@@ -301,62 +307,15 @@ class Service:
             for c in self.store.claims(actor=actor, words=words):
                 cands[c["id"]] = c
         out = []
+        q = Query.prepare(tq, self.gaz)
         for c in cands.values():
-            rel, stance = self._relevance(c, tq)
+            rel, stance = relevance(c, q, self.gaz, self.topics)
             if rel >= MIN_RELEVANCE:
                 out.append((rel, c, stance))
         return out
 
-    def _words_of(self, text: str) -> set[str]:
-        have = set(content_words(text))
-        have.update(m.actor for m in self.gaz.find(text))
-        return have
-
     def _relevance(self, claim: Record, tq: TopicQuery) -> tuple[float, str]:
-        """How well a claim answers the topic (0 to 1.5), and its stance toward that topic.
-
-        The query's head ("tariffs" in "tariffs on Chinese cars") or a one-word synonym of
-        it must be there; its modifiers add to the score.  Words that only name the actor
-        asked about carry nothing ("Chinese" in a query about China's own claims).
-        """
-        actor = claim.get("actor")
-        mods = [w for w in tq.words if w not in tq.head_alts and self.gaz.resolve(w) != actor]
-
-        def score(text: str) -> tuple[bool, float]:
-            have = self._words_of(text)
-            for w in list(have):
-                if self.gaz.resolve(w):
-                    have.add(self.gaz.resolve(w) or w)
-            cov = sum(1 for w in mods if w in have or self.gaz.resolve(w) in have) / len(mods) if mods else 1.0
-            # with none of the query's modifiers, only the head word itself will do, and only
-            # for a short query: "Windsor framework" is not any "agreement"
-            if cov == 0 and mods:
-                return tq.head in have and len(mods) < 2, cov
-            return bool(tq.head_alts & have), cov
-
-        topic_hit = bool(tq.ids & set(claim.get("topics", [])))
-        head, cov = score(f"{claim.get('quote', '')} {claim.get('target', '')} {claim.get('sentence', '')}")
-        base = 0.5
-        if not head and not (topic_hit and cov >= 0.5):
-            # a bare position ("Paris remains opposed", "Manila rejected it") is about
-            # what the sentence before was about
-            if claim.get("context") and _vague_object(claim):
-                head, cov = score(claim["context"])
-                base = 0.4
-            if not head:
-                return 0.0, "neutral"
-        rel = base + 0.5 * cov + (0.3 if topic_hit else 0.0)
-        best, best_key = None, (-1.0, False, 0)
-        for t in claim.get("targets", []):
-            t_head, t_cov = score(t["text"])
-            if not t_head and not (topic_hit and set(self.topics.match(t["text"])) & tq.ids):
-                continue
-            key = (t_cov, t["stance"] != "neutral", -int(t.get("depth", 1)))
-            if key > best_key:
-                best, best_key = t, key
-        if best is not None and best["stance"] != "neutral":
-            return rel + 0.2, best["stance"]
-        return rel, claim.get("stance", "neutral")
+        return relevance(claim, Query.prepare(tq, self.gaz), self.gaz, self.topics)
 
     def _cite(self, claim: Record, stance: str) -> dict[str, Any]:
         return {
@@ -445,7 +404,7 @@ class Service:
             confidence=0.9, extractor="admin", origin="admin",
             source_title=str(fields.get("source_title", "")), source_url=str(fields.get("source_url", "")),
         ).to_dict()
-        claim["words"] = sorted(set(content_words(f"{statement} {topic} {' '.join(claim['topics'])}")))
+        self._indexed(claim)
         if self.store.get_claim(claim["id"]) is not None:
             raise CommandError(f"that claim exists already as {claim['id']}")
         self.store.put_claim(claim, self._audit(who, "claim.add", "claim", claim["id"], None, claim))
@@ -480,8 +439,7 @@ class Service:
         for k in ("source_title", "source_url"):
             if k in changes:
                 after[k] = str(changes[k])
-        after["words"] = sorted(set(content_words(
-            f"{after['quote']} {after.get('target', '')} {after.get('sentence', '')} {' '.join(after['topics'])}")))
+        self._indexed(after)
         after["edited_by"] = who
         self.store.put_claim(after, self._audit(who, "claim.edit", "claim", claim_id, before, after))
         return after
@@ -562,14 +520,6 @@ class Service:
         self.store.put_event(after, self._audit(who, "event.cancel", "event", event_id, before, after))
         self._changed("events")
         return after
-
-
-VAGUE_OBJECTS = {"it", "this", "that", "them", "these", "those", "the move", "the decision", "the plan", "the step"}
-
-
-def _vague_object(claim: Record) -> bool:
-    targets = claim.get("targets") or []
-    return not targets or any(t["text"].lower() in VAGUE_OBJECTS for t in targets)
 
 
 def _parse_when(value: str) -> tuple[str, str]:

@@ -1,0 +1,105 @@
+"""How well a stored claim answers a `/stance ACTOR TOPIC` query, and its stance toward it.
+
+The text analysis (stemmed words, actors named, topics) is done once per claim when it is
+written (``features``), so a query only compares small sets: at 100k claims a popular
+query has thousands of candidates.  Claims written without features (older stores) are
+analysed on the fly.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from bot.extract.actors import Gazetteer
+from bot.extract.topics import TopicIndex, TopicQuery, content_words
+
+FEATURES_VERSION = 1
+VAGUE_OBJECTS = {"it", "this", "that", "them", "these", "those", "the move", "the decision", "the plan", "the step"}
+
+
+def analyse(text: str, gaz: Gazetteer) -> list[str]:
+    """Stemmed content words of ``text`` plus the actor ids its words and names stand for."""
+    have = set(content_words(text))
+    have.update(m.actor for m in gaz.find(text))
+    for w in list(have):
+        actor = gaz.resolve(w)
+        if actor:
+            have.add(actor)
+    return sorted(have)
+
+
+def features(claim: dict[str, Any], gaz: Gazetteer, topics: TopicIndex) -> dict[str, Any]:
+    """What relevance needs of a claim, computed once when the claim is stored."""
+    return {
+        "v": FEATURES_VERSION,
+        "text": analyse(f"{claim.get('quote', '')} {claim.get('target', '')} {claim.get('sentence', '')}", gaz),
+        "context": analyse(claim.get("context") or "", gaz),
+        "targets": [{"words": analyse(t["text"], gaz), "topics": topics.match(t["text"])}
+                    for t in claim.get("targets", [])],
+    }
+
+
+@dataclass
+class Query:
+    """A topic query prepared once for every candidate claim."""
+
+    tq: TopicQuery
+    resolved: dict[str, str | None]  # query word -> actor id it names
+
+    @classmethod
+    def prepare(cls, tq: TopicQuery, gaz: Gazetteer) -> Query:
+        return cls(tq, {w: gaz.resolve(w) for w in tq.words})
+
+    def modifiers(self, actor: str | None) -> list[str]:
+        # words that only name the actor asked about carry nothing ("Chinese" for China's claims)
+        return [w for w in self.tq.words if w not in self.tq.head_alts and self.resolved.get(w) != actor]
+
+    def score(self, have: set[str], mods: list[str]) -> tuple[bool, float]:
+        """(head present, share of modifiers present) for one analysed text."""
+        cov = sum(1 for w in mods if w in have or self.resolved.get(w) in have) / len(mods) if mods else 1.0
+        # with none of the query's modifiers, only the head word itself will do, and only for
+        # a short query: "Windsor framework" is not any "agreement"
+        if cov == 0 and mods:
+            return self.tq.head in have and len(mods) < 2, cov
+        return bool(self.tq.head_alts & have), cov
+
+
+def relevance(claim: dict[str, Any], q: Query, gaz: Gazetteer, topics: TopicIndex) -> tuple[float, str]:
+    """How well a claim answers the topic (0 to about 1.5), and its stance toward that topic.
+
+    The query's head ("tariffs" in "tariffs on Chinese cars") or a one-word synonym of it
+    must be there; its modifiers add to the score.  The stance is the one toward the object
+    phrase that best matches the query, else the claim's own.
+    """
+    f = claim.get("rel")
+    if not f or f.get("v") != FEATURES_VERSION:
+        f = features(claim, gaz, topics)
+    mods = q.modifiers(claim.get("actor"))
+    topic_hit = bool(q.tq.ids & set(claim.get("topics", [])))
+    head, cov = q.score(set(f["text"]), mods)
+    base = 0.5
+    if not head and not (topic_hit and cov >= 0.5):
+        # a bare position ("Paris remains opposed", "Manila rejected it") is about what the
+        # sentence before was about
+        if f["context"] and vague_object(claim):
+            head, cov = q.score(set(f["context"]), mods)
+            base = 0.4
+        if not head:
+            return 0.0, "neutral"
+    rel = base + 0.5 * cov + (0.3 if topic_hit else 0.0)
+    best, best_key = None, (-1.0, False, 0)
+    for t, tf in zip(claim.get("targets", []), f["targets"], strict=False):
+        t_head, t_cov = q.score(set(tf["words"]), mods)
+        if not t_head and not (topic_hit and set(tf["topics"]) & q.tq.ids):
+            continue
+        key = (t_cov, t["stance"] != "neutral", -int(t.get("depth", 1)))
+        if key > best_key:
+            best, best_key = t, key
+    if best is not None and best["stance"] != "neutral":
+        return rel + 0.2, best["stance"]
+    return rel, claim.get("stance", "neutral")
+
+
+def vague_object(claim: dict[str, Any]) -> bool:
+    targets = claim.get("targets") or []
+    return not targets or any(t["text"].lower() in VAGUE_OBJECTS for t in targets)
