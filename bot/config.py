@@ -10,16 +10,41 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit, urlunsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.commands import AdminPolicy
 from bot.errors import CommandError
 
 SLACK_API_DEFAULT = "https://slack.com/api/"
 PLATFORMS = ("slack", "discord", "console")
+ADAPTERS = ("slack", "discord")  # what CLAIMBOT_ADAPTERS may name
+LOG_FORMATS = ("text", "json")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+DB_SCHEMES = ("postgresql", "postgres", "postgresql+psycopg")
 
 
 class ConfigError(CommandError):
-    """A setting is missing or malformed; the message names it (never its value)."""
+    """A setting is missing or malformed; the message names it (never a secret's value).
+
+    ``problems`` holds one sentence per bad setting (``claimbot check`` prints one a line).
+    """
+
+    def __init__(self, message: str, problems: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.problems = list(problems or [message])
+
+
+def mask_url(url: str) -> str:
+    """A database URL with its password replaced by ``***`` (a file path is returned as is)."""
+    if "://" not in url:
+        return url
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    userinfo, _, host = parts.netloc.rpartition("@")
+    user = userinfo.split(":", 1)[0]
+    return urlunsplit(parts._replace(netloc=f"{user}:***@{host}"))
 
 
 class Secret:
@@ -66,11 +91,17 @@ class Settings:
     discord_guild_id: int | None = None
     admins: frozenset[str] = frozenset()
     admin_role_id: str = ""
-    db: str | None = None
+    db: str | None = field(default=None, repr=False)  # may hold a password: see ``db_shown``
+    tz: str = "UTC"  # the team's time zone (IANA name), for reminders and dates shown
+    adapters: frozenset[str] | None = None  # CLAIMBOT_ADAPTERS: None = whichever have tokens
+    ops_host: str = "127.0.0.1"
+    ops_port: int | None = None  # the /healthz + /metrics server; None = off
+    log_format: str = "text"  # or "json": one JSON object a line
+    log_level: str = "INFO"
 
     @property
     def slack_enabled(self) -> bool:
-        return bool(self.slack_bot_token)
+        return bool(self.slack_bot_token) and (self.adapters is None or "slack" in self.adapters)
 
     @property
     def slack_socket_mode(self) -> bool:
@@ -78,15 +109,29 @@ class Settings:
 
     @property
     def discord_enabled(self) -> bool:
-        return bool(self.discord_token)
+        return bool(self.discord_token) and (self.adapters is None or "discord" in self.adapters)
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.tz)
+
+    @property
+    def db_shown(self) -> str | None:
+        """``db`` as it may be printed or logged: a URL's password masked."""
+        return mask_url(self.db) if self.db else self.db
 
     def admin_policy(self) -> AdminPolicy:
         return AdminPolicy(users=self.admins, role_ids=frozenset({self.admin_role_id}) if self.admin_role_id
                            else frozenset())
 
     def secrets(self) -> list[str]:
-        return [s.reveal() for s in (self.slack_bot_token, self.slack_app_token, self.slack_signing_secret,
-                                     self.discord_token) if s]
+        values = [s.reveal() for s in (self.slack_bot_token, self.slack_app_token, self.slack_signing_secret,
+                                       self.discord_token) if s]
+        if self.db and "://" in self.db:
+            password = urlsplit(self.db).password
+            if password:
+                values.append(password)
+        return values
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -134,9 +179,54 @@ class Settings:
                 errors.append(f"CLAIMBOT_ADMINS entry {entry!r} is not platform:user_id (slack:U123, discord:456)")
                 continue
             admins.add(f"{platform.lower()}:{uid}")
+        discord_token = get("DISCORD_TOKEN") or get("DISCORD_BOT_TOKEN")
+        if signing and not bot_token:
+            errors.append("SLACK_SIGNING_SECRET is set but SLACK_BOT_TOKEN is not")
+        if guild is not None and not discord_token:
+            errors.append("DISCORD_GUILD_ID is set but DISCORD_TOKEN is not")
+        adapters: frozenset[str] | None = None
+        wanted = [a.strip().lower() for a in get("CLAIMBOT_ADAPTERS").split(",") if a.strip()]
+        if wanted and wanted != ["auto"]:
+            unknown = [a for a in wanted if a not in ADAPTERS]
+            if unknown:
+                errors.append(f"CLAIMBOT_ADAPTERS names {', '.join(map(repr, unknown))}: use slack, discord, "
+                              "both (slack,discord) or auto")
+            adapters = frozenset(a for a in wanted if a in ADAPTERS)
+            if "slack" in adapters and not bot_token:
+                errors.append("CLAIMBOT_ADAPTERS includes slack but SLACK_BOT_TOKEN is not set")
+            if "discord" in adapters and not discord_token:
+                errors.append("CLAIMBOT_ADAPTERS includes discord but DISCORD_TOKEN is not set")
+        tz = get("CLAIMBOT_TZ") or "UTC"
+        try:
+            ZoneInfo(tz)
+        except (ZoneInfoNotFoundError, ValueError):
+            errors.append(f"CLAIMBOT_TZ {tz!r} is not a time zone: use an IANA name such as UTC, "
+                          "Europe/Paris or Asia/Tokyo")
+        db = get("CLAIMBOT_DB") or None
+        if db and re.match(r"[A-Za-z][A-Za-z0-9+.-]*://", db):
+            scheme = db.split("://", 1)[0].lower()
+            if scheme not in DB_SCHEMES:
+                errors.append(f"CLAIMBOT_DB has the scheme {scheme!r}: give a file path (TinyDB) "
+                              "or a postgresql:// URL")
+        ops_host = get("CLAIMBOT_OPS_HOST") or "127.0.0.1"
+        ops_port: int | None = None
+        if get("CLAIMBOT_OPS_PORT"):
+            try:
+                ops_port = int(get("CLAIMBOT_OPS_PORT"))
+                if not 0 <= ops_port <= 65535:
+                    raise ValueError
+            except ValueError:
+                errors.append(f"CLAIMBOT_OPS_PORT {get('CLAIMBOT_OPS_PORT')!r} is not a port number (0-65535)")
+        log_format = (get("CLAIMBOT_LOG_FORMAT") or "text").lower()
+        if log_format not in LOG_FORMATS:
+            errors.append(f"CLAIMBOT_LOG_FORMAT {log_format!r} is not text or json")
+        log_level = (get("CLAIMBOT_LOG_LEVEL") or "INFO").upper()
+        if log_level not in LOG_LEVELS:
+            errors.append(f"CLAIMBOT_LOG_LEVEL {log_level!r} is not one of {', '.join(LOG_LEVELS)}")
         if errors:
-            raise ConfigError("configuration: " + "; ".join(errors))
+            raise ConfigError("configuration: " + "; ".join(errors), errors)
         return cls(slack_bot_token=Secret(bot_token), slack_app_token=Secret(app_token),
                    slack_signing_secret=Secret(signing), slack_api_url=api_url, port=port,
-                   discord_token=Secret(get("DISCORD_TOKEN") or get("DISCORD_BOT_TOKEN")), discord_guild_id=guild,
-                   admins=frozenset(admins), admin_role_id=role, db=get("CLAIMBOT_DB") or None)
+                   discord_token=Secret(discord_token), discord_guild_id=guild,
+                   admins=frozenset(admins), admin_role_id=role, db=db, tz=tz, adapters=adapters,
+                   ops_host=ops_host, ops_port=ops_port, log_format=log_format, log_level=log_level)
