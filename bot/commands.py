@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -270,15 +271,20 @@ class Commands:
     service: Any  # bot.service.Service (not imported: it loads the extraction data)
     admins: AdminPolicy = field(default_factory=AdminPolicy)
     reminders: Reminders | None = None
+    # told (command name, reply, seconds) after every command: metrics live in bot/ops, not here
+    observers: list[Callable[[str, Reply, float], None]] = field(default_factory=list)
 
     # ---- entry points
     def run_line(self, caller: Caller, line: str) -> Reply:
         """A command typed as text: "/stance japan rare-earths", "claim retract c12 wrong actor"."""
+        started = time.perf_counter()
         try:
             name, args = self.parse(line)
         except UsageError as e:
-            return Reply("That command did not parse", text=e.message, kind="usage",
-                         footer="Type /help for the commands.")
+            reply = Reply("That command did not parse", text=e.message, kind="usage",
+                          footer="Type /help for the commands.")
+            self._observe("unparsed", reply, time.perf_counter() - started)
+            return reply
         return self.invoke(caller, name, args)
 
     def parse(self, line: str) -> tuple[str, dict[str, str]]:
@@ -311,6 +317,19 @@ class Commands:
 
     def invoke(self, caller: Caller, name: str, args: dict[str, str]) -> Reply:
         """Run one command with its arguments; never raises."""
+        started = time.perf_counter()
+        reply = self._invoke(caller, name, args)
+        self._observe(name if name in SPECS else "unknown", reply, time.perf_counter() - started)
+        return reply
+
+    def _observe(self, name: str, reply: Reply, seconds: float) -> None:
+        for observe in self.observers:
+            try:
+                observe(name, reply, seconds)
+            except Exception:  # an observer never costs the user the answer
+                log.exception("command observer failed")
+
+    def _invoke(self, caller: Caller, name: str, args: dict[str, str]) -> Reply:
         spec = SPECS.get(name)
         if spec is None:
             return Reply("Unknown command", text=f"I don't know the command /{name}.", kind="usage",
