@@ -97,6 +97,9 @@ def relevance(claim: dict[str, Any], q: Query, gaz: Gazetteer, topics: TopicInde
             best, best_key = t, key
     if best is not None and best["stance"] != "neutral":
         return rel + 0.2, best["stance"]
+    if best is None and claim.get("targets"):
+        # the claim's own stance is toward an object that is not this topic
+        return rel, "neutral"
     return rel, claim.get("stance", "neutral")
 
 

@@ -24,7 +24,7 @@ from store.base import Record, Store
 
 STANCES = ("support", "oppose", "neutral")
 EVENT_KINDS = ("dialogue", "summit", "meeting", "visit", "election", "negotiation", "policy", "deadline", "other")
-MIXED_SHARE = 0.3  # the minority side must carry this share of the weight for "mixed"
+MIXED_SHARE = 0.4  # "mixed" only when the sides are near balance (at most 3:2)
 MIN_RELEVANCE = 0.5
 NEUTRAL_WEIGHT = 0.25
 
@@ -274,6 +274,7 @@ class Service:
             raise CommandError(f"{topic_query!r} has no words I can search for.")
         scored = self._relevant(actor, tq)
         weights = {"support": 0.0, "oppose": 0.0}
+        neutral = 0.0
         counts = {"support": 0, "oppose": 0, "neutral": 0}
         ranked = []
         for rel, claim, stance in scored:
@@ -283,10 +284,12 @@ class Service:
             if stance in weights:
                 weights[stance] += weight
             else:
-                # the actor's own statement on the topic, with no evaluative word: it is
-                # on record about it, which leans toward support, weakly
-                weights["support"] += NEUTRAL_WEIGHT * weight
+                neutral += weight
             ranked.append((rel + (0.25 if stance != "neutral" else 0.0), claim, stance))
+        if not weights["support"] and not weights["oppose"]:
+            # only statements with no evaluative word: the actor is on record about the topic,
+            # which leans toward support, weakly
+            weights["support"] = NEUTRAL_WEIGHT * neutral
         total = weights["support"] + weights["oppose"]
         if total == 0:
             label = "none"

@@ -93,6 +93,21 @@ class Gazetteer:
             out.append(Mention(m.start(), m.end(), form, aid, kind))
         return out
 
+    def person_actor(self, name: str) -> str | None:
+        """The actor of a listed person, by full name or by a surname only one of them has."""
+        if name in self.people:
+            return self.people[name]
+        if " " not in name:
+            return self._surnames.get(name)
+        return None
+
+    @functools.cached_property
+    def _surnames(self) -> dict[str, str]:
+        by: dict[str, set[str]] = {}
+        for full, aid in self.people.items():
+            by.setdefault(full.split()[-1], set()).add(aid)
+        return {s: next(iter(a)) for s, a in by.items() if len(a) == 1}
+
     def label(self, actor_id: str) -> str:
         a = self.actors.get(actor_id)
         return a.get("name", actor_id) if a else actor_id
@@ -103,6 +118,12 @@ class Gazetteer:
     @functools.cached_property
     def _titles_set(self) -> frozenset[str]:
         return frozenset(t.lower() for t in self.titles)
+
+    @functools.cached_property
+    def official_terms(self) -> frozenset[str]:
+        """Titles and governing bodies: the words that make a person speak for a country."""
+        terms = {t.lower().rstrip(".") for t in self.titles if len(t) > 3} | {b.lower() for b in self.bodies}
+        return frozenset(terms - {"chair", "director", "chairman", "chairwoman", "team", "state media"})
 
     @functools.cached_property
     def bodies_set(self) -> frozenset[str]:

@@ -124,6 +124,9 @@ class _Extractor:
         made = 0
         according = self._according_to(sent)
         for tok in sent:
+            if tok.pos_ == "NOUN":
+                made += self._nominal(tok, sent)
+                continue
             if tok.pos_ not in ("VERB", "AUX", "ADJ"):
                 continue
             lemma = tok.lemma_.lower()
@@ -146,13 +149,29 @@ class _Extractor:
             made += self._claim_for(tok, speaker, sent)
         return made
 
+    def _nominal(self, noun: Token, sent: Span) -> int:
+        """A position held as a noun with its holder: "Beijing's calls to avoid protectionism"."""
+        lemma = noun.lemma_.lower()
+        if not (lemma in self.lex.noun_support or lemma in self.lex.noun_oppose):
+            return 0
+        holder = next((c for c in noun.children if c.dep_ == "poss"), None)
+        if holder is None or holder.pos_ == "PRON":
+            return 0
+        speaker = self._speaker(holder, sent)
+        if speaker is None or not any(c.dep_ in ("prep", "acl", "xcomp", "relcl", "advcl") for c in noun.children):
+            return 0
+        return self._claim_for(noun, speaker, sent)
+
     def _is_main(self, tok: Token, sent: Span) -> bool:
         return tok.dep_ == "ROOT" or tok.head == sent.root
 
     # -- subjects and speakers ---------------------------------------------------------------
     def _subject(self, pred: Token) -> Token | None:
         for c in pred.children:
-            if c.dep_ in SUBJECT_DEPS and not is_placeholder(c.text):  # '"Q," said X': Q is no speaker
+            # '"Q," said X': Q is no speaker; and the subject of a passive ("Y was given an
+            # exemption") is its patient, not the one who holds a position
+            if c.dep_ in SUBJECT_DEPS and not is_placeholder(c.text) and \
+                    not (c.dep_ == "nsubjpass" and pred.pos_ == "VERB"):
                 return c
             if c.dep_ == "agent":
                 for g in c.children:
@@ -219,6 +238,8 @@ class _Extractor:
             for c in verb.children:
                 if c.dep_ in ("nsubj", "nsubjpass") and c.i != pron.i and c.lower_ not in PERSON_PRONOUNS \
                         and c.lower_ not in GROUP_PRONOUNS:
+                    if pron.lower_ == "it" and (c.tag_ in ("NNS", "NNPS") or any(x.dep_ == "conj" for x in c.children)):
+                        return None  # "it" never stands for "Japan and Korea"
                     found = [m for m in self.gaz.find(self._np(c).text) if m.kind != "person"]
                     if found:
                         m = found[0]
@@ -252,12 +273,15 @@ class _Extractor:
         name = ent.text.strip()
         name = re.sub(r"^(?:the|a)\s+", "", name)
         name = re.sub(r"'s$", "", name)
+        known_form = self.gaz.lookup(name)
+        if known_form is not None and known_form[1] != "person":
+            return None  # the model's PERSON on a country or capital ("Kenya said")
         known = self.state.people.get(name) or self.state.people.get(name.split()[-1])
         if known is not None and (known.name == name or len(name.split()) == 1 or known.name.endswith(name)):
             if known.actor is None:
                 known.actor = self._actor_near(span, ent)
             return known
-        person = Person(name, self.gaz.people.get(name) or self._actor_near(span, ent))
+        person = Person(name, self.gaz.person_actor(name) or self._actor_near(span, ent))
         self._remember(person)
         return person
 
@@ -267,31 +291,45 @@ class _Extractor:
             self.state.people.setdefault(person.surname, person)
 
     def _actor_near(self, span: Span, ent: Span) -> str | None:
-        """The country a person speaks for, from the words around the name."""
+        """The country a person speaks for, from an official title around the name.
+
+        "Japanese Trade Minister X", "Germany's economy minister, X", "X, who heads China's
+        delegation" speak for a country; "X, a professor in Beijing" does not.
+        """
         doc = span.doc
-        # titles and demonyms before the name, possessives, and appositions after it
         window_l = max(span.sent.start, ent.start - 8)
         before = doc[window_l:ent.start]
         cands = [m for m in self.gaz.find(before.text) if m.kind != "person"]
-        if cands:
+        if cands and self._official(before.text):
             return cands[-1].actor
         root = ent.root
         for c in list(root.children) + ([root.head] if root.dep_ == "appos" else []):
             if c.dep_ in ("appos", "relcl", "acl") or c.i == root.head.i:
                 sub = doc[c.left_edge.i:c.right_edge.i + 1]
                 found = [m for m in self.gaz.find(sub.text) if m.kind != "person"]
-                if found:
+                if found and self._official(sub.text):
                     return found[0].actor
         after = doc[ent.end:min(span.sent.end, ent.end + 12)]
         if after.text.lstrip().startswith(","):
             found = [m for m in self.gaz.find(after.text) if m.kind != "person"]
-            if found:
+            if found and self._official(after.text):
                 return found[0].actor
         return None
+
+    def _official(self, text: str) -> bool:
+        """Does a title or governing body appear in ``text``?"""
+        low = text.lower()
+        words = set(re.findall(r"[a-z][a-z-]*", low))
+        return any(t in low if " " in t else t in words for t in self.gaz.official_terms)
 
     def _body(self, span: Span, head: Token) -> SpeakerRef | None:
         found = [m for m in self.gaz.find(span.text) if m.kind != "person"]
         head_low = head.lemma_.lower()
+        if head.ent_type_ == "ORG" and head_low not in self.gaz.bodies_set:
+            org = next((e for e in span.ents if e.start <= head.i < e.end), None)
+            if org is not None and not self.gaz.find(org.text):
+                # a company, newspaper or university is a source, not a government
+                return SpeakerRef(_tidy(org.text), span.text.strip(), "source", None)
         if found:
             # "Chinese officials", "the Japanese side", "Tokyo", "the White House"
             m = found[-1] if head.pos_ == "PROPN" else found[0]
@@ -314,10 +352,11 @@ class _Extractor:
 
     def _learn_people(self, sent: Span) -> None:
         for ent in sent.ents:
-            if ent.label_ == "PERSON" and len(ent.text.split()) > 1:
+            if ent.label_ == "PERSON" and len(ent.text.split()) > 1 and \
+                    (self.gaz.lookup(ent.text) or ("", "person"))[1] == "person":
                 name = re.sub(r"'s$", "", ent.text.strip())
                 if name not in self.state.people:
-                    person = Person(name, self.gaz.people.get(name) or self._actor_near(sent, ent))
+                    person = Person(name, self.gaz.person_actor(name) or self._actor_near(sent, ent))
                     self._remember(person)
                 elif self.state.people[name].actor is None:
                     self.state.people[name].actor = self._actor_near(sent, ent)

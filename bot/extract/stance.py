@@ -129,6 +129,12 @@ def targets(pred: Token, within: Span | None = None) -> list[Target]:
                     p = lex.polarity(child)
                     if p:
                         sign, evaluative = p, True
+        # an object complement: "keep ties stable", "called the ruling invalid"
+        if tok.dep_ in ("dobj", "obj") and not evaluative:
+            for c in tok.head.children:
+                if c.dep_ in ("oprd", "acomp", "ccomp", "xcomp") and c.pos_ == "ADJ" and lex.polarity(c):
+                    verb = lex.polarity(tok.head)
+                    sign, evaluative = lex.polarity(c) * (verb if verb else 1), True
         # predicated of it: "the duties are unjustified"
         head = tok.head
         if tok.dep_ in ("nsubj", "nsubjpass") and head.lemma_ == "be":
