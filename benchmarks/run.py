@@ -63,6 +63,8 @@ class Config:
     scan_queries: int = 100
     articles: int = 500
     cold_runs: int = 5
+    write_articles: int = 500  # article bundles written straight to a store (0: skip)
+    write_batch: int = 16  # bundles per add_article_bundles call (Service.ingest's batch)
     stance_budget: float = 90.0  # seconds of /stance queries per store at most (0: no limit)
     seed: int = 7
     workdir: str | None = None
@@ -92,6 +94,7 @@ class Results:
     stance: list[dict[str, Any]] = field(default_factory=list)  # one per size
     ingest: dict[str, Any] | None = None
     cold_start: list[dict[str, Any]] = field(default_factory=list)  # one per size
+    writes: dict[str, Any] | None = None
     memory: dict[str, Any] | None = None
     rows: list[Row] = field(default_factory=list)
     errors: list[dict[str, str]] = field(default_factory=list)
@@ -156,7 +159,7 @@ def machine() -> dict[str, Any]:
 
 
 def _remove_store(path: Path) -> None:
-    for p in (path, Path(f"{path}.lock")):
+    for p in (path, Path(f"{path}.lock"), *path.parent.glob(f"{path.name}.index*")):
         try:
             p.unlink()
         except FileNotFoundError:
@@ -326,18 +329,22 @@ def bench_ingest(workdir: Path, n_articles: int, seed: int, say: Callable[[str],
     tokens = claims = events = added = skipped = failed = 0
     say(f"nlp.pipe and Service.ingest over {len(corpus)} articles, {chunk} at a time")
     # time spent in the store's writes, to tell extraction from storage in the overhead
+    # (add_article_bundle and add_article_bundles never call each other through the object)
     writes = {"n": 0, "s": 0.0}
-    bundle = store.add_article_bundle
 
-    def timed_bundle(*a: Any, **kw: Any) -> bool:
-        t = time.perf_counter()
-        try:
-            return bundle(*a, **kw)
-        finally:
-            writes["n"] += 1
-            writes["s"] += time.perf_counter() - t
+    def timed(method: Callable[..., Any]) -> Callable[..., Any]:
+        def call(*a: Any, **kw: Any) -> Any:
+            t = time.perf_counter()
+            try:
+                return method(*a, **kw)
+            finally:
+                writes["n"] += 1
+                writes["s"] += time.perf_counter() - t
+        return call
 
-    store.add_article_bundle = timed_bundle  # type: ignore[method-assign]
+    for name in ("add_article_bundle", "add_article_bundles"):
+        if hasattr(store, name):
+            setattr(store, name, timed(getattr(store, name)))
     try:
         svc = Service(store)
         for i in range(0, len(corpus), chunk):
@@ -363,6 +370,53 @@ def bench_ingest(workdir: Path, n_articles: int, seed: int, say: Callable[[str],
             "store_writes": writes["n"], "store_write_s": writes["s"],
             "added": added, "skipped": skipped, "failed": failed, "claims": claims, "events": events,
             "store_mb": path.stat().st_size / 2**20 if path.exists() else 0.0}
+
+
+# -- store writes ------------------------------------------------------------------------------------
+
+def bench_store_writes(workdir: Path, n_articles: int, seed: int, batch: int = 16) -> dict[str, Any]:
+    """The store's share of ingest alone: ``n_articles`` synthetic article bundles (about 20
+    claims each, an audit record each) written into a fresh TinyDB store, one
+    ``add_article_bundle`` call per article, then ``add_article_bundles`` per ``batch``
+    articles (when the store has it), each into its own fresh store."""
+    from benchmarks.synth import CLAIMS_PER_ARTICLE, make_tables
+    from store.base import open_store
+
+    tables = make_tables(n_articles * CLAIMS_PER_ARTICLE, seed=seed + 9)
+    by_article: dict[str, tuple[list[Any], list[Any]]] = {a["id"]: ([], []) for a in tables["articles"]}
+    for c in tables["claims"]:
+        by_article[c["article"]][0].append(c)
+    for e in tables["events"]:
+        by_article[e["article"]][1].append(e)
+    bundles = [(a, *by_article[a["id"]], {"id": f"audit-{a['id']}", "action": "ingest", "target": a["id"]})
+               for a in tables["articles"]]
+    out: dict[str, Any] = {"articles": len(bundles), "claims": len(tables["claims"]), "batch": batch}
+    modes = [("one", 1)]
+    store = open_store(str(workdir / "probe.json"))
+    if hasattr(store, "add_article_bundles"):
+        modes.append(("batch", batch))
+    store.close()
+    _remove_store(workdir / "probe.json")
+    for mode, size in modes:
+        path = workdir / f"writes-{mode}.json"
+        _remove_store(path)
+        store = open_store(str(path))
+        try:
+            c0, t0 = _cpu(), time.perf_counter()
+            if mode == "one":
+                added = sum(store.add_article_bundle(*b) for b in bundles)
+            else:
+                added = sum(sum(store.add_article_bundles(bundles[i:i + size]))
+                            for i in range(0, len(bundles), size))
+            out[f"{mode}_s"] = time.perf_counter() - t0
+            out[f"{mode}_cpu_s"] = _cpu() - c0
+            out[f"{mode}_calls"] = -(-len(bundles) // size)
+            out[f"{mode}_added"] = added
+        finally:
+            store.close()
+        out["store_mb"] = path.stat().st_size / 2**20
+        _remove_store(path)
+    return out
 
 
 # -- cold start ------------------------------------------------------------------------------------------
@@ -513,6 +567,15 @@ def make_rows(res: Results) -> list[Row]:
                         f"{ing['store_writes']} store writes {_s(ing['store_write_s'])})",
                         f"nlp.pipe {_s(ing['parse_s'])} ({ing['tokens'] / ing['parse_s']:.0f} tok/s)",
                         f"{_x(ing['ratio'])} (cpu {_x(ing['cpu_ratio'] or 0)})", f"≤ {INGEST_RATIO}× parse", ing["ratio"] <= INGEST_RATIO))
+    if res.writes:
+        w = res.writes
+        one = f"{_s(w['one_s'])} ({w['one_calls']} add_article_bundle calls)"
+        if "batch_s" in w:
+            rows.append(Row(f"store writes: {w['articles']} articles, {w['batch']} per call", f"→{w['claims']}",
+                            f"{_s(w['batch_s'])} ({w['batch_calls']} add_article_bundles calls)", one,
+                            _x(w["one_s"] / w["batch_s"]), "", None))
+        else:
+            rows.append(Row(f"store writes: {w['articles']} articles, 1 per call", f"→{w['claims']}", one))
     for cs in res.cold_start:
         spacy = "spaCy imported!" if cs["spacy_imported"] else "no spaCy"
         rows.append(Row(f"cold start: claimbot stance {' '.join(COLD_QUERY)}", _k(cs["claims"]),
@@ -593,6 +656,10 @@ def run_bench(cfg: Config, say: Callable[[str], None] = lambda _m: None) -> Resu
             n = max(paths)
             say(f"peak RSS on {_k(n)} claims")
             res.memory = attempt(f"peak RSS {_k(n)}", lambda: bench_memory(paths[n], n, cfg.seed))
+        if cfg.write_articles > 0:
+            say(f"store writes: {cfg.write_articles} article bundles")
+            res.writes = attempt(f"store writes {cfg.write_articles} articles",
+                                 lambda: bench_store_writes(workdir, cfg.write_articles, cfg.seed, cfg.write_batch))
         if cfg.articles > 0:
             res.ingest = attempt(f"ingest {cfg.articles} articles",
                                  lambda: bench_ingest(workdir, cfg.articles, cfg.seed, say))
@@ -615,6 +682,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--scan-queries", type=int, default=100, help="TinyDB scan queries per store (a sample)")
     p.add_argument("--articles", type=int, default=500, help="articles to ingest (0: skip ingest)")
     p.add_argument("--cold-runs", type=int, default=5, help="cold-start runs per store")
+    p.add_argument("--write-articles", type=int, default=500,
+                   help="article bundles written straight to a store, to time the store's writes (0: skip)")
+    p.add_argument("--write-batch", type=int, default=16, help="bundles per add_article_bundles call")
     p.add_argument("--stance-budget", type=float, default=90.0,
                    help="stop /stance queries on a store after this many seconds (0: never)")
     p.add_argument("--seed", type=int, default=7)
@@ -632,6 +702,7 @@ def main(argv: list[str] | None = None) -> int:
         return _rss_child(args.rss_child, args.seed)
     cfg = Config(sizes=tuple(int(s) for s in args.sizes.split(",") if s.strip()), queries=args.queries,
                  scan_queries=args.scan_queries, articles=args.articles, cold_runs=args.cold_runs,
+                 write_articles=args.write_articles, write_batch=args.write_batch,
                  stance_budget=args.stance_budget, seed=args.seed, workdir=args.workdir, keep=args.keep, out=args.out)
     from rich.console import Console
 
