@@ -5,7 +5,8 @@ has a string ``id``.  Tables: articles, claims, events, subscriptions, deliverie
 
 Rules every backend keeps:
 - every method that writes is all-or-nothing (one transaction / one atomic file write);
-- ``add_article_bundle`` is idempotent on the article's content ``hash``;
+- ``add_article_bundle`` and ``add_article_bundles`` are idempotent on the article's
+  content ``hash``;
 - queries go through indexes (actor, topic, article, word, event date), never a full scan;
 - readers see writes made by another process on the same store;
 - write methods copy their input records; records returned by list queries may be the
@@ -14,10 +15,12 @@ Rules every backend keeps:
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any, Protocol, runtime_checkable
 
 Record = dict[str, Any]
+#: (article, claims, events, audit or None): what ``add_article_bundle`` takes, as one tuple
+Bundle = tuple[Record, list[Record], list[Record], Record | None]
 
 TABLES = ("articles", "claims", "events", "subscriptions", "deliveries", "audit")
 DEFAULT_DB = "data/claimbot.json"
@@ -43,6 +46,19 @@ class Store(Protocol):
         Returns False (and writes nothing) when an article with the same ``hash`` exists.
         ``events`` may hold records whose ``id`` already exists: they replace the stored
         record (the service merges sources of one event found in several articles).
+        """
+        ...
+
+    def add_article_bundles(self, bundles: Sequence[Bundle]) -> list[bool]:
+        """Store many bundles ``(article, claims, events, audit or None)`` in one write
+        (one file write, one transaction); one result per bundle, in order.
+
+        Each bundle is taken or skipped as ``add_article_bundle`` would, in order: False
+        (and nothing of that bundle written) when its ``hash`` is stored already or was
+        taken by an earlier bundle of the same call.  Records of later bundles replace
+        those of earlier ones with the same id (an event named by two articles: merge
+        its sources before calling).  Invalid input raises ``ValueError`` before anything
+        is written, for the whole call.  ``[]`` writes nothing.
         """
         ...
 

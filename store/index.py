@@ -32,12 +32,12 @@ import re
 import threading
 from bisect import bisect_left, bisect_right, insort
 from collections import defaultdict, deque
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from itertools import islice, repeat
 from typing import Any
 
-from store.base import TABLES, Record
+from store.base import TABLES, Bundle, Record
 
 _WORD = re.compile(r"\w+")
 _TOP = "\U0010ffff"  # sorts after every character: ``start_to`` + _TOP bounds a prefix
@@ -158,6 +158,25 @@ def _copy_value(value: Any, where: str) -> Any:
         if isinstance(value, base):
             return base(value) if base is not str else str.__str__(value)
     raise ValueError(f"{where}: {type(value).__name__} value {value!r} is not JSON data")
+
+
+def bundle_records(bundle: Bundle | tuple[Record, list[Record], list[Record]]) -> tuple[str, list[tuple[str, Record]]]:
+    """An article bundle checked and copied: its content hash, and ``(table, record)``
+    pairs (the article first).  Raises ``ValueError`` for bad input, changing nothing."""
+    if not isinstance(bundle, tuple | list) or len(bundle) not in (3, 4):
+        raise ValueError("a bundle is a tuple (article, claims, events, audit or None)")
+    article, claims, events = bundle[0], bundle[1], bundle[2]
+    audit = bundle[3] if len(bundle) == 4 else None
+    art = copy_record(article, "articles")
+    digest = art.get("hash")
+    if not isinstance(digest, str) or not digest:
+        raise ValueError(f"article {art['id']!r} needs a non-empty string 'hash'")
+    records = [("articles", art)]
+    records.extend(("claims", copy_record(claim, "claims")) for claim in claims)
+    records.extend(("events", copy_record(event, "events")) for event in events)
+    if audit is not None:
+        records.append(("audit", copy_record(audit, "audit")))
+    return digest, records
 
 
 @contextmanager
@@ -546,23 +565,29 @@ class IndexedStore:
 
     def add_article_bundle(self, article: Record, claims: list[Record], events: list[Record],
                            audit: Record | None = None) -> bool:
-        batch = Batch()
-        art = copy_record(article, "articles")
-        digest = art.get("hash")
-        if not isinstance(digest, str) or not digest:
-            raise ValueError(f"article {art['id']!r} needs a non-empty string 'hash'")
-        batch.put("articles", art)
-        for claim in claims:
-            batch.put("claims", copy_record(claim, "claims"))
-        for event in events:
-            batch.put("events", copy_record(event, "events"))
-        if audit is not None:
-            batch.put("audit", copy_record(audit, "audit"))
-        with self._writing() as ix:
-            if digest in ix.article_by_hash:
-                return False
+        return self._add_bundles([(article, claims, events, audit)])[0]
+
+    def add_article_bundles(self, bundles: Sequence[Bundle]) -> list[bool]:
+        return self._add_bundles(bundles)
+
+    def _add_bundles(self, bundles: Iterable[Bundle]) -> list[bool]:
+        prepared = [bundle_records(bundle) for bundle in bundles]  # checked and copied
+        if not prepared:
+            return []
+        taken: list[bool] = []
+        with gc_paused(), self._writing() as ix:
+            batch = Batch()
+            seen: set[str] = set()
+            for digest, records in prepared:
+                if digest in ix.article_by_hash or digest in seen:
+                    taken.append(False)
+                    continue
+                seen.add(digest)
+                for table, record in records:
+                    batch.put(table, record)
+                taken.append(True)
             self._write(batch)
-        return True
+        return taken
 
     # -- claims -----------------------------------------------------------------------------------
     def claims(self, *, actor: str | None = None, topics: Iterable[str] | None = None,

@@ -182,6 +182,65 @@ def test_add_article_bundle_needs_a_hash(store):
     assert store.articles() == [] and store.claims() == []
 
 
+def test_add_article_bundles_takes_each_new_hash_once(store):
+    store.add_article_bundle(article(1), [claim("c1")], [])
+    bundles = [
+        (article(2), [claim("c2", article="a2"), claim("c3", article="a2")], [event("e2", "2025-06-15")],
+         {"id": "au2"}),
+        (article(1, id="a1-copy"), [claim("x1")], [event("x", "2025-06-01")], {"id": "aux1"}),  # stored already
+        (article(3), [claim("c4", article="a3")], [], None),
+        (article(2, id="a2-again"), [claim("x2")], [], {"id": "aux2"}),  # taken earlier in this call
+        (article(4), [], [], {"id": "au4"}),
+    ]
+    assert store.add_article_bundles(bundles) == [True, False, True, False, True]
+    assert ids(store.articles()) == ["a1", "a2", "a3", "a4"]
+    assert ids(store.claims()) == ["c1", "c2", "c3", "c4"]
+    assert ids(store.claims(article="a2")) == ["c2", "c3"]
+    assert ids(store.claims(words=["oppose"], article="a3")) == ["c4"]
+    assert ids(store.events()) == ["e2"]
+    assert ids(store.audit_log()) == ["au2", "au4"]
+    assert all(store.has_article(f"hash{n}") for n in (1, 2, 3, 4))
+    assert store.add_article_bundles(bundles) == [False] * 5  # idempotent
+    assert store.add_article_bundles([]) == []
+    assert ids(store.claims()) == ["c1", "c2", "c3", "c4"] and ids(store.audit_log()) == ["au2", "au4"]
+
+
+def test_add_article_bundles_equals_one_call_per_bundle(store):
+    def bundles(round_: int) -> list:
+        out = []
+        for n in range(1, 7):
+            a = article(n + 10 * round_, published=f"2025-05-0{n}")
+            out.append((a, [claim(f"c{n}-{k}", actor=["japan", "china"][k % 2], article=a["id"],
+                                   topics=[["tariffs"], ["rare-earths", "steel"]][k % 2]) for k in range(3)],
+                        [event(f"e{n % 3}", f"2025-06-1{n}", sources=[{"article": a["id"]}])],
+                        {"id": f"au{round_}-{n}"} if n % 2 else None))
+        out.append(out[1])  # the same bundle twice
+        out.append((article(90 + round_), [claim("c1-0", actor="us", quote="replaced by a later bundle")], [], None))
+        return out
+
+    one_by_one = MemoryStore()
+    expected = [one_by_one.add_article_bundle(*b) for r in (0, 1) for b in bundles(r)]
+    got = store.add_article_bundles(bundles(0)) + store.add_article_bundles(bundles(1))
+    assert got == expected
+    assert store.dump() == one_by_one.dump()
+    assert ids(store.claims(actor="us")) == ["c1-0"]
+    assert ids(store.claims(actor="japan", topics=["tariffs"])) == ids(one_by_one.claims(actor="japan", topics=["tariffs"]))
+    assert store.actor_counts() == one_by_one.actor_counts() and store.topic_counts() == one_by_one.topic_counts()
+
+
+def test_add_article_bundles_with_a_bad_record_writes_nothing(store):
+    good = (article(1), [claim("c1")], [], {"id": "au1"})
+    with pytest.raises(ValueError, match="id"):
+        store.add_article_bundles([good, (article(2), [{"actor": "japan"}], [], None)])
+    with pytest.raises(ValueError, match="hash"):
+        store.add_article_bundles([good, (article(2, hash=""), [], [], None)])
+    with pytest.raises(ValueError, match="bundle"):
+        store.add_article_bundles([good, (article(2),)])
+    assert store.articles() == [] and store.claims() == [] and store.audit_log() == []
+    assert store.add_article_bundles([good[:3]]) == [True]  # the audit record may be left out
+    assert ids(store.claims()) == ["c1"]
+
+
 def test_bad_records_change_nothing(store):
     store.put_claim(claim("c0"))
     with pytest.raises(ValueError, match="id"):
@@ -322,6 +381,22 @@ def test_one_method_call_is_one_file_write(db_path, monkeypatch):
     on_disk = json.loads(db_path.read_text())
     assert len(on_disk["claims"]) == 55
     assert {d["id"] for d in on_disk["audit"].values()} == {"au1", "au2", "au3"}
+    s.close()
+
+
+def test_many_bundles_are_one_file_write(db_path, monkeypatch):
+    s = TinyDBStore(db_path)
+    s.add_article_bundle(article(1), [claim("c1")], [])
+    writes = count_replaces(monkeypatch)
+    bundles = [(article(n), [claim(f"c{n}-{k}", article=f"a{n}") for k in range(3)], [], {"id": f"au{n}"})
+               for n in range(1, 17)]
+    assert s.add_article_bundles(bundles) == [False] + [True] * 15
+    assert writes == [str(db_path)]
+    assert s.add_article_bundles(bundles) == [False] * 16  # nothing new: no write at all
+    assert len(writes) == 1
+    on_disk = json.loads(db_path.read_text())
+    assert len(on_disk["claims"]) == 1 + 45 and len(on_disk["articles"]) == 16
+    assert len(TinyDBStore(db_path).claims()) == 46
     s.close()
 
 

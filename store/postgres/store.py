@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -35,8 +35,8 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError, StatementError
 
-from store.base import TABLES, Record, StoreError
-from store.index import _as_list, _topics, claim_words, copy_record, gc_paused, query_terms
+from store.base import TABLES, Bundle, Record, StoreError
+from store.index import _as_list, _topics, bundle_records, claim_words, copy_record, gc_paused, query_terms
 from store.postgres import schema
 from store.postgres.tables import BY_NAME, TS_CONFIG, articles, claims, deliveries, events, subscriptions
 from store.postgres.tables import audit as audit_table
@@ -164,26 +164,53 @@ class PostgresStore:
 
     def add_article_bundle(self, article: Record, claims: list[Record], events: list[Record],
                            audit: Record | None = None) -> bool:
-        art = copy_record(article, "articles")
-        digest = art.get("hash")
-        if not isinstance(digest, str) or not digest:
-            raise ValueError(f"article {art['id']!r} needs a non-empty string 'hash'")
-        rows = {"claims": _unique(claims, "claims"), "events": _unique(events, "events"),
-                "audit": _unique([] if audit is None else [audit], "audit")}
-        row = _row("articles", art)
+        return self._add_bundles([(article, claims, events, audit)])[0]
+
+    def add_article_bundles(self, bundles: Sequence[Bundle]) -> list[bool]:
+        return self._add_bundles(bundles)
+
+    def _add_bundles(self, bundles: Iterable[Bundle]) -> list[bool]:
+        """One transaction: each article is inserted in turn (``ON CONFLICT DO NOTHING`` on
+        the UNIQUE hash decides, against other processes too, whether its bundle is
+        taken); the records of the taken bundles then go in one upsert per table."""
+        prepared = []
+        for bundle in bundles:  # checked and copied before the transaction
+            digest, records = bundle_records(bundle)
+            art = records[0][1]
+            by_table: dict[str, list[Record]] = {"claims": [], "events": [], "audit": []}
+            for table, record in records[1:]:
+                by_table[table].append(record)
+            prepared.append((digest, art, {t: [_row(t, r) for r in rs] for t, rs in by_table.items()}))
+        if not prepared:
+            return []
+        taken: list[bool] = []
+        # id -> row, per table: a later bundle's record replaces an earlier one's in its place
+        merged: dict[str, dict[str, dict[str, Any]]] = {"claims": {}, "events": {}, "audit": {}}
         with self._transaction() as conn:
-            won = conn.execute(pg_insert(articles).values(row).on_conflict_do_nothing()
-                               .returning(articles.c.seq)).first()
-            if won is None:
-                # either this content is stored (the usual case: report it, write nothing)
-                # or another article has this id: replaced, as the other backends do
-                if conn.execute(select(exists().where(articles.c.hash == digest))).scalar():
-                    return False
-                conn.execute(update(articles).where(articles.c.id == art["id"])
-                             .values(hash=digest, doc=art))
-            for table, records in rows.items():
-                _upsert(conn, table, records)
-        return True
+            seen: set[str] = set()
+            for digest, art, rows in prepared:
+                if digest in seen:
+                    taken.append(False)
+                    continue
+                won = conn.execute(pg_insert(articles).values(_row("articles", art)).on_conflict_do_nothing()
+                                   .returning(articles.c.seq)).first()
+                if won is None:
+                    # either this content is stored (the usual case: report it, write nothing)
+                    # or another article has this id: replaced, as the other backends do
+                    if conn.execute(select(exists().where(articles.c.hash == digest))).scalar():
+                        taken.append(False)
+                        continue
+                    conn.execute(update(articles).where(articles.c.id == art["id"])
+                                 .values(hash=digest, doc=art))
+                seen.add(digest)
+                taken.append(True)
+                for table, table_rows in rows.items():
+                    into = merged[table]
+                    for row in table_rows:
+                        into[row["id"]] = row
+            for table, by_id in merged.items():
+                _upsert(conn, table, list(by_id.values()))
+        return taken
 
     # -- claims ---------------------------------------------------------------------------------
     def claims(self, *, actor: str | None = None, topics: Iterable[str] | None = None,
