@@ -18,12 +18,17 @@ from bot.cli import COMMANDS_EXTRA
 log = logging.getLogger("claimbot")
 
 
-def _commands(args: argparse.Namespace, settings: Any) -> Any:
+def _commands(args: argparse.Namespace, settings: Any, metered: bool = False) -> Any:
     from bot.commands import Commands
     from bot.service import Service
     from store.base import default_db, open_store
 
-    service = Service(open_store(args.db or settings.db or default_db()))
+    store = open_store(args.db or settings.db or default_db())
+    if metered:  # counts what is ingested and what reminders post (bot/ops; not loaded by `ask`)
+        from bot.ops.metrics import metered as metered_store
+
+        store = metered_store(store)
+    service = Service(store)
     return Commands(service, settings.admin_policy(), reminders=_reminders(service, settings))
 
 
@@ -37,11 +42,13 @@ def _reminders(service: Any, settings: Any) -> Any:
     return create(service, settings) if callable(create) else None
 
 
-def _setup_logging(settings: Any, level: int = logging.INFO) -> None:
-    from bot.safety import install_log_redaction, secret_values
+def _setup_logging(settings: Any, level: int | str | None = None) -> None:
+    """Text or JSON lines (CLAIMBOT_LOG_FORMAT) at CLAIMBOT_LOG_LEVEL, secrets redacted."""
+    from bot.ops.logs import configure_logging
 
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    install_log_redaction(secret_values(extra=settings.secrets()))
+    configure_logging(getattr(settings, "log_format", "text"),
+                      level if level is not None else getattr(settings, "log_level", "INFO"),
+                      secrets=settings.secrets())
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -56,15 +63,20 @@ def cmd_run(args: argparse.Namespace) -> int:
         console.loop(sys.stdin, sys.stdout, prompt=sys.stdin.isatty())
         return 0
     _setup_logging(settings)
-    commands = _commands(args, settings)
+    commands = _commands(args, settings, metered=True)
     try:
-        asyncio.run(_serve(settings, commands))
+        failed = asyncio.run(_serve(settings, commands))
     except KeyboardInterrupt:
-        pass
-    return 0
+        failed = False
+    return 1 if failed else 0  # an adapter that died is a failure: systemd's Restart=on-failure restarts it
 
 
-async def _serve(settings: Any, commands: Any) -> None:
+async def _serve(settings: Any, commands: Any) -> bool:
+    """Run until SIGTERM/SIGINT or an adapter stops; True when an adapter failed."""
+    from bot.ops.runtime import OpsRuntime
+
+    ops = OpsRuntime(settings, commands)  # metrics; /healthz and /metrics when CLAIMBOT_OPS_PORT is set
+    await ops.start()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -80,22 +92,30 @@ async def _serve(settings: Any, commands: Any) -> None:
         slack = SlackBot(commands, settings)
         await slack.start()
         closers.append(slack.close)
+        ops.adapter("slack", slack)
     if settings.discord_enabled:
         from bot.adapters.discord_app import DiscordBot
 
         discord_bot = DiscordBot(commands, settings)
         tasks.append(asyncio.create_task(discord_bot.start(settings.discord_token.reveal()), name="discord"))
         closers.append(discord_bot.close)
+        ops.adapter("discord", discord_bot)
+    ops.ready()
     waiter = asyncio.create_task(stop.wait())
     done, _ = await asyncio.wait([waiter, *tasks], return_when=asyncio.FIRST_COMPLETED)
+    failed = False
     for t in done:
         if t is not waiter and t.exception() is not None:
             log.error("%s stopped: %s", t.get_name(), t.exception())
+            failed = True
+    await ops.stopping()  # /healthz 503, reminders scheduler stopped
     for close in closers:
         await close()
     waiter.cancel()
     for t in tasks:
         t.cancel()
+    await ops.shutdown()  # the command in hand finishes, the store is closed, the ops server stops
+    return failed
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
