@@ -60,7 +60,7 @@ class Query:
         # with none of the query's modifiers, only the head word itself will do, and only for
         # a short query: "Windsor framework" is not any "agreement"
         if cov == 0 and mods:
-            return self.tq.head in have and len(mods) < 2, cov
+            return self.tq.head in have and len(mods) <= 2, cov
         return bool(self.tq.head_alts & have), cov
 
 

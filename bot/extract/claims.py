@@ -146,6 +146,8 @@ class _Extractor:
             speaker = self._speaker(subj, sent)
             if speaker is None:
                 continue
+            if speaker.kind != "source" or speaker.actor:
+                self._note_speaker(speaker)  # "He stated ..." next refers to this speaker
             made += self._claim_for(tok, speaker, sent)
         return made
 

@@ -166,10 +166,18 @@ def _other_agent_between(tok: Token, pred: Token) -> bool:
         path.add(node.i)
         if node.pos_ in ("VERB", "AUX"):
             for c in node.children:
-                if c.dep_ in ("nsubj", "nsubjpass") and c.i not in path and c.lower_ not in PRONOUN_SUBJECTS:
+                if c.dep_ in ("nsubj", "nsubjpass") and c.i not in path and c.lower_ not in PRONOUN_SUBJECTS \
+                        and _agent_like(c):
                     return True
         node = node.head
     return False
+
+
+def _agent_like(tok: Token) -> bool:
+    """A subject that can hold a view: a named person, country, organisation or group."""
+    if tok.ent_type_ in ("PERSON", "GPE", "NORP", "ORG"):
+        return True
+    return any(t.ent_type_ in ("PERSON", "GPE", "NORP", "ORG") for t in tok.subtree if t.dep_ in ("compound", "amod", "poss"))
 
 
 def _predicated(verb: Token) -> bool:
