@@ -208,8 +208,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not hasattr(args, "db"):
         args.db = None
+    # SIGTERM unwinds like Ctrl-C (a store write is whole or not at all), exit status 143
+    from bot.ops.signals import sigterm_stops
+
     try:
-        return args.func(args)
+        with sigterm_stops():
+            return args.func(args)
     except CommandError as e:
         print(f"claimbot: {e.message}", file=sys.stderr)
         return 2
