@@ -173,20 +173,39 @@ class Service:
                 art.id = f"{art.id}-{art.hash[:6]}"  # same name, other content: keep both
             seen_hashes.add(art.hash)
             fresh.append(art)
+        batch: list[tuple[Record, list[Record], list[Record], Record | None]] = []
+        batch_events: dict[str, Record] = {}  # events of this batch, not yet in the store
+
+        def flush() -> None:
+            if not batch:
+                return
+            if hasattr(self.store, "add_article_bundles"):
+                stored = self.store.add_article_bundles(batch)  # one write for the batch
+            else:
+                stored = [self.store.add_article_bundle(*bundle) for bundle in batch]
+            for (art_rec, claims, events, _), ok in zip(batch, stored, strict=True):
+                if ok:
+                    report.added.append(art_rec["id"])
+                    report.claims += len(claims)
+                    report.events += len(events)
+                else:
+                    report.skipped.append(art_rec["id"])
+            if progress:
+                progress(len(batch))
+            batch.clear()
+            batch_events.clear()
+
         for ex in extract_many(fresh, batch_size=batch_size):
             art = ex.article
             claims = [self._with_source(c.to_dict(), art) for c in ex.claims]
-            events = self._merge_events([e.to_dict() for e in ex.events])
+            events = self._merge_events([e.to_dict() for e in ex.events], batch_events)
+            batch_events.update((e["id"], e) for e in events)
             audit = self._audit(who, "ingest", "article", art.id, None, {"title": art.title, "claims": len(claims),
                                                                           "events": len(events)}) if who else None
-            if self.store.add_article_bundle(art.to_dict(), claims, events, audit):
-                report.added.append(art.id)
-                report.claims += len(claims)
-                report.events += len(events)
-            else:
-                report.skipped.append(art.id)
-            if progress:
-                progress(1)
+            batch.append((art.to_dict(), claims, events, audit))
+            if len(batch) >= batch_size:
+                flush()
+        flush()
         if report.events:
             self._changed("events")
         return report
@@ -224,11 +243,11 @@ class Service:
         claim["rel"] = features(claim, self.gaz, self.topics)
         return claim
 
-    def _merge_events(self, events: list[Record]) -> list[Record]:
+    def _merge_events(self, events: list[Record], pending: dict[str, Record] | None = None) -> list[Record]:
         """The same event named in several articles is one event with all its sources."""
         out = []
         for ev in events:
-            same = self._same_event(ev)
+            same = self._same_event(ev, pending or {})
             if same is not None:
                 merged = dict(same)
                 known = {(s["article"], s["start"]) for s in merged.get("sources", [])}
@@ -242,11 +261,13 @@ class Service:
                 out.append(ev)
         return out
 
-    def _same_event(self, ev: Record) -> Record | None:
+    def _same_event(self, ev: Record, pending: dict[str, Record]) -> Record | None:
         if not ev.get("start"):
             return None
         day = ev["start"][:10]
-        for other in self.store.events(start_from=day, start_to=day + "\uffff"):
+        stored = {e["id"]: e for e in self.store.events(start_from=day, start_to=day)}
+        stored.update((i, e) for i, e in pending.items() if e.get("start", "")[:10] == day)
+        for other in stored.values():
             if other["id"] == ev["id"]:
                 return other
             if other["kind"] != ev["kind"] or other.get("precision") != ev.get("precision"):
