@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from prometheus_client import (
-    CONTENT_TYPE_LATEST,
+    CONTENT_TYPE_PLAIN_0_0_4,
     CollectorRegistry,
     Counter,
     Gauge,
@@ -25,7 +25,7 @@ from prometheus_client import (
 
 from store.base import Record
 
-CONTENT_TYPE = CONTENT_TYPE_LATEST
+CONTENT_TYPE = CONTENT_TYPE_PLAIN_0_0_4  # the classic text format every Prometheus reads
 disable_created_metrics()  # no *_created series: they double the output and nobody graphs them
 # answers: Slack and Discord want one within 3 s; an ingest with extraction takes seconds
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 3.0, 5.0, 10.0, 30.0)
