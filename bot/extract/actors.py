@@ -50,7 +50,11 @@ class Gazetteer:
     _pattern: re.Pattern[str] | None = None
 
     def __post_init__(self) -> None:
-        kinds = (("aliases", "alias"), ("capitals", "capital"), ("metonyms", "metonym"), ("demonyms", "demonym"))
+        # forms that name an actor only where the text names it otherwise too ("the Commission",
+        # "the bloc" are the EU's in an article about the EU)
+        self._contextual: dict[str, str] = {}
+        kinds = (("aliases", "alias"), ("capitals", "capital"), ("metonyms", "metonym"), ("demonyms", "demonym"),
+                 ("contextual", "contextual"))
         for aid, a in self.actors.items():
             self._query[fold(aid)] = aid
             self._query[fold(aid.replace("-", " "))] = aid
@@ -58,6 +62,9 @@ class Gazetteer:
                 for form in a.get(key, []):
                     # first writer wins: generated countries come first, so "Chinese" stays China's
                     self._surface.setdefault(form, (aid, kind))
+                    if kind == "contextual":
+                        self._contextual[form] = aid
+                        continue
                     if kind == "demonym" and form[-1:].islower() and not form.endswith(("s", "sh", "ch", "ese")):
                         self._surface.setdefault(form + "s", (aid, kind))  # "Americans", "Germans"
                     self._query.setdefault(fold(form), aid)
@@ -82,16 +89,24 @@ class Gazetteer:
         """(actor, kind) for an exact surface form in text, or None."""
         return self._surface.get(form.strip())
 
-    def find(self, text: str) -> list[Mention]:
+    def find(self, text: str, context: str | None = None) -> list[Mention]:
+        """Actor mentions in ``text``; ``context`` (the whole article) licenses contextual forms."""
         assert self._pattern is not None
         out = []
         for m in self._pattern.finditer(text):
             form = m.group(0)
             aid, kind = self._surface[form]
-            if kind == "alias" and form == "Commission" and "European" not in text and "EU" not in text:
-                continue  # a bare "Commission" is the EU's only where the EU is the context
+            if kind == "contextual":
+                if not self._named_elsewhere(aid, context if context is not None else text):
+                    continue
+                kind = "alias"
             out.append(Mention(m.start(), m.end(), form, aid, kind))
         return out
+
+    def _named_elsewhere(self, aid: str, context: str) -> bool:
+        assert self._pattern is not None
+        return any(self._surface[m.group(0)] == (aid, k) for m in self._pattern.finditer(context)
+                   for k in ("alias", "capital", "metonym", "demonym"))
 
     def person_actor(self, name: str) -> str | None:
         """The actor of a listed person, by full name or by a surname only one of them has."""

@@ -106,16 +106,19 @@ class _Extractor:
         self.claims: list[Claim] = []
         self._seen: set[tuple[int, int, str]] = set()
 
+    def _find(self, text: str) -> list:  # noqa: ANN201 - list[Mention]
+        return self.gaz.find(text, context=self.text)
+
     # -- driver -------------------------------------------------------------------------
     def run(self) -> list[Claim]:
-        for m in self.gaz.find(self.text):
+        for m in self._find(self.text):
             self.state.actor_counts[m.actor] = self.state.actor_counts.get(m.actor, 0) + 1
         for sent in self.doc.sents:
             self._learn_people(sent)
             made = self._sentence(sent)
             if not made:
                 self._continuation(sent)
-            for m in self.gaz.find(sent.text):
+            for m in self._find(sent.text):
                 if m.kind != "person":
                     self.state.last_actor = m.actor
         return self.claims
@@ -242,7 +245,7 @@ class _Extractor:
                         and c.lower_ not in GROUP_PRONOUNS:
                     if pron.lower_ == "it" and (c.tag_ in ("NNS", "NNPS") or any(x.dep_ == "conj" for x in c.children)):
                         return None  # "it" never stands for "Japan and Korea"
-                    found = [m for m in self.gaz.find(self._np(c).text) if m.kind != "person"]
+                    found = [m for m in self._find(self._np(c).text) if m.kind != "person"]
                     if found:
                         m = found[0]
                         return SpeakerRef(self.gaz.label(m.actor), pron.text, "body", m.actor)
@@ -272,9 +275,7 @@ class _Extractor:
                     return self.state.people[tok.text]
             return None
         ent = ents[0]
-        name = ent.text.strip()
-        name = re.sub(r"^(?:the|a)\s+", "", name)
-        name = re.sub(r"'s$", "", name)
+        name = self._clean_name(ent.text)
         known_form = self.gaz.lookup(name)
         if known_form is not None and known_form[1] != "person":
             return None  # the model's PERSON on a country or capital ("Kenya said")
@@ -300,20 +301,25 @@ class _Extractor:
         """
         doc = span.doc
         window_l = max(span.sent.start, ent.start - 8)
+        for t in doc[window_l:ent.start]:
+            # the titles of this name only: not past a comma, "and", or another person's name
+            if t.text in (",", ";") or t.lower_ == "and" or (t.ent_type_ == "PERSON" and t.i < ent.start - 1
+                                                              and not ent.start <= t.i < ent.end):
+                window_l = t.i + 1
         before = doc[window_l:ent.start]
-        cands = [m for m in self.gaz.find(before.text) if m.kind != "person"]
+        cands = [m for m in self._find(before.text) if m.kind != "person"]
         if cands and self._official(before.text):
             return cands[-1].actor
         root = ent.root
         for c in list(root.children) + ([root.head] if root.dep_ == "appos" else []):
             if c.dep_ in ("appos", "relcl", "acl") or c.i == root.head.i:
                 sub = doc[c.left_edge.i:c.right_edge.i + 1]
-                found = [m for m in self.gaz.find(sub.text) if m.kind != "person"]
+                found = [m for m in self._find(sub.text) if m.kind != "person"]
                 if found and self._official(sub.text):
                     return found[0].actor
         after = doc[ent.end:min(span.sent.end, ent.end + 12)]
         if after.text.lstrip().startswith(","):
-            found = [m for m in self.gaz.find(after.text) if m.kind != "person"]
+            found = [m for m in self._find(after.text) if m.kind != "person"]
             if found and self._official(after.text):
                 return found[0].actor
         return None
@@ -325,11 +331,11 @@ class _Extractor:
         return any(t in low if " " in t else t in words for t in self.gaz.official_terms)
 
     def _body(self, span: Span, head: Token) -> SpeakerRef | None:
-        found = [m for m in self.gaz.find(span.text) if m.kind != "person"]
+        found = [m for m in self._find(span.text) if m.kind != "person"]
         head_low = head.lemma_.lower()
         if head.ent_type_ == "ORG" and head_low not in self.gaz.bodies_set:
             org = next((e for e in span.ents if e.start <= head.i < e.end), None)
-            if org is not None and not self.gaz.find(org.text):
+            if org is not None and not self._find(org.text):
                 # a company, newspaper or university is a source, not a government
                 return SpeakerRef(_tidy(org.text), span.text.strip(), "source", None)
         if found:
@@ -344,7 +350,11 @@ class _Extractor:
             return SpeakerRef(_tidy(name), span.text.strip(), kind, m.actor)
         if head_low in self.gaz.bodies_set or head.lower_ in self.gaz.bodies_set or \
                 any(t.lower_ in ("ministry", "government", "commission") for t in span):
-            actor = self.state.last_actor or _top(self.state.actor_counts)
+            poss = next((c.lower_ for c in head.children if c.dep_ == "poss"), "")
+            if poss in ("his", "her") and self.state.last_person and self.state.last_person.actor:
+                actor = self.state.last_person.actor  # "her government": the last person's country
+            else:
+                actor = self.state.last_actor or _top(self.state.actor_counts)
             return SpeakerRef(_tidy(span.text), span.text.strip(), "body", actor)
         if head_low in SOURCE_NOUNS:
             return SpeakerRef(_tidy(span.text), span.text.strip(), "source", None)
@@ -354,14 +364,24 @@ class _Extractor:
 
     def _learn_people(self, sent: Span) -> None:
         for ent in sent.ents:
-            if ent.label_ == "PERSON" and len(ent.text.split()) > 1 and \
-                    (self.gaz.lookup(ent.text) or ("", "person"))[1] == "person":
-                name = re.sub(r"'s$", "", ent.text.strip())
+            name = self._clean_name(ent.text)
+            if ent.label_ == "PERSON" and len(name.split()) > 1 and \
+                    (self.gaz.lookup(name) or ("", "person"))[1] == "person":
                 if name not in self.state.people:
                     person = Person(name, self.gaz.person_actor(name) or self._actor_near(sent, ent))
                     self._remember(person)
                 elif self.state.people[name].actor is None:
                     self.state.people[name].actor = self._actor_near(sent, ent)
+
+    def _clean_name(self, text: str) -> str:
+        """A person's name without article, possessive or leading titles ("President X Y" -> "X Y")."""
+        name = re.sub(r"^(?:the|a)\s+", "", text.strip())
+        name = re.sub(r"['\u2019]s$", "", name)
+        words = name.split()
+        while len(words) > 2 and (words[0].lower().rstrip(".") in self.gaz.official_terms
+                                  or self.gaz.is_title(words[0]) or self.gaz.lookup(words[0])):
+            words = words[1:]
+        return " ".join(words)
 
     # -- building claims -------------------------------------------------------------------------
     def _claim_for(self, pred: Token, speaker: SpeakerRef, sent: Span) -> int:
