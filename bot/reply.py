@@ -14,10 +14,24 @@ Kind = Literal["answer", "error", "usage", "refusal", "apology"]
 
 
 @dataclass(frozen=True)
+class Moment:
+    """A point in time a platform can show in each reader's own time zone.
+
+    ``fallback`` is the same time as text in the team's zone: what the console prints and
+    what a client shows when it cannot localise.  ``style`` "date" shows the day only.
+    """
+
+    at: int  # Unix seconds
+    fallback: str
+    style: Literal["date", "datetime"] = "date"
+
+
+@dataclass(frozen=True)
 class Field:
     name: str
-    value: str
+    value: str  # plain text; with ``moments``, their team-zone text
     inline: bool = True
+    moments: tuple[Moment, ...] = ()  # a time (two for a range) platforms may localise
 
 
 @dataclass(frozen=True)

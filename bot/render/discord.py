@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.render import clamp_page, paginate
-from bot.reply import Form, FormField, Item, Reply
+from bot.reply import Field, Form, FormField, Item, Reply
 from bot.safety import discord_plain, discord_text, discord_url, truncate
 
 # Discord's documented limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits)
@@ -61,6 +61,19 @@ def _field(it: Item) -> dict[str, Any]:
             "value": truncate(value or "\u2014", FIELD_VALUE), "inline": False}
 
 
+def field_value(f: Field) -> str:
+    """A field's value; its moments as Discord timestamps, which every reader sees in their
+    own zone (the first also as "in 3 days"), with the team-zone text after a timed one."""
+    if not f.moments:
+        return discord_text(truncate(f.value, FIELD_VALUE))
+    style = {"date": "D", "datetime": "F"}
+    text = " \u2013 ".join(f"<t:{int(m.at)}:{style[m.style]}>" for m in f.moments)
+    text += f" (<t:{int(f.moments[0].at)}:R>)"
+    if any(m.style == "datetime" for m in f.moments):
+        text += "\n" + discord_text(truncate(f.value, FIELD_VALUE // 2))
+    return text
+
+
 def _cost(it: Item) -> int:
     f = _field(it)
     return len(f["name"]) + len(f["value"])
@@ -73,7 +86,7 @@ def _frame(reply: Reply) -> tuple[str, str, list[dict[str, Any]]]:
     fields = []
     for f in reply.fields[:EMBED_FIELDS - ITEMS_PER_PAGE]:
         field = {"name": truncate(discord_text(truncate(f.name, FIELD_NAME)), FIELD_NAME),
-                 "value": truncate(discord_text(truncate(f.value, FIELD_VALUE)) or "\u2014", FIELD_VALUE),
+                 "value": truncate(field_value(f) or "\u2014", FIELD_VALUE),
                  "inline": f.inline}
         cost = len(field["name"]) + len(field["value"])
         if cost > budget // 2:  # fields are short facts; one this long would crowd out the answer

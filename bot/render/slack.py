@@ -10,7 +10,7 @@ import json
 from typing import Any
 
 from bot.render import clamp_page, paginate
-from bot.reply import Form, Item, Reply
+from bot.reply import Field, Form, Item, Reply
 from bot.safety import slack_plain, slack_text, slack_url, truncate
 
 # Slack's documented limits (https://api.slack.com/reference/block-kit)
@@ -62,6 +62,18 @@ def _item_blocks(it: Item) -> list[dict[str, Any]]:
         blocks.append({"type": "context", "elements": [
             {"type": "mrkdwn", "text": truncate(" \u00b7 ".join(meta), CONTEXT_TEXT)}]})
     return blocks
+
+
+def field_value(f: Field) -> str:
+    """A field's mrkdwn value; its moments as Slack date tokens, shown in each reader's zone
+    with the team-zone text as the fallback Slack shows where it cannot localise."""
+    if not f.moments:
+        return slack_text(f.value)
+    parts = []
+    for m in f.moments:
+        fmt = "{date_long}" if m.style == "date" else "{date_long} at {time}"
+        parts.append(f"<!date^{int(m.at)}^{fmt}|{slack_text(m.fallback).replace('|', '/')}>")
+    return " \u2013 ".join(parts)
 
 
 def _cost(it: Item) -> int:
@@ -118,7 +130,7 @@ def message(reply: Reply, shared_by: str | None = None, buttons: bool = True) ->
         for i in range(0, len(reply.fields), SECTION_FIELDS):
             chunk = reply.fields[i:i + SECTION_FIELDS]
             blocks.append({"type": "section", "fields": [
-                {"type": "mrkdwn", "text": truncate(f"*{slack_text(f.name)}*\n{slack_text(f.value)}", FIELD_TEXT)}
+                {"type": "mrkdwn", "text": truncate(f"*{slack_text(f.name)}*\n{field_value(f)}", FIELD_TEXT)}
                 for f in chunk]})
     for it in all_pages[page]:
         blocks.extend(_item_blocks(it))
