@@ -89,6 +89,12 @@ def test_metered_store_counts_what_ingest_stores_once():
     assert got[("claimbot_articles_ingested_total", ())] == 1
     assert got[("claimbot_claims_ingested_total", ())] == 3
     assert got[("claimbot_events_ingested_total", ())] == 1
+    # the batch write (one file write for many articles) is counted per article stored
+    bundles = [(article(2), claims[:1], [], None), (article(1), claims, events, None), (article(3), [], [], None)]
+    assert store.add_article_bundles(bundles) == [True, False, True]
+    got = samples(m.exposition().decode())
+    assert got[("claimbot_articles_ingested_total", ())] == 3
+    assert got[("claimbot_claims_ingested_total", ())] == 4
     # everything else is the inner store's
     assert store.get_article("a1")["title"] == "Article 1"
     assert len(store.claims(article="a1")) == 3
@@ -101,7 +107,9 @@ def test_metered_store_counts_reminders_from_the_delivery_ledger_once_per_delive
     assert store.claim_delivery({"id": "e1|C1|7d", "status": "pending"})
     store.update_delivery({"id": "e1|C1|7d", "status": "sent"})
     store.update_delivery({"id": "e1|C1|7d", "status": "sent"})  # written again: still one reminder
-    store.update_delivery({"id": "e2|C1|1d", "status": "sent", "late": True})
+    # bot/reminders claims a delivery as "posting" (late or not), then marks it "posted"
+    assert store.claim_delivery({"id": "e2|C1|1d", "status": "posting", "late": True})
+    store.update_delivery({"id": "e2|C1|1d", "status": "posted", "late": True})
     store.update_delivery({"id": "e3|C1|1d", "status": "skipped"})
     assert not store.claim_delivery({"id": "e1|C1|7d", "status": "sent"})  # lost the race: not ours
     got = samples(m.exposition().decode())

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from prometheus_client import (
@@ -136,6 +136,18 @@ class MeteredStore:
         if added:
             self._metrics.ingested(1, len(claims), len(events))
         return added
+
+    def add_article_bundles(self, bundles: Sequence[tuple[Record, list[Record], list[Record], Record | None]]
+                            ) -> list[bool]:
+        bundles = list(bundles)
+        if hasattr(self._inner, "add_article_bundles"):
+            stored = list(self._inner.add_article_bundles(bundles))
+        else:  # a backend without the batch method: one write per article
+            stored = [self._inner.add_article_bundle(*bundle) for bundle in bundles]
+        for (_, claims, events, *_rest), ok in zip(bundles, stored, strict=True):
+            if ok:
+                self._metrics.ingested(1, len(claims), len(events))
+        return stored
 
     def claim_delivery(self, delivery: Record) -> bool:
         won = self._inner.claim_delivery(delivery)
