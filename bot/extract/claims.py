@@ -30,7 +30,7 @@ from bot.extract.topics import topic_index
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc, Span, Token
 
-PERSON_PRONOUNS = {"he": "m", "she": "f", "him": "m", "her": "f"}
+PERSON_PRONOUNS = {"he": "m", "she": "f", "him": "m", "her": "f", "his": "m"}
 GROUP_PRONOUNS = {"they", "it", "we"}
 SOURCE_NOUNS = {"source", "sources", "analyst", "analysts", "expert", "experts", "observer", "observers",
                 "person", "people", "insider", "insiders", "economist", "economists", "critic", "critics",
@@ -67,6 +67,8 @@ class ArticleState:
     people: dict[str, Person] = field(default_factory=dict)  # full name and surname -> Person
     last: SpeakerRef | None = None
     last_person: SpeakerRef | None = None
+    recent_people: list[SpeakerRef] = field(default_factory=list)  # newest last
+    first_seen: dict[str, int] = field(default_factory=dict)  # person name -> offset of first mention
     last_actor: str | None = None
     actor_counts: dict[str, int] = field(default_factory=dict)
 
@@ -210,7 +212,7 @@ class _Extractor:
         if is_placeholder(subj.text) or subj.pos_ == "NUM":
             return None
         if low in PERSON_PRONOUNS:
-            ref = self.state.last_person
+            ref = self._person_for(PERSON_PRONOUNS[low], subj.idx)
             return SpeakerRef(ref.name, subj.text, ref.kind, ref.actor) if ref else None
         if low in GROUP_PRONOUNS:
             if low == "it" and any(c.dep_ in ("ccomp", "xcomp") for c in subj.head.children) and \
@@ -273,6 +275,11 @@ class _Extractor:
             for tok in span:
                 if tok.text in self.state.people and tok.pos_ == "PROPN":
                     return self.state.people[tok.text]
+            for tok in span:
+                if tok.pos_ == "PROPN" and self.gaz.person_actor(tok.text):
+                    person = Person(tok.text, self.gaz.person_actor(tok.text))
+                    self._remember(person)
+                    return person
             return None
         ent = ents[0]
         name = self._clean_name(ent.text)
@@ -351,8 +358,9 @@ class _Extractor:
         if head_low in self.gaz.bodies_set or head.lower_ in self.gaz.bodies_set or \
                 any(t.lower_ in ("ministry", "government", "commission") for t in span):
             poss = next((c.lower_ for c in head.children if c.dep_ == "poss"), "")
-            if poss in ("his", "her") and self.state.last_person and self.state.last_person.actor:
-                actor = self.state.last_person.actor  # "her government": the last person's country
+            owner = self._person_for(PERSON_PRONOUNS[poss], head.idx) if poss in ("his", "her") else None
+            if owner is not None and owner.actor:
+                actor = owner.actor  # "her government": her country
             else:
                 actor = self.state.last_actor or _top(self.state.actor_counts)
             return SpeakerRef(_tidy(span.text), span.text.strip(), "body", actor)
@@ -370,6 +378,9 @@ class _Extractor:
                 if name not in self.state.people:
                     person = Person(name, self.gaz.person_actor(name) or self._actor_near(sent, ent))
                     self._remember(person)
+                    # a person named is someone a later "he" or "she" may stand for
+                    self.state.recent_people.append(SpeakerRef(name, ent.text, "person", person.actor))
+                    self.state.first_seen[name] = ent.start_char
                 elif self.state.people[name].actor is None:
                     self.state.people[name].actor = self._actor_near(sent, ent)
 
@@ -476,10 +487,26 @@ class _Extractor:
         return any(a.i != pred.i and self.lex.is_cue(a.lemma_.lower()) and a.pos_ == "VERB"
                    for a in tok.ancestors)
 
+    def _person_for(self, gender: str, at: int) -> SpeakerRef | None:
+        """The most recent person a "he" or "she" at offset ``at`` can stand for; the pronoun
+        teaches the gender."""
+        for ref in reversed(self.state.recent_people):
+            if self.state.first_seen.get(ref.name, -1) > at:
+                continue  # named after the pronoun
+            person = self.state.people.get(ref.name)
+            known = person.gender if person else None
+            if known in (None, gender):
+                if person is not None:
+                    person.gender = gender
+                return ref
+        return None
+
     def _note_speaker(self, speaker: SpeakerRef) -> None:
         self.state.last = speaker
         if speaker.kind in ("person", "source"):
             self.state.last_person = speaker
+            self.state.recent_people = [r for r in self.state.recent_people if r.name != speaker.name][-7:]
+            self.state.recent_people.append(speaker)
         if speaker.actor:
             self.state.last_actor = speaker.actor
 

@@ -82,9 +82,12 @@ def mask(text: str, quotes: list[Quote]) -> str:
     for q in quotes:
         if not should_mask(q):
             continue
-        n = q.end - q.start
+        end = q.end
+        if text[end - 1] in ".!?" and end - q.start > len(PLACEHOLDER_HEAD) + 1:
+            end -= 1  # keep the quote's final stop: the sentence splitter needs it
+        n = end - q.start
         filler = (PLACEHOLDER_HEAD + "q" * n)[:n]
-        chars[q.start:q.end] = filler
+        chars[q.start:end] = filler
     return "".join(chars)
 
 
