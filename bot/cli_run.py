@@ -60,7 +60,13 @@ def cmd_run(args: argparse.Namespace) -> int:
 
         _setup_logging(settings, logging.WARNING)
         console = Console(_commands(args, settings))
-        console.loop(sys.stdin, sys.stdout, prompt=sys.stdin.isatty())
+        if console.commands.reminders is None:
+            console.loop(sys.stdin, sys.stdout, prompt=sys.stdin.isatty())
+            return 0
+        try:
+            asyncio.run(_console(console))
+        except KeyboardInterrupt:
+            pass
         return 0
     _setup_logging(settings)
     commands = _commands(args, settings, metered=True)
@@ -69,6 +75,19 @@ def cmd_run(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         failed = False
     return 1 if failed else 0  # an adapter that died is a failure: systemd's Restart=on-failure restarts it
+
+
+async def _console(console: Any) -> None:
+    """The console with reminders: those for the ``console`` channel print in the terminal."""
+    from bot.adapters.shell import ConsolePoster
+
+    reminders = console.commands.reminders
+    reminders.attach("console", ConsolePoster(sys.stdout))
+    await reminders.start()  # what fell due while no console ran prints first
+    try:
+        await console.aloop(sys.stdin, sys.stdout, prompt=sys.stdin.isatty())
+    finally:
+        await reminders.stop()
 
 
 async def _serve(settings: Any, commands: Any) -> bool:
@@ -93,6 +112,10 @@ async def _serve(settings: Any, commands: Any) -> bool:
         await slack.start()
         closers.append(slack.close)
         ops.adapter("slack", slack)
+        if commands.reminders is not None:
+            from bot.adapters.slack_app import SlackPoster
+
+            commands.reminders.attach("slack", SlackPoster(slack))
     if settings.discord_enabled:
         from bot.adapters.discord_app import DiscordBot
 
@@ -100,6 +123,12 @@ async def _serve(settings: Any, commands: Any) -> bool:
         tasks.append(asyncio.create_task(discord_bot.start(settings.discord_token.reveal()), name="discord"))
         closers.append(discord_bot.close)
         ops.adapter("discord", discord_bot)
+        if commands.reminders is not None:
+            from bot.adapters.discord_app import DiscordPoster
+
+            commands.reminders.attach("discord", DiscordPoster(discord_bot))
+    if commands.reminders is not None:
+        await commands.reminders.start()  # posts to a platform only once its connection is ready
     ops.ready()
     waiter = asyncio.create_task(stop.wait())
     done, _ = await asyncio.wait([waiter, *tasks], return_when=asyncio.FIRST_COMPLETED)

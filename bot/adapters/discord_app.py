@@ -12,6 +12,7 @@ import asyncio
 import logging
 from typing import Any
 
+import aiohttp
 import discord
 from discord import app_commands
 
@@ -291,3 +292,31 @@ def _register(bot: DiscordBot) -> None:
 
     tree.add_command(claim)
     tree.add_command(event)
+
+
+class DiscordPoster:
+    """Posts a Reply into a channel as an embed (reminders): translation only, no mentions."""
+
+    def __init__(self, bot: discord.Client) -> None:
+        self.bot = bot
+
+    def ready(self) -> bool:
+        return self.bot.is_ready()
+
+    async def wait_ready(self) -> None:
+        await self.bot.wait_until_ready()
+
+    async def post(self, channel: str, reply: Reply) -> str:
+        from bot.reminders import PostError
+
+        target = self.bot.get_partial_messageable(int(channel))
+        try:
+            message = await target.send(embeds=_embeds(reply), allowed_mentions=NO_MENTIONS)
+        except (discord.Forbidden, discord.NotFound) as e:
+            raise PostError(f"Discord refused the post: {e.status} {e.text}", permanent=True) from e
+        except discord.HTTPException as e:
+            raise PostError(f"Discord refused the post: {e.status} {e.text}", permanent=400 <= e.status < 500
+                            and e.status != 429) from e
+        except (aiohttp.ClientError, TimeoutError, OSError) as e:
+            raise PostError(f"Discord could not be reached: {e!r}") from e
+        return str(message.id)

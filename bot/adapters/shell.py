@@ -5,7 +5,9 @@ their machine against their store, like ``claimbot ingest``.
 """
 from __future__ import annotations
 
+import asyncio
 import getpass
+import threading
 from typing import TextIO
 
 from bot.commands import Commands
@@ -64,3 +66,69 @@ class Console:
             stdout.write(render(reply) + "\n\n")
             stdout.flush()
         return errors
+
+    async def aloop(self, stdin: TextIO, stdout: TextIO, prompt: bool = False) -> int:
+        """``loop`` inside an event loop, so reminders can print while it waits for a line.
+
+        A daemon thread reads the lines (a blocked read must not keep the process alive);
+        commands run on the command worker thread, like every platform's.
+        """
+        from bot.adapters import off_loop
+
+        loop = asyncio.get_running_loop()
+        lines: asyncio.Queue[str] = asyncio.Queue()
+
+        def read() -> None:
+            while True:
+                try:
+                    line = stdin.readline()
+                except Exception:  # a closed stdin ends the console like end of input
+                    line = ""
+                try:
+                    loop.call_soon_threadsafe(lines.put_nowait, line)
+                except RuntimeError:  # the loop has closed
+                    return
+                if not line:
+                    return
+
+        threading.Thread(target=read, name="claimbot-stdin", daemon=True).start()
+        errors = 0
+        if prompt:
+            stdout.write("claimbot console: type /help for the commands, quit to leave.\n")
+        while True:
+            if prompt:
+                stdout.write(PROMPT)
+                stdout.flush()
+            line = await lines.get()
+            if not line:
+                if prompt:
+                    stdout.write("\n")
+                break
+            line = line.strip()
+            if not line or line.startswith("#"):
+                continue
+            if line.lower() in QUIT:
+                break
+            reply = await off_loop(self.reply, line)
+            errors += reply.is_error
+            stdout.write(render(reply) + "\n\n")
+            stdout.flush()
+        return errors
+
+
+class ConsolePoster:
+    """Prints reminders for the ``console`` channel to the terminal."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+
+    def ready(self) -> bool:
+        return True
+
+    async def wait_ready(self) -> None:
+        return None
+
+    async def post(self, channel: str, reply: Reply) -> str:
+        self.out.write(render(reply) + "\n\n")
+        self.out.flush()
+        return ""

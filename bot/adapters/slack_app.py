@@ -9,12 +9,14 @@ Slack's retries, so nothing is acted on twice.
 """
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import time
 from collections import OrderedDict
 from typing import Any
 
+import aiohttp
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
@@ -83,6 +85,7 @@ class SlackBot:
         self.app.view(render.FORM_CALLBACK)(self._on_form)
         self._runner: web.AppRunner | None = None
         self._socket: Any = None
+        self.started = asyncio.Event()  # set once it serves (HTTP) or is connected (Socket Mode)
 
     # ---- middleware
     async def _skip_retries(self, req: AsyncBoltRequest, resp: BoltResponse, next: Any) -> BoltResponse | None:
@@ -196,6 +199,7 @@ class SlackBot:
         sockets = site._server.sockets if site._server else []  # type: ignore[union-attr]
         bound = sockets[0].getsockname()[1] if sockets else (port or self.settings.port)
         log.info("Slack: HTTP mode on port %s at %s", bound, EVENTS_PATH)
+        self.started.set()
         return int(bound)
 
     async def start_socket_mode(self) -> None:
@@ -204,6 +208,7 @@ class SlackBot:
         self._socket = AsyncSocketModeHandler(self.app, self.settings.slack_app_token.reveal())
         await self._socket.connect_async()
         log.info("Slack: Socket Mode connected")
+        self.started.set()
 
     async def start(self) -> None:
         if self.settings.slack_socket_mode:
@@ -212,9 +217,43 @@ class SlackBot:
             await self.start_http()
 
     async def close(self) -> None:
+        self.started.clear()
         if self._socket is not None:
             await self._socket.close_async()
             self._socket = None
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
+
+
+# Errors after which posting to that channel again cannot work until someone acts.
+PERMANENT_POST_ERRORS = frozenset({
+    "channel_not_found", "not_in_channel", "is_archived", "invalid_auth", "account_inactive", "token_revoked",
+    "missing_scope", "restricted_action", "not_authed", "msg_too_long", "no_text", "invalid_blocks"})
+
+
+class SlackPoster:
+    """Posts a Reply into a channel with chat.postMessage (reminders): translation only."""
+
+    def __init__(self, bot: SlackBot) -> None:
+        self.bot = bot
+
+    def ready(self) -> bool:
+        return self.bot.started.is_set()
+
+    async def wait_ready(self) -> None:
+        await self.bot.started.wait()
+
+    async def post(self, channel: str, reply: Reply) -> str:
+        from bot.reminders import PostError
+
+        msg = render.message(reply, buttons=False)
+        try:
+            resp = await self.bot.client.chat_postMessage(channel=channel, text=msg["text"], blocks=msg["blocks"],
+                                                          unfurl_links=False, unfurl_media=False)
+        except SlackApiError as e:
+            error = str(e.response.get("error") or "")
+            raise PostError(f"Slack refused the post: {error}", permanent=error in PERMANENT_POST_ERRORS) from e
+        except (aiohttp.ClientError, TimeoutError, OSError) as e:
+            raise PostError(f"Slack could not be reached: {e!r}") from e
+        return str(resp.get("ts") or "")

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import functools
 import logging
 import os
 import threading
@@ -236,14 +237,16 @@ class Reminders:
     def _finish(self, record: dict[str, Any], **changes: Any) -> None:
         self.store.update_delivery({**record, **changes})
 
-    def _unconfirmed(self) -> list[dict[str, Any]]:
+    def unconfirmed(self) -> list[dict[str, Any]]:
+        """Reminders claimed by a claimbot that stopped before it knew whether they were posted."""
         return [d for d in self.store.deliveries() if d.get("status") == "posting" and d.get("run") != self.run_id]
 
     # -- the event loop side ------------------------------------------------------------------------
-    async def _call(self, fn: Callable[..., T], *args: Any) -> T:
+    async def _call(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """``fn`` on the command worker thread, where every store access happens."""
         from bot.adapters import off_loop
 
-        return await off_loop(fn, *args)
+        return await off_loop(functools.partial(fn, *args, **kwargs))
 
     def attach(self, platform: str, poster: Poster) -> None:
         """Post ``platform``'s reminders through ``poster`` (once it is ready)."""
@@ -274,7 +277,7 @@ class Reminders:
         self.scheduler.add_listener(self._on_job_event,
                                     EVENT_JOB_SUBMITTED | EVENT_JOB_EXECUTED | EVENT_JOB_ERROR | EVENT_JOB_MISSED)
         self.scheduler.start()
-        for d in await self._call(self._unconfirmed):
+        for d in await self._call(self.unconfirmed):
             log.warning("reminder %s to %s:%s may not have been posted: claimbot stopped while posting it; "
                         "it is not posted again", d.get("event") or "digest", d.get("platform"), d.get("channel"))
         await self.tick()
@@ -464,14 +467,10 @@ class Reminders:
             r = p.reminder
             status = "planned" if p.attempt == 1 else f"retry {p.attempt}"
             by_sub.setdefault(r.sub, []).append(PreviewItem({}, p.when, status, self._reply(r, p.when), r.lead))
-        unconfirmed = {d["reminder"] for d in self.store.deliveries() if d.get("status") == "posting"}
         out = []
         for sub in sorted(self.store.subscriptions(), key=lambda s: (s["platform"], s["channel"])):
             items = [PreviewItem(sub, i.when, i.status, i.reply, i.lead) for i in by_sub.get(sub["id"], [])]
             out.append((sub, items))
-        if unconfirmed:
-            log.warning("%d reminder(s) were being posted when claimbot stopped and may not have been posted",
-                        len(unconfirmed))
         return out
 
     def _reply(self, r: P.Reminder, at: dt.datetime, late: bool = False) -> Reply | None:

@@ -132,7 +132,7 @@ def _shown(rem: Reminders, platform: str, cid: str) -> str:
 
 def _kinds(words: list[str]) -> list[str]:
     out = []
-    for w in ",".join(words).split(","):
+    for w in " ".join(words).replace(" ", ",").split(","):
         k = w.strip().lower()
         if not k:
             continue
@@ -146,7 +146,7 @@ def _kinds(words: list[str]) -> list[str]:
 
 def _actors(rem: Reminders, words: list[str]) -> list[str]:
     out: list[str] = []
-    for piece in ",".join(words).split(","):
+    for piece in " ".join(words).split(","):
         piece = piece.strip()
         if not piece:
             continue
