@@ -142,3 +142,44 @@ def test_topic_query_forms_meet():
     assert query_head("tariffs on Chinese electric cars") == "tariff"
     assert {"duty", "levy"} <= ti.query("steel tariffs").head_alts
     assert content_words("The Tariffs on cars") == ["tariff", "car"]
+
+
+# -- rules added for reported positions --------------------------------------------------------------
+@pytest.mark.parametrize("text,actor,word,stance", [
+    ("The talks ignored Peru's calls to avoid protectionism.", "peru", "protectionism",
+     "oppose"),
+    ("The foreign ministry of Ghana called the levy \"unfair, unjustified and unreasonable\".", "ghana", "levy",
+     "oppose"),
+    ("Mexico said nobody wins from such a decision.", "mexico", "decision", "oppose"),
+    ("Kenya has urged Uganda to soften its new fishing law.", "kenya", "law", "oppose"),
+])
+def test_more_position_forms(text, actor, word, stance):
+    found = by_actor(text, actor)
+    assert any(target_stance(c, word) == stance for c in found)
+
+
+def test_bare_position_follows_xcomp_chain():
+    (c,) = by_actor("Chile vows to resist.", "chile")
+    assert c.stance == "oppose"
+
+
+def test_unnamed_ministry_sits_in_the_dateline_country():
+    text = "ACCRA, June 2 - The foreign ministry said the new levy was unjustified."
+    (c,) = by_actor(text, "ghana")
+    assert target_stance(c, "levy") == "oppose"
+
+
+def test_she_skips_a_man_named_earlier():
+    text = ("Peruvian President Ana Rojas met Chilean Foreign Minister Pablo Soto on Monday. "
+            "Soto said he wanted closer ties with Lima. "
+            "She said her government wants the copper agreement preserved.")
+    claims_ = claims(text)
+    hers = [c for c in claims_ if c.quote.startswith(("her government", "She"))]
+    assert hers and all(c.actor == "peru" for c in hers)
+
+
+def test_commission_is_the_eus_only_in_an_eu_story():
+    eu_story = "EU ministers met in Brussels. The Commission said the duties were unjustified."
+    assert by_actor(eu_story, "eu")
+    other = "Kenya's competition commission said the merger was unjustified."
+    assert not [c for c in claims(other) if c.actor == "eu"]

@@ -107,6 +107,16 @@ class _Extractor:
         self.state = ArticleState()
         self.claims: list[Claim] = []
         self._seen: set[tuple[int, int, str]] = set()
+        self.dateline_actor = self._dateline()
+
+    def _dateline(self) -> str | None:
+        """The country of a one-place dateline ("LIMA, May 3 -"): where an unnamed ministry sits."""
+        m = re.search(r"(?m)^\s*([A-Z][A-Z.'\- ]{2,}(?:/[A-Z][A-Z.'\- ]+)*)\s*(?:,|\(|-|\u2013|\u2014)", self.text[:600])
+        if not m or "/" in m.group(1):
+            return None
+        place = " ".join(w.capitalize() for w in m.group(1).split())
+        found = self.gaz.lookup(place)
+        return found[0] if found and found[1] in ("capital", "alias", "metonym") else None
 
     def _find(self, text: str) -> list:  # noqa: ANN201 - list[Mention]
         return self.gaz.find(text, context=self.text)
@@ -362,7 +372,7 @@ class _Extractor:
             if owner is not None and owner.actor:
                 actor = owner.actor  # "her government": her country
             else:
-                actor = self.state.last_actor or _top(self.state.actor_counts)
+                actor = self.dateline_actor or self.state.last_actor or _top(self.state.actor_counts)
             return SpeakerRef(_tidy(span.text), span.text.strip(), "body", actor)
         if head_low in SOURCE_NOUNS:
             return SpeakerRef(_tidy(span.text), span.text.strip(), "source", None)

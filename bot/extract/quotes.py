@@ -16,7 +16,7 @@ CLOSE = "\u201d\u00bb\u201c"  # ” » “ (a second “ sometimes closes in bad
 STRAIGHT = '"'
 PLACEHOLDER_HEAD = "Qqq"
 # quotes shorter than this stay in the parse: scare quotes and titles read as noun phrases
-MIN_MASK_WORDS = 4
+MIN_MASK_WORDS = 6
 
 
 @dataclass(frozen=True)

@@ -86,8 +86,10 @@ def lexicon() -> Lexicon:
 
 
 def negated(tok: Token) -> bool:
+    """Not, never, or a negative subject ("nobody wins from it")."""
     lex = lexicon()
-    return any(c.dep_ == "neg" or (c.lower_ in lex.negations and c.dep_ in ("advmod", "det", "neg"))
+    return any(c.dep_ == "neg" or (c.lower_ in lex.negations and c.dep_ in ("advmod", "det", "neg", "nsubj"))
+               or (c.dep_ == "nsubj" and any(d.lower_ == "no" and d.dep_ == "det" for d in c.children))
                for c in tok.children)
 
 
@@ -113,7 +115,10 @@ def targets(pred: Token, within: Span | None = None) -> list[Target]:
     lo = within.start if within is not None else pred.sent.start
     hi = within.end if within is not None else pred.sent.end
     out: list[Target] = []
+    subject = {t.i for c in pred.children if c.dep_ in ("nsubj", "nsubjpass", "csubj") for t in c.subtree}
     for tok in pred.subtree:
+        if tok.i in subject:
+            continue  # the holder's own phrase ("the ministry of X") is no object
         if not (lo <= tok.i < hi) or tok.pos_ not in NOUN_POS or tok.dep_ in ("compound", "poss"):
             continue
         if tok.dep_ == "nsubj" and (tok.head.i == pred.i or not _predicated(tok.head)):
@@ -130,11 +135,12 @@ def targets(pred: Token, within: Span | None = None) -> list[Target]:
                     if p:
                         sign, evaluative = p, True
         # an object complement: "keep ties stable", "called the ruling invalid"
-        if tok.dep_ in ("dobj", "obj") and not evaluative:
+        # (the complement decides: "called the levy unfair" is against it whatever "call" is)
+        if tok.dep_ in ("dobj", "obj") and tok.head.i == pred.i or tok.dep_ in ("dobj", "obj") and not evaluative:
             for c in tok.head.children:
                 if c.dep_ in ("oprd", "acomp", "ccomp", "xcomp") and c.pos_ == "ADJ" and lex.polarity(c):
-                    verb = lex.polarity(tok.head)
-                    sign, evaluative = lex.polarity(c) * (verb if verb else 1), True
+                    flip = -1 if tok.head.lemma_.lower() in lex.negate else 1
+                    sign, evaluative = lex.polarity(c) * flip, True
         # predicated of it: "the duties are unjustified"
         head = tok.head
         if tok.dep_ in ("nsubj", "nsubjpass") and head.lemma_ == "be":
@@ -227,9 +233,16 @@ def _path_sign(tok: Token, pred: Token, lex: Lexicon) -> tuple[int | None, bool]
 
 
 def clause_stance(pred: Token) -> str:
-    """The stance the predicate itself carries (for a claim with no clear object)."""
+    """The stance a predicate with no clear object carries, down its chain of complements:
+    "vows to resist" is against, "refuses to accept" is against, "wants to join" is for."""
     lex = lexicon()
-    p = lex.polarity(pred)
-    if negated(pred):
-        p = -p if p else -1
-    return label(p, p != 0)
+    sign, evaluative = 1, False
+    node: Token | None = pred
+    while node is not None:
+        p = lex.polarity(node)
+        if p:
+            sign, evaluative = sign * p, True
+        if negated(node):
+            sign, evaluative = -sign, True
+        node = next((c for c in node.children if c.dep_ == "xcomp"), None)
+    return label(sign, evaluative)
