@@ -146,7 +146,7 @@ def test_topic_query_forms_meet():
 
 # -- rules added for reported positions --------------------------------------------------------------
 @pytest.mark.parametrize("text,actor,word,stance", [
-    ("The talks ignored Peru's calls to avoid protectionism.", "peru", "protectionism",
+    ("Lima\u2019s repeated calls to avoid protectionism went unheeded at the summit.", "peru", "protectionism",
      "oppose"),
     ("The foreign ministry of Ghana called the levy \"unfair, unjustified and unreasonable\".", "ghana", "levy",
      "oppose"),
