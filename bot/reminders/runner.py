@@ -374,11 +374,15 @@ class Reminders:
         async with self._tick_lock:
             now = self.clock()
             agenda = await self._call(self._agenda, now)
-            await self._act(agenda.due)
+            if await self._act(agenda.due):  # a post failed: plan its retry
+                now = self.clock()
+                agenda = await self._call(self._agenda, now)
             if self.running:
                 self._schedule(agenda.upcoming, now)
 
-    async def _act(self, due: list[P.Decision]) -> None:
+    async def _act(self, due: list[P.Decision]) -> bool:
+        """Skip and post what is due; True when a post failed."""
+        failed = False
         skips = [d for d in due if d.action == "skip"]
         if skips:
             await self._call(self._skip, skips, self.clock())
@@ -398,7 +402,8 @@ class Reminders:
                 self._when_ready(platform, poster)
                 continue
             for d in decisions:
-                await self._deliver(poster, d.planned)
+                failed |= not await self._deliver(poster, d.planned)
+        return failed
 
     def _when_ready(self, platform: str, poster: Poster) -> None:
         if platform in self._waiters:
@@ -412,10 +417,11 @@ class Reminders:
 
         self._waiters[platform] = asyncio.ensure_future(wait())
 
-    async def _deliver(self, poster: Poster, p: P.Planned) -> None:
+    async def _deliver(self, poster: Poster, p: P.Planned) -> bool:
+        """Claim, post, record; False when the post failed."""
         claimed = await self._call(self._claim, p)
         if claimed is None:
-            return
+            return True
         record, reply = claimed
         try:
             ref = await poster.post(record["channel"], reply)
@@ -428,15 +434,18 @@ class Reminders:
                         "" if e.permanent else " (will retry)", e)
             await self._call(self._finish, record, status="failed", retry=not e.permanent, error=str(e)[:300],
                              failed_at=self.clock().isoformat())
+            return False
         except Exception as e:  # a bug or a network error: logged, tried again later
             log.exception("reminder %s to %s:%s failed", p.delivery_id, record["platform"], record["channel"])
             await self._call(self._finish, record, status="failed", retry=True, error=repr(e)[:300],
                              failed_at=self.clock().isoformat())
+            return False
         else:
             await self._call(self._finish, record, status="posted", posted_at=self.clock().isoformat(),
                              message=str(ref or ""))
             log.info("reminder posted%s: %s to %s:%s", " late" if record.get("late") else "",
                      record["event"] or "digest", record["platform"], record["channel"])
+        return True
 
     def _schedule(self, upcoming: list[P.Planned], now: dt.datetime) -> None:
         assert self.scheduler is not None
