@@ -7,6 +7,7 @@ analysed on the fly.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -64,7 +65,8 @@ class Query:
         return bool(self.tq.head_alts & have), cov
 
 
-def relevance(claim: dict[str, Any], q: Query, gaz: Gazetteer, topics: TopicIndex) -> tuple[float, str]:
+def relevance(claim: dict[str, Any], q: Query, gaz: Gazetteer, topics: TopicIndex,
+              article_words: Callable[[str], set[str]] | None = None) -> tuple[float, str]:
     """How well a claim answers the topic (0 to about 1.5), and its stance toward that topic.
 
     The query's head ("tariffs" in "tariffs on Chinese cars") or a one-word synonym of it
@@ -76,8 +78,15 @@ def relevance(claim: dict[str, Any], q: Query, gaz: Gazetteer, topics: TopicInde
         f = features(claim, gaz, topics)
     mods = q.modifiers(claim.get("actor"))
     topic_hit = bool(q.tq.ids & set(claim.get("topics", [])))
-    head, cov = q.score(set(f["text"]), mods)
+    have = set(f["text"])
+    head, cov = q.score(have, mods)
     base = 0.5
+    if not head and mods and article_words is not None and q.tq.head_alts & have:
+        # "the accord" in an article about the EU-Mercosur deal is that deal: the claim has the
+        # head (or a synonym) and its article names most of the query's other words
+        art_head, art_cov = q.score(have | article_words(claim.get("article", "")), mods)
+        if art_head and art_cov >= 0.5:
+            head, cov, base = True, 0.0, 0.5
     if not head and not (topic_hit and cov >= 0.5):
         # a bare position ("Paris remains opposed", "Manila rejected it") is about what the
         # sentence before was about

@@ -19,7 +19,7 @@ from bot.errors import CommandError
 from bot.extract.actors import gazetteer
 from bot.extract.text import BadInput, clean_text, decode_article
 from bot.extract.topics import TopicQuery, content_words, topic_index
-from bot.relevance import Query, features, relevance
+from bot.relevance import Query, analyse, features, relevance
 from store.base import Record, Store
 
 STANCES = ("support", "oppose", "neutral")
@@ -202,7 +202,9 @@ class Service:
             batch_events.update((e["id"], e) for e in events)
             audit = self._audit(who, "ingest", "article", art.id, None, {"title": art.title, "claims": len(claims),
                                                                           "events": len(events)}) if who else None
-            batch.append((art.to_dict(), claims, events, audit))
+            art_rec = art.to_dict()
+            art_rec["words"] = analyse(art.text, self.gaz)  # what the article is about, for relevance
+            batch.append((art_rec, claims, events, audit))
             if len(batch) >= batch_size:
                 flush()
         flush()
@@ -333,13 +335,22 @@ class Service:
         out = []
         q = Query.prepare(tq, self.gaz)
         for c in cands.values():
-            rel, stance = relevance(c, q, self.gaz, self.topics)
+            rel, stance = relevance(c, q, self.gaz, self.topics, self._article_words)
             if rel >= MIN_RELEVANCE:
                 out.append((rel, c, stance))
         return out
 
     def _relevance(self, claim: Record, tq: TopicQuery) -> tuple[float, str]:
-        return relevance(claim, Query.prepare(tq, self.gaz), self.gaz, self.topics)
+        return relevance(claim, Query.prepare(tq, self.gaz), self.gaz, self.topics, self._article_words)
+
+    def _article_words(self, article_id: str) -> set[str]:
+        """The analysed words of a stored article (cached; older stores are analysed once)."""
+        cache = self.__dict__.setdefault("_aw_cache", {})
+        if article_id not in cache:
+            art = self.store.get_article(article_id) or {}
+            words = art.get("words")
+            cache[article_id] = set(words if words is not None else analyse(art.get("text", ""), self.gaz))
+        return cache[article_id]
 
     def _cite(self, claim: Record, stance: str) -> dict[str, Any]:
         return {
