@@ -93,6 +93,9 @@ def relevance(claim: dict[str, Any], q: Query, gaz: Gazetteer, topics: TopicInde
         if f["context"] and vague_object(claim):
             head, cov = q.score(set(f["context"]), mods)
             base = 0.4
+            if not head and article_words is not None:
+                head, cov = q.score(article_words(claim.get("article", "")), mods)
+                head, base = head and cov >= 0.5, 0.35
         if not head:
             return 0.0, "neutral"
     rel = base + 0.5 * cov + (0.3 if topic_hit else 0.0)
