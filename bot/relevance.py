@@ -80,6 +80,10 @@ def relevance(claim: dict[str, Any], q: Query, gaz: Gazetteer, topics: TopicInde
     topic_hit = bool(q.tq.ids & set(claim.get("topics", [])))
     have = set(f["text"])
     head, cov = q.score(have, mods)
+    if not head and q.tq.head_topics & set(claim.get("topics", [])):
+        # the query names a topic the claim is filed under (or under a narrower one): a claim on
+        # rare earths answers "critical minerals"
+        head, cov = True, max(cov, 0.5)
     base = 0.5
     if not head and mods and article_words is not None and q.tq.head_alts & have:
         # "the accord" in an article about the EU-Mercosur deal is that deal: the claim has the

@@ -62,6 +62,7 @@ class TopicQuery:
     words: tuple[str, ...]  # the query's own content words, stemmed
     head: str = ""  # the word the query is about: "tariffs on Chinese cars" -> "tariff"
     head_alts: frozenset[str] = frozenset()  # one-word synonyms of the head ("duty", "levy")
+    head_topics: frozenset[str] = frozenset()  # topics whose name holds the head ("critical minerals")
 
 
 def query_head(text: str) -> str:
@@ -116,10 +117,15 @@ class TopicIndex:
         ids: set[str] = set()
         if text.strip().lower() in self.topics:
             ids.add(text.strip().lower())
-        ids.update(self._phrases[m.group(0)] for m in self._pattern.finditer(norm))
         head = query_head(text)
+        head_topics = set()
+        for m in self._pattern.finditer(norm):
+            ids.add(self._phrases[m.group(0)])
+            if head in m.group(0).split():
+                head_topics.add(self._phrases[m.group(0)])
         return TopicQuery(text=text, ids=frozenset(ids), words=words, head=head,
-                          head_alts=frozenset(self._alts.get(head, set()) | {head}))
+                          head_alts=frozenset(self._alts.get(head, set()) | {head}),
+                          head_topics=frozenset(head_topics))
 
     def narrower(self, topic_id: str) -> set[str]:
         return {t.id for t in self.topics.values() if topic_id in t.broader}
