@@ -121,7 +121,11 @@ class DiscordBot(discord.Client):
         self.guild_id = settings.discord_guild_id
         self.tree = app_commands.CommandTree(self)
         self.tree.on_error = self.on_command_error  # type: ignore[method-assign]
+        self.gateway_ready = asyncio.Event()  # set by on_ready, which discord.py calls once connected
         _register(self)
+
+    async def on_ready(self) -> None:
+        self.gateway_ready.set()
 
     async def setup_hook(self) -> None:
         if self.guild_id:
@@ -297,14 +301,14 @@ def _register(bot: DiscordBot) -> None:
 class DiscordPoster:
     """Posts a Reply into a channel as an embed (reminders): translation only, no mentions."""
 
-    def __init__(self, bot: discord.Client) -> None:
+    def __init__(self, bot: DiscordBot) -> None:
         self.bot = bot
 
     def ready(self) -> bool:
-        return self.bot.is_ready()
+        return self.bot.gateway_ready.is_set() and self.bot.is_ready()
 
     async def wait_ready(self) -> None:
-        await self.bot.wait_until_ready()
+        await self.bot.gateway_ready.wait()  # wait_until_ready() raises before login
 
     async def post(self, channel: str, reply: Reply) -> str:
         from bot.reminders import PostError

@@ -410,8 +410,15 @@ class Reminders:
             return
 
         async def wait() -> None:
-            await poster.wait_ready()
-            self._waiters.pop(platform, None)
+            try:
+                await poster.wait_ready()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("waiting for %s to be ready failed; its reminders wait for the next tick", platform)
+                return
+            finally:
+                self._waiters.pop(platform, None)
             log.info("%s is ready: posting its reminders", platform)
             self.request_tick()
 

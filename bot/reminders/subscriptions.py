@@ -34,7 +34,7 @@ OPTIONS = {"lead": "leads", "leads": "leads", "kind": "kinds", "kinds": "kinds",
 CONSOLE = "console"
 
 _SLACK_LINK = re.compile(r"<#([CG][A-Z0-9]+)(?:\|([^>]*))?>")
-_SLACK_ID = re.compile(r"[CG][A-Z0-9]{6,}")
+_SLACK_ID = re.compile(r"[CG][A-Z0-9]{5,}")
 _DISCORD_LINK = re.compile(r"<#(\d{15,21})>")
 _DISCORD_ID = re.compile(r"\d{15,21}")
 
@@ -94,7 +94,8 @@ def _options(tokens: list[Token]) -> tuple[str | None, dict[str, list[str]]]:
         channel = opts.pop("channel")[0]
     for name, words in opts.items():
         if not words:
-            raise UsageError(f"{name} needs values, e.g. lead 7d,1d · kinds summit,election · actors japan,china")
+            raise UsageError(f"{ {'leads': 'lead'}.get(name, name)} needs values, e.g. lead 7d,1d · "
+                             "kinds summit,election · actors japan,china")
     return channel, opts
 
 

@@ -72,7 +72,9 @@ def field_value(f: Field) -> str:
     parts = []
     for m in f.moments:
         fmt = "{date_long}" if m.style == "date" else "{date_long} at {time}"
-        parts.append(f"<!date^{int(m.at)}^{fmt}|{slack_text(m.fallback).replace('|', '/')}>")
+        # the fallback is claimbot's own text (a date, a zone name): only what ends the token is escaped
+        fallback = m.fallback.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("|", "/")
+        parts.append(f"<!date^{int(m.at)}^{fmt}|{fallback}>")
     return " \u2013 ".join(parts)
 
 

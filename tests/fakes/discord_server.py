@@ -74,6 +74,7 @@ class FakeDiscord:
         r.add_post("/api/v10/interactions/{iid}/{token}/callback", self._callback)
         r.add_post("/api/v10/webhooks/{app}/{token}", self._followup)
         r.add_patch("/api/v10/webhooks/{app}/{token}/messages/{mid}", self._edit)
+        r.add_post("/api/v10/channels/{channel}/messages", self._channel_message)
         r.add_get("/attachments/{name}", self._attachment)
         self._runner, self.url = await start_site(app)
         return self
@@ -152,6 +153,17 @@ class FakeDiscord:
         body = await request.json()
         await self.recorder.add(Call("PATCH", request.path, json=body))
         return _jr(self._message(body))
+
+    async def _channel_message(self, request: web.Request) -> web.Response:
+        """A bot message into a channel (reminders): recorded, answered as the message."""
+        body = await request.json()
+        await self.recorder.add(Call("POST", request.path, json=body))
+        return _jr(dict(self._message(body), channel_id=request.match_info["channel"]))
+
+    async def channel_messages(self, channel: str, count: int = 1) -> list[dict[str, Any]]:
+        path = f"/api/v10/channels/{channel}/messages"
+        calls = await self.recorder.wait_for(lambda c: c.method == "POST" and c.path == path, count)
+        return [c.json for c in calls]
 
     async def _attachment(self, request: web.Request) -> web.Response:
         name = request.match_info["name"]
