@@ -16,9 +16,10 @@ $(STAMP): requirements.txt requirements-model.txt requirements-dev.txt pyproject
 
 venv: $(STAMP)
 
+# settings from .env when there is one (see .env.example); systemd and Docker read it themselves
 run: $(STAMP)
-	$(BIN)/claimbot ingest seeds
-	$(BIN)/claimbot run
+	set -a; [ ! -f .env ] || . ./.env; set +a; \
+	$(BIN)/claimbot ingest seeds && $(BIN)/claimbot run
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
