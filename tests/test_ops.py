@@ -364,3 +364,40 @@ def test_probe_exit_status(monkeypatch):
 
     assert asyncio.run(serve_and_probe(True)) == 0
     assert asyncio.run(serve_and_probe(False)) == 1
+
+
+# -- settings ---------------------------------------------------------------------------------------
+
+
+def test_settings_hide_the_database_password_and_redact_it():
+    from bot.config import Settings, mask_url
+
+    url = "postgresql://claimbot:pw-Secret-99@db:5432/claimbot"
+    s = Settings.from_env({"CLAIMBOT_DB": url, "CLAIMBOT_TZ": "Europe/Paris", "CLAIMBOT_OPS_PORT": "9100",
+                           "CLAIMBOT_LOG_FORMAT": "JSON", "CLAIMBOT_ADAPTERS": "auto"})
+    assert s.db == url and s.db_shown == "postgresql://claimbot:***@db:5432/claimbot"
+    assert "pw-Secret-99" not in repr(s) and "pw-Secret-99" in s.secrets()
+    assert s.zone.key == "Europe/Paris" and s.ops_port == 9100 and s.log_format == "json"
+    assert s.adapters is None
+    assert mask_url("data/claimbot.json") == "data/claimbot.json"
+    assert mask_url("postgresql://postgres@127.0.0.1/test") == "postgresql://postgres@127.0.0.1/test"
+
+
+def test_settings_adapters_select_among_the_configured_platforms():
+    from bot.config import Settings
+
+    both = {"SLACK_BOT_TOKEN": "xoxb-1-2-abc", "SLACK_APP_TOKEN": "xapp-1-2-abc", "DISCORD_TOKEN": "d-token-1"}
+    s = Settings.from_env({**both, "CLAIMBOT_ADAPTERS": "discord"})
+    assert s.discord_enabled and not s.slack_enabled
+    s = Settings.from_env({**both, "CLAIMBOT_ADAPTERS": "slack, discord"})
+    assert s.discord_enabled and s.slack_enabled
+
+
+def test_config_errors_list_each_problem():
+    from bot.config import ConfigError, Settings
+
+    with pytest.raises(ConfigError) as e:
+        Settings.from_env({"CLAIMBOT_TZ": "Atlantis/Capital", "CLAIMBOT_ADAPTERS": "irc"})
+    assert len(e.value.problems) == 2
+    assert "'irc'" in e.value.problems[0] and "'Atlantis/Capital'" in e.value.problems[1]
+    assert e.value.message.startswith("configuration: ")
