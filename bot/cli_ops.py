@@ -54,8 +54,9 @@ def _store_report(db: str) -> tuple[dict[str, Any], list[str], list[str]]:
     return info, problems, warnings
 
 
-def _reminders_report(db: str, settings: Any) -> tuple[dict[str, Any], list[str]]:
-    """Whether the reminders module is installed and how many subscriptions the store holds."""
+def _reminders_report(db: str, settings: Any, count: bool = True) -> tuple[dict[str, Any], list[str]]:
+    """Whether the reminders module is installed and how many subscriptions the store holds
+    (``count=False``: not read, so a large store costs nothing)."""
     import importlib
     import importlib.util
 
@@ -66,6 +67,10 @@ def _reminders_report(db: str, settings: Any) -> tuple[dict[str, Any], list[str]
     if _is_url(db) or db == "memory:":
         report["subscriptions"] = None
         report["note"] = "not counted: check does not connect to the database"
+        return report, []
+    if not count:
+        report["subscriptions"] = None
+        report["note"] = "not counted (--quiet)"
         return report, []
     if not Path(db).is_file():
         report["subscriptions"] = 0
@@ -129,7 +134,7 @@ def _gazetteer_report() -> tuple[dict[str, Any], list[str], list[str]]:
     return info, problems, warnings
 
 
-def build_report(settings: Any, db: str) -> dict[str, Any]:
+def build_report(settings: Any, db: str, count_reminders: bool = True) -> dict[str, Any]:
     adapters: list[dict[str, Any]] = []
     if settings.slack_enabled:
         mode = "Socket Mode" if settings.slack_socket_mode else f"HTTP on port {settings.port} at /slack/events"
@@ -144,7 +149,7 @@ def build_report(settings: Any, db: str) -> dict[str, Any]:
                         "`claimbot run` opens a console on standard input")
     store, problems, w = _store_report(db)
     warnings += w
-    reminders, p = _reminders_report(db, settings)
+    reminders, p = _reminders_report(db, settings, count_reminders)
     problems += p
     gazetteer, p, w = _gazetteer_report()
     problems += p
@@ -219,7 +224,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         for problem in e.problems:
             print(f"  - {problem}", file=sys.stderr)
         return 2
-    report = build_report(settings, args.db or settings.db or default_db())
+    report = build_report(settings, args.db or settings.db or default_db(), count_reminders=not args.quiet)
     if args.json:
         json.dump(report, sys.stdout, indent=1, ensure_ascii=False)
         sys.stdout.write("\n")
@@ -237,7 +242,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def _setup_check(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true", help="the report as JSON")
-    p.add_argument("--quiet", action="store_true", help="print only problems (for ExecStartPre)")
+    p.add_argument("--quiet", action="store_true",
+                   help="print only problems, and do not read the store to count reminders (for ExecStartPre)")
     p.epilog = "Validates the settings (environment / .env) and prints what `claimbot run` would start."
 
 

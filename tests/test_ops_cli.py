@@ -92,6 +92,8 @@ def test_check_counts_subscriptions_and_scheduled_reminders_of_an_existing_store
     assert report["reminders"]["subscriptions"] == 1
     assert report["reminders"]["scheduled"] == 2 and report["reminders"]["due_now"] == 0
     assert "1 subscription(s), 2 reminder(s) scheduled" in check("--db", str(db)).stdout
+    quiet = check("--quiet", "--db", str(db))  # what the systemd unit runs before each start
+    assert quiet.returncode == 0 and quiet.stdout == "" and quiet.stderr == ""
 
 
 @pytest.mark.parametrize(("settings", "named", "hidden"), [
