@@ -25,7 +25,9 @@ from pathlib import Path
 from typing import Any
 
 from bot.domain import content_hash, stable_id
-from bot.extract.topics import content_words
+from bot.extract.actors import gazetteer
+from bot.extract.topics import topic_index
+from bot.relevance import analyse, index_claim
 
 Record = dict[str, Any]
 
@@ -167,7 +169,8 @@ def make_tables(n_claims: int, seed: int = 7, per_article: int = CLAIMS_PER_ARTI
             article_claims.append(claim)
         text = "\n\n".join(paragraphs)
         articles.append({"id": aid, "title": title, "published": published, "text": text, "outlet": outlet,
-                         "url": url, "file": f"{aid}.txt", "hash": content_hash(text)})
+                         "url": url, "file": f"{aid}.txt", "hash": content_hash(text),
+                         "words": analyse(text, gazetteer())})
         claims.extend(article_claims)
         if rng.random() < 0.3:
             events.append(_event(rng, voc, aid, published, cast, title))
@@ -219,7 +222,7 @@ def _claim(rng: random.Random, voc: Vocabulary, aid: str, i: int, published: str
     if rng.random() < 0.003:
         claim["retracted"], claim["retract_reason"] = True, "misattributed"
     # what Service._with_source adds
-    claim["words"] = sorted(set(content_words(f"{quote} {target} {sentence} {' '.join(topics)}")))
+    index_claim(claim, gazetteer(), topic_index())  # the words and relevance features ingest stores
     return claim, sentence
 
 

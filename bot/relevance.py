@@ -40,6 +40,14 @@ def features(claim: dict[str, Any], gaz: Gazetteer, topics: TopicIndex) -> dict[
     }
 
 
+def index_claim(claim: dict[str, Any], gaz: Gazetteer, topics: TopicIndex) -> dict[str, Any]:
+    """Set the derived fields every stored claim carries: index words and relevance features."""
+    claim["words"] = sorted(set(content_words(
+        f"{claim['quote']} {claim.get('target', '')} {claim.get('sentence', '')} {' '.join(claim['topics'])}")))
+    claim["rel"] = features(claim, gaz, topics)
+    return claim
+
+
 @dataclass
 class Query:
     """A topic query prepared once for every candidate claim."""

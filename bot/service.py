@@ -19,7 +19,7 @@ from bot.errors import CommandError
 from bot.extract.actors import gazetteer
 from bot.extract.text import BadInput, clean_text, decode_article
 from bot.extract.topics import TopicQuery, content_words, topic_index
-from bot.relevance import Query, analyse, features, relevance
+from bot.relevance import Query, analyse, index_claim, relevance
 from store.base import Record, Store
 
 STANCES = ("support", "oppose", "neutral")
@@ -239,11 +239,7 @@ class Service:
         return self._indexed(claim)
 
     def _indexed(self, claim: Record) -> Record:
-        """The derived fields every stored claim carries: index words and relevance features."""
-        claim["words"] = sorted(set(content_words(
-            f"{claim['quote']} {claim.get('target', '')} {claim.get('sentence', '')} {' '.join(claim['topics'])}")))
-        claim["rel"] = features(claim, self.gaz, self.topics)
-        return claim
+        return index_claim(claim, self.gaz, self.topics)
 
     def _merge_events(self, events: list[Record], pending: dict[str, Record] | None = None) -> list[Record]:
         """The same event named in several articles is one event with all its sources."""
