@@ -133,6 +133,12 @@ class Store(Protocol):
         """Insert (or replace by id) many records of many tables in one write."""
         ...
 
+    def preload(self) -> None:
+        """Load and index everything now (the word index too), so that no later query
+        pays for it: what a long-running process (the bot) calls at start-up.  A one-shot
+        process should not: the TinyDB backend answers it from its on-disk sidecar."""
+        ...
+
     def close(self) -> None: ...
 
 

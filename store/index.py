@@ -237,7 +237,8 @@ class Index:
         self.retracted: set[int] = set()
         self.actor_n: defaultdict[str, int] = defaultdict(int)  # non-retracted claims
         self.topic_n: defaultdict[str, int] = defaultdict(int)
-        self._by_word: defaultdict[str, list[int]] | None = None  # built on first use
+        self._by_word: defaultdict[str, list[int]] | None = None  # built when it pays (see _match_terms)
+        self._word_scans = 0  # claims whose words were read instead, while there is no word index
         # events and articles
         self.event_keys: list[tuple[str, int]] = []  # sorted (start, seq)
         self.event_at: dict[int, Record] = {}
@@ -419,7 +420,17 @@ class Index:
         return list(map(self.claim_at.__getitem__, sorted(result)))
 
     def _match_terms(self, terms: list[tuple[str, ...]], within: set[int] | None) -> set[int]:
-        """Seqs (within ``within`` if given) matching any term; a term needs all its forms."""
+        """Seqs (within ``within`` if given) matching any term; a term needs all its forms.
+
+        Without a word index, the candidates' own words are read instead, until the claims
+        read so add up to the number of claims: building the index costs about that, and
+        a process that asks once or twice (the CLI) never pays for it.
+        """
+        if self._by_word is None and within is not None \
+                and self._word_scans + len(within) <= len(self.claim_at):
+            self._word_scans += len(within)
+            claim_at = self.claim_at
+            return {seq for seq in within if _has_term(claim_words(claim_at[seq]), terms)}
         by_word = self.by_word
         matched: set[int] = set()
         for forms in terms:
@@ -476,6 +487,10 @@ def _add_postings(by_word: defaultdict[str, list[int]], words: Iterable[str], se
             insort(by_word[word], seq)
 
 
+def _has_term(words: set[str], terms: list[tuple[str, ...]]) -> bool:
+    return any(words.issuperset(forms) for forms in terms)
+
+
 def _discard(index: dict[str, set[int]], key: str, seq: int) -> None:
     members = index.get(key)
     if members is not None:
@@ -526,6 +541,12 @@ class IndexedStore:
     # -- backend hooks ------------------------------------------------------------------------
     def _refresh(self) -> None:
         """Make ``self._ix`` reflect the latest committed data."""
+
+    def preload(self) -> None:
+        """Build every index now, the word index included (a long-running process calls
+        this at start-up, so that no query pays for it)."""
+        with self._reading() as ix:
+            _ = ix.by_word
 
     @contextmanager
     def _exclusive(self) -> Iterator[None]:

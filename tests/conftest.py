@@ -25,8 +25,39 @@ from store.tinydb_store import TinyDBStore
 
 StoreFactory = Callable[[pytest.FixtureRequest, Path], Store]
 
+class ColdReads:
+    """A TinyDB store whose writes go through one store object and whose sidecar queries
+    (``claims``, ``get_claim``, ``actor_counts``, ``topic_counts``) each go to a store
+    opened cold on the same file, as ``claimbot stance`` opens it: each must be answered
+    from the index sidecar, so every protocol test also checks that the writes kept the
+    sidecar in step with the file.  Everything else goes to the writing store."""
+
+    COLD = ("claims", "get_claim", "actor_counts", "topic_counts")
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.writer = TinyDBStore(path)
+
+    def __getattr__(self, name: str):
+        if name not in self.COLD:
+            return getattr(self.writer, name)
+
+        def cold(*args, **kwargs):
+            reader = TinyDBStore(self.path)
+            try:
+                answer = getattr(reader, name)(*args, **kwargs)
+                if self.path.exists():
+                    assert not reader.loaded, f"{name}: the sidecar was stale, the cold store loaded the file"
+                return answer
+            finally:
+                reader.close()
+
+        return cold
+
+
 STORE_FACTORIES: dict[str, StoreFactory] = {
     "tinydb": lambda request, tmp_path: TinyDBStore(tmp_path / "data" / "claimbot.json"),
+    "tinydb-cold": lambda request, tmp_path: ColdReads(tmp_path / "data" / "claimbot.json"),  # type: ignore[dict-item]
     "memory": lambda request, tmp_path: MemoryStore(),
 }
 STORE_MARKS: dict[str, list[pytest.MarkDecorator]] = {}

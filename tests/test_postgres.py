@@ -467,7 +467,7 @@ def _pytest_without_server(ci: str | None) -> subprocess.CompletedProcess:
 def test_without_a_server_postgres_tests_skip_with_the_reason_and_fail_under_ci():
     run = _pytest_without_server(None)
     assert run.returncode == 0, run.stdout + run.stderr
-    assert "2 passed, 2 skipped" in run.stdout  # tinydb and memory ran
+    assert "3 passed, 2 skipped" in run.stdout  # tinydb, tinydb-cold and memory ran
     assert "no PostgreSQL server answers at postgresql://postgres@127.0.0.1:1/none" in run.stdout
     assert "postgres: 2 test(s) skipped: no PostgreSQL server answers" in run.stdout  # even under -q
 

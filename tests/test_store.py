@@ -345,11 +345,14 @@ def db_path(tmp_path: Path) -> Path:
 
 
 def count_replaces(monkeypatch) -> list[str]:
+    """Renames onto the store's files, the JSON file's writes (renames of a rebuilt index
+    sidecar, ``FILE.index``, are left out)."""
     calls: list[str] = []
     real = os.replace
 
     def counting(src, dst, *args, **kwargs):
-        calls.append(str(dst))
+        if not str(dst).endswith(".index"):
+            calls.append(str(dst))
         return real(src, dst, *args, **kwargs)
 
     monkeypatch.setattr(os, "replace", counting)
@@ -653,3 +656,285 @@ def test_a_forked_child_does_not_share_the_parents_lock(db_path):
     s.put_claim(claim("c3"))
     assert ids(TinyDBStore(db_path).claims()) == ["c1", "c3"]
     s.close()
+
+
+# -- the index sidecar (FILE.index): cold reads --------------------------------------------
+
+@pytest.fixture(autouse=True)
+def patient_cold_stores(monkeypatch):
+    """Cold stores keep answering from the sidecar: loading these tiny files costs so
+    little that a few queries would otherwise make them load (see the ski-rental test)."""
+    import store.tinydb_store as tinydb_store
+
+    monkeypatch.setattr(tinydb_store, "_LOAD_BYTES_PER_S", 1e-3)
+
+
+def sidecar_of(db_path: Path) -> Path:
+    return Path(str(db_path) + ".index")
+
+
+def filled(db_path: Path, n: int = 3) -> TinyDBStore:
+    s = TinyDBStore(db_path)
+    s.add_article_bundles([(article(k), [claim(f"c{k}-{i}", actor=["japan", "china"][i % 2], article=f"a{k}",
+                                               topics=[["rare-earths"], ["tariffs", "steel"]][i % 2],
+                                               quote=f"quote {k} {i} levies" if i % 3 else f"quote {k} {i}")
+                                         for i in range(4)], [event(f"e{k}", "2025-06-15")], {"id": f"au{k}"})
+                            for k in range(1, n + 1)])
+    return s
+
+
+def answers(s) -> list:
+    """What the sidecar can answer, for comparing stores."""
+    return [ids(s.claims()), ids(s.claims(include_retracted=True)), ids(s.claims(actor="japan")),
+            ids(s.claims(actor="china", topics=["steel", "rare-earths"])), ids(s.claims(topics=["tariffs"])),
+            ids(s.claims(words=["levies"])), ids(s.claims(actor="japan", words=["levies", "nothing"])),
+            ids(s.claims(article="a2", words=["rare-earths"])), s.actor_counts(), s.topic_counts(),
+            s.get_claim("c1-1"), s.get_claim("nope")]
+
+
+def test_a_cold_store_answers_from_the_sidecar_without_loading(db_path):
+    writer = filled(db_path)
+    expected = answers(writer)
+    assert sidecar_of(db_path).exists()
+    cold = TinyDBStore(db_path)
+    assert not cold.loaded
+    assert answers(cold) == expected
+    assert not cold.loaded and cold._ix.claim_at == {}  # nothing of the file in memory
+    assert ids(cold.events()) == ["e1", "e2", "e3"]  # not in the sidecar: loads the file
+    assert cold.loaded and answers(cold) == expected
+    cold.close()
+    preloaded = TinyDBStore(db_path, preload=True)
+    assert preloaded.loaded and preloaded._ix._by_word is not None
+    assert answers(preloaded) == expected
+    preloaded.close()
+    writer.close()
+
+
+def test_a_cold_store_sees_later_writes(db_path):
+    writer = filled(db_path, 1)
+    cold = TinyDBStore(db_path)
+    assert ids(cold.claims(actor="japan")) == ["c1-0", "c1-2"]
+    writer.put_claim(claim("c1-0", actor="us", quote="changed"))
+    writer.add_article_bundle(article(9), [claim("c9", article="a9")], [])
+    assert ids(cold.claims(actor="japan")) == ["c1-2", "c9"] and ids(cold.claims(actor="us")) == ["c1-0"]
+    assert cold.get_claim("c1-0")["quote"] == "changed"
+    assert not cold.loaded
+    writer.close()
+    cold.close()
+
+
+@pytest.mark.parametrize("damage", ["missing", "garbage", "empty", "other version", "plain tinydb write"])
+def test_a_stale_or_damaged_sidecar_is_never_used_and_is_rebuilt(db_path, tmp_path, damage):
+    writer = filled(db_path)
+    side = sidecar_of(db_path)
+    if damage == "missing":
+        side.unlink()
+    elif damage == "garbage":
+        side.write_bytes(b"SQLite format 3\x00" + os.urandom(5000))
+    elif damage == "empty":
+        side.write_bytes(b"")
+    elif damage == "other version":  # the sidecar of an older file version, put back
+        old = tmp_path / "old.index"
+        old.write_bytes(side.read_bytes())
+        writer.put_claim(claim("c-new", actor="japan"))
+        os.replace(old, side)
+    else:  # a program that does not know the sidecar rewrites the file in place
+        db = TinyDB(db_path)
+        db.table("claims").insert(claim("c-new", actor="japan"))
+        db.close()
+    cold = TinyDBStore(db_path)
+    assert cold.loaded  # the sidecar did not match: the file was loaded at open...
+    truth = answers(TinyDBStore(db_path, preload=True))
+    assert answers(cold) == truth
+    cold.close()
+    again = TinyDBStore(db_path)  # ...and the sidecar rebuilt from it
+    assert not again.loaded
+    assert answers(again) == truth
+    assert ("c-new" in ids(again.claims(actor="japan"))) == (damage in ("other version", "plain tinydb write"))
+    again.close()
+    writer.close()
+
+
+CRASH_AFTER_RENAME = """
+    import os, signal, sys
+    import store.sidecar
+    from store.tinydb_store import TinyDBStore
+    path, where = sys.argv[1], sys.argv[2]
+    s = TinyDBStore(path)
+    s.claims(actor="japan")
+    if where == "before the sidecar transaction":
+        store.sidecar.Sidecar.apply = lambda *a, **k: os.kill(os.getpid(), signal.SIGKILL)
+    else:  # inside it, with its changes made but not committed: a hot journal is left
+        real = store.sidecar.Sidecar._apply
+        def apply_then_die(con, changes):
+            real(con, changes)
+            os.kill(os.getpid(), signal.SIGKILL)
+        store.sidecar.Sidecar._apply = staticmethod(apply_then_die)
+    s.put_claim({"id": "c-new", "actor": "japan", "topics": ["rare-earths"], "quote": "levies"})
+"""
+
+
+@pytest.mark.parametrize("where", ["before the sidecar transaction", "inside the sidecar transaction"])
+def test_a_writer_killed_between_the_rename_and_the_sidecar_update(db_path, where):
+    writer = filled(db_path, 2)
+    child = run_python(CRASH_AFTER_RENAME, str(db_path), where, check=False)
+    assert child.returncode == -9, child.stderr
+    if where == "inside the sidecar transaction":
+        assert Path(str(sidecar_of(db_path)) + "-journal").exists()
+    on_disk = json.loads(db_path.read_text())
+    assert "c-new" in {d["id"] for d in on_disk["claims"].values()}  # the JSON write happened
+    cold = TinyDBStore(db_path)
+    assert cold.loaded  # stale sidecar detected: the file was loaded
+    assert "c-new" in ids(cold.claims(actor="japan", words=["levies"]))
+    cold.close()
+    rebuilt = TinyDBStore(db_path)
+    assert not rebuilt.loaded
+    assert "c-new" in ids(rebuilt.claims(actor="japan", topics=["rare-earths"]))
+    assert answers(rebuilt) == answers(TinyDBStore(db_path, preload=True))
+    # the writer that was open all along writes on, and the sidecar follows
+    writer.put_claim(claim("c-later", actor="china", topics=["steel"]))
+    assert "c-later" in ids(TinyDBStore(db_path).claims(actor="china", topics=["steel"]))
+    writer.close()
+
+
+def test_a_writer_that_finds_the_sidecar_stale_deletes_it_before_its_rename(db_path, monkeypatch):
+    writer = filled(db_path, 1)
+    os.utime(db_path, ns=(1, 1))  # the file no longer matches the sidecar's signature
+    seen = []
+    real = os.replace
+
+    def spy(src, dst, *a, **k):
+        if str(dst) == str(db_path):
+            seen.append(sidecar_of(db_path).exists())
+        return real(src, dst, *a, **k)
+
+    monkeypatch.setattr(os, "replace", spy)
+    writer.put_claim(claim("c-x"))  # (reloads the file it no longer knows, first)
+    assert seen == [False]  # no sidecar while the file was renamed
+    assert sidecar_of(db_path).exists()  # then rebuilt
+    cold = TinyDBStore(db_path)
+    assert not cold.loaded and "c-x" in ids(cold.claims())
+    cold.close()
+    writer.close()
+
+
+def test_a_failed_sidecar_update_does_not_fail_the_write(db_path, monkeypatch):
+    import store.sidecar
+
+    writer = filled(db_path, 1)
+
+    def broken(*a, **k):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(store.sidecar.Sidecar, "apply", broken)
+    monkeypatch.setattr(store.sidecar.Sidecar, "build", broken)
+    writer.put_claim(claim("c-x"))  # written; the sidecar is gone (stale)
+    assert not sidecar_of(db_path).exists()
+    monkeypatch.undo()
+    cold = TinyDBStore(db_path)
+    assert cold.loaded and "c-x" in ids(cold.claims())
+    cold.close()
+    writer.close()
+
+
+def test_the_sidecar_follows_big_writes_and_deletes(db_path):
+    s = TinyDBStore(db_path)
+    s.load({"claims": [claim(f"b{n}", actor=["japan", "china", "us"][n % 3], quote=f"word{n % 7} levies")
+                       for n in range(300)]})  # big: rebuilt
+    s.load({"claims": [claim(f"b{n}", actor="eu", quote="replaced") for n in range(0, 300, 50)]})  # small: updated
+    s.put_subscription({"id": "s1"})
+    s.delete_subscription("s1")
+    cold = TinyDBStore(db_path)
+    assert answers(cold) == answers(s)
+    assert ids(cold.claims(actor="eu")) == [f"b{n}" for n in range(0, 300, 50)]
+    assert ids(cold.claims(words=["word3"])) == ids(s.claims(words=["word3"]))
+    assert ids(cold.claims(words=["replaced"])) == ids(s.claims(actor="eu"))
+    assert not cold.loaded
+    cold.close()
+    s.close()
+
+
+def test_a_cold_store_that_keeps_asking_loads_the_file(db_path, monkeypatch):
+    import store.tinydb_store as tinydb_store
+
+    filled(db_path).close()
+    monkeypatch.setattr(tinydb_store, "_LOAD_BYTES_PER_S", 1e15)  # loading looks free
+    s = TinyDBStore(db_path)
+    assert not s.loaded
+    expected = ids(s.claims(actor="japan"))  # the sidecar has now cost more than a load would
+    assert ids(s.claims(actor="japan")) == expected
+    assert s.loaded
+    s.close()
+
+
+def test_cold_reads_during_concurrent_writes(db_path, tmp_path):
+    TinyDBStore(db_path).add_article_bundle(article(1), [claim("c0")], [])
+    go = tmp_path / "go"
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    procs = [subprocess.Popen([sys.executable, "-c", textwrap.dedent(WRITER), str(db_path), name, str(go)],
+                              cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for name in ("japan", "china")]
+    go.touch()
+    seen = {"japan": 0, "china": 0}
+    loads = 0
+    while any(p.poll() is None for p in procs):
+        cold = TinyDBStore(db_path)
+        for actor in seen:
+            found = ids(cold.claims(actor=actor, topics=["t"]))
+            assert found == [f"{actor}-{n}" for n in range(len(found))]  # a whole write or none
+            assert len(found) >= seen[actor]
+            seen[actor] = len(found)
+        loads += cold.loaded
+        cold.close()
+    assert [p.wait() for p in procs] == [0, 0]
+    assert loads == 0  # a reader that met a write half-done waited for it, never loaded the file
+    final = TinyDBStore(db_path)
+    assert not final.loaded
+    assert len(final.claims(actor="japan", topics=["t"])) == 40 and len(final.claims(actor="china")) == 40
+    final.close()
+
+
+def test_the_sidecar_gives_what_memory_gives_on_synthetic_data(tmp_path):
+    sys.path.insert(0, str(REPO))
+    from benchmarks.synth import make_tables
+
+    tables = make_tables(1500, seed=5)
+    for n, c in enumerate(tables["claims"]):
+        c["retracted"] = n % 97 == 0
+    path = tmp_path / "synth.json"
+    s = TinyDBStore(path)
+    s.load(tables)
+    s.put_claim(dict(tables["claims"][10], actor="japan", topics=["tariffs"]))
+    memory = MemoryStore()
+    memory.load(s.dump())
+    cold = TinyDBStore(path)
+    actors = ["japan", "china", "us", "eu", "", "nobody"]
+    topics = [None, ["tariffs"], ["rare-earths", "semiconductors"], ["nothing"]]
+    words = [None, ["tariff"], ["rare-earth", "export"], ["the"], ["?!"]]
+    articles = [None, tables["articles"][3]["id"]]
+    for actor in [None, *actors]:
+        for t in topics:
+            for w in words:
+                for a in articles:
+                    for retracted in (False, True):
+                        kw = dict(actor=actor, topics=t, words=w, article=a, include_retracted=retracted)
+                        assert cold.claims(**kw) == memory.claims(**kw), kw
+    assert cold.actor_counts() == memory.actor_counts() and cold.topic_counts() == memory.topic_counts()
+    assert not cold.loaded
+    cold.close()
+    s.close()
+
+
+def test_without_a_word_index_word_queries_read_the_candidates(tmp_path):
+    s = MemoryStore()
+    s.load({"claims": [claim(f"c{n}", actor=["japan", "china"][n % 2], quote=f"w{n % 5} levies") for n in range(40)]})
+    ix = s._ix
+    assert ids(s.claims(actor="japan", words=["w2"])) == [f"c{n}" for n in range(40) if n % 2 == 0 and n % 5 == 2]
+    assert ix._by_word is None  # the actor's 20 claims were read instead
+    assert ids(s.claims(actor="china", words=["w1", "levies"])) == [f"c{n}" for n in range(1, 40, 2)]
+    assert ix._by_word is None
+    s.claims(actor="japan", words=["w3"])  # 60 claims read by now, more than there are: build it
+    assert ix._by_word is not None
+    assert ids(s.claims(actor="japan", words=["w2"])) == [f"c{n}" for n in range(40) if n % 2 == 0 and n % 5 == 2]
+    s.preload()
+    assert ids(s.claims(words=["w4"])) == [f"c{n}" for n in range(40) if n % 5 == 4]

@@ -345,6 +345,9 @@ class PostgresStore:
                 for table, records in rows.items():
                     _upsert(conn, table, records)
 
+    def preload(self) -> None:
+        """Nothing to load: PostgreSQL answers every query from its own indexes."""
+
     def close(self) -> None:
         """Close the pool's connections; the object must not be used afterwards."""
         self._engine.dispose()
