@@ -122,8 +122,9 @@ SPECS: dict[str, Spec] = {s.name: s for s in (
          "Read an article (pasted or attached) and store its claims and events.",
          (Param("published", "publication date, YYYY-MM-DD", True), Param("title", "the article's title"),
           Param("url", "where it was published"), Param("text", "the article text")), admin=True, slow=True),
-    Spec("remind", "/remind ...", "Reminders of upcoming events in this channel.",
-         (Param("text", "what to do, e.g. subscribe, list, stop"),)),
+    Spec("remind", "/remind subscribe [channel] [lead 7d,1d,2h] [kinds ...] [actors ...] | unsubscribe | list | "
+         "digest daily|weekly|off", "Reminders of upcoming events in this channel: subscribe, list, unsubscribe, digest.",
+         (Param("text", "what to do, e.g. subscribe, list, stop"),), example="/remind subscribe lead 7d,1d kinds summit"),
 )}
 
 GROUPS = {"claim": ("add", "edit", "retract"), "event": ("add", "edit", "cancel")}
