@@ -79,13 +79,14 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 async def _console(console: Any) -> None:
     """The console with reminders: those for the ``console`` channel print in the terminal."""
-    from bot.adapters.shell import ConsolePoster
+    from bot.adapters.shell import PROMPT, ConsolePoster
 
     reminders = console.commands.reminders
-    reminders.attach("console", ConsolePoster(sys.stdout))
+    interactive = sys.stdin.isatty()
+    reminders.attach("console", ConsolePoster(sys.stdout, PROMPT if interactive else ""))
     await reminders.start()  # what fell due while no console ran prints first
     try:
-        await console.aloop(sys.stdin, sys.stdout, prompt=sys.stdin.isatty())
+        await console.aloop(sys.stdin, sys.stdout, prompt=interactive)
     finally:
         await reminders.stop()
 

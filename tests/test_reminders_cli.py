@@ -102,3 +102,23 @@ def test_run_prints_the_console_reminders_once(tmp_path, tz):
     store = TinyDBStore(db)
     assert [(d["lead"], d["status"], d["late"]) for d in store.deliveries()] == [("7d", "posted", True)]
     store.close()
+
+
+async def test_the_async_console_answers_lines_and_reminders_print_over_the_prompt():
+    import io
+
+    from bot.adapters.shell import PROMPT, Console, ConsolePoster
+    from bot.commands import Commands
+    from bot.reminders import Reminders
+    from bot.reply import Caller, Reply
+    from bot.service import Service
+    from store.base import open_store
+
+    service = Service(open_store("memory:"))
+    console = Console(Commands(service, reminders=Reminders(service)), Caller("console", "me"))
+    out = io.StringIO()
+    await ConsolePoster(out, PROMPT).post("console", Reply("Tomorrow: Quota talks"))
+    assert out.getvalue() == "\nTomorrow: Quota talks\n\n" + PROMPT
+    errors = await console.aloop(io.StringIO("/remind subscribe\n/remind nonsense\nquit\n/sources\n"), out)
+    assert errors == 1
+    assert "Reminders on for the console" in out.getvalue() and "Sources (" not in out.getvalue()

@@ -119,8 +119,9 @@ class Console:
 class ConsolePoster:
     """Prints reminders for the ``console`` channel to the terminal."""
 
-    def __init__(self, out: TextIO) -> None:
+    def __init__(self, out: TextIO, prompt: str = "") -> None:
         self.out = out
+        self.prompt = prompt  # shown again after a reminder printed over a waiting prompt
 
     def ready(self) -> bool:
         return True
@@ -129,6 +130,7 @@ class ConsolePoster:
         return None
 
     async def post(self, channel: str, reply: Reply) -> str:
-        self.out.write(render(reply) + "\n\n")
+        lead = "\n" if self.prompt else ""
+        self.out.write(lead + render(reply) + "\n\n" + self.prompt)
         self.out.flush()
         return ""
