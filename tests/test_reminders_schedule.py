@@ -22,6 +22,7 @@ import pytest
 
 from bot.reminders import PostError, Reminders
 from bot.reminders.plan import DEFAULT_LEADS
+from bot.reminders.runner import REFRESH
 from bot.reply import Caller, Reply
 from bot.service import Service
 from store.tinydb_store import TinyDBStore
@@ -112,11 +113,14 @@ class World:
     tz: ZoneInfo = field(default_factory=lambda: ZoneInfo("UTC"))
     posts: list[Post] = field(default_factory=list)
     bot: Bot | None = None
+    # a refresh tick a day keeps month-long runs quick; the 100-restart run and the
+    # cross-process test use the real one (runner.REFRESH)
+    refresh: dt.timedelta = dt.timedelta(days=1)
 
     async def boot(self, ready: bool = True, platforms: tuple[str, ...] = ("slack", "discord", "console")) -> Bot:
         assert self.bot is None, "stop the running bot first"
         service = Service(TinyDBStore(self.path), clock=self.clock)
-        reminders = Reminders(service, self.tz, clock=self.clock)
+        reminders = Reminders(service, self.tz, clock=self.clock, refresh=self.refresh)
         posters = {p: RecordingPoster(p, self.clock, self.posts, ready=ready) for p in platforms}
         for name, poster in posters.items():
             reminders.attach(name, poster)
@@ -438,6 +442,18 @@ async def test_a_crash_while_posting_is_reported_and_not_posted_twice(world, cap
     assert [r["status"] for r in deliveries(world.bot).values()] == ["posting"]
 
 
+async def test_an_event_stored_by_another_process_is_picked_up_by_the_refresh(world):
+    world.refresh = REFRESH
+    await world.boot()
+    world.subscribe("lead 2h")
+    other = Service(TinyDBStore(world.path), clock=world.clock)  # `claimbot ingest` elsewhere: no listener here
+    other.add_event({"title": "Snap meeting", "kind": "meeting", "start": "2025-06-01T05:00:00+00:00"},
+                    who="test:other")
+    other.store.close()
+    await world.advance_to(at("2025-06-01 04:00"))
+    assert world.titles() == [("In 2 hours: Snap meeting", at("2025-06-01 03:00"))]
+
+
 async def test_two_processes_on_one_store_post_once(world):
     await world.boot()
     world.subscribe()
@@ -568,6 +584,7 @@ async def test_100_restarts_zero_duplicates_zero_misses(world):
     a reminder's time, downtimes from nothing to 50 minutes, alternating clean stops and
     kills: every reminder is posted exactly once, on time or (after a downtime) late."""
     rng = random.Random(20250601)
+    world.refresh = REFRESH
     world.tz = ZoneInfo("Europe/Berlin")
     world.clock.now = at("2025-10-01 00:00")
     start, end = world.clock.now, at("2025-11-12 00:00")

@@ -6,7 +6,8 @@ How it runs:
   fell due while claimbot was down) or skipped (the event began meanwhile, or a later
   reminder of it is due too); the upcoming ones become one APScheduler job per distinct
   due time, each a tick.  Changes to events (ingest, admin edits, cancellations) and to
-  subscriptions ask for a tick at once, so the jobs always match the store;
+  subscriptions ask for a tick at once, so the jobs always match the store; a refresh
+  tick every ``REFRESH`` catches changes made by another process;
 - the ledger is the store's ``deliveries`` table.  A reminder is claimed
   (``claim_delivery``, atomic and once only by id) *before* it is posted, then marked
   ``posted``; whoever loses the claim does nothing, so two ticks, two processes or a
@@ -54,8 +55,11 @@ T = TypeVar("T")
 UTC = dt.UTC
 JOB_PREFIX = "claimbot-remind@"
 REPLAN_JOB = "claimbot-replan"
-HORIZON_JOB = "claimbot-horizon"
-HORIZON = dt.timedelta(days=30)  # reminders due within this are jobs; a tick at its end plans further
+REFRESH_JOB = "claimbot-refresh"
+HORIZON = dt.timedelta(days=30)  # reminders due within this are jobs
+# A tick this often re-reads the store: another process (``claimbot ingest``, a second bot)
+# may have changed events or subscriptions without telling this one.
+REFRESH = dt.timedelta(minutes=10)
 LOOKBACK = P.PERIOD_LATE + dt.timedelta(days=1)  # how far back a missed reminder may still be posted
 MAX_JOBS = 500
 
@@ -92,7 +96,7 @@ class PreviewItem:
 class Reminders:
     def __init__(self, service: Any, tz: ZoneInfo | None = None, *, admins: Any = None,
                  clock: Callable[[], dt.datetime] | None = None, post_at: dt.time = P.POST_AT,
-                 horizon: dt.timedelta = HORIZON) -> None:
+                 horizon: dt.timedelta = HORIZON, refresh: dt.timedelta = REFRESH) -> None:
         from bot.commands import AdminPolicy
 
         self.service = service
@@ -101,6 +105,7 @@ class Reminders:
         self.clock = clock or service.clock
         self.post_at = post_at
         self.horizon = horizon
+        self.refresh = refresh
         self.run_id = os.urandom(4).hex()
         self.posters: dict[str, Poster] = {}
         self.scheduler: AsyncIOScheduler | None = None
@@ -458,7 +463,7 @@ class Reminders:
         assert self.scheduler is not None
         times = sorted({p.when for p in upcoming if p.when <= now + self.horizon})[:MAX_JOBS]
         wanted = {JOB_PREFIX + t.isoformat(): t for t in times}
-        wanted[HORIZON_JOB] = times[-1] if len(times) == MAX_JOBS else now + self.horizon
+        wanted[REFRESH_JOB] = min(times[-1] if len(times) == MAX_JOBS else now + self.horizon, now + self.refresh)
         for job in self.scheduler.get_jobs():
             if job.id.startswith(JOB_PREFIX) and job.id not in wanted:
                 job.remove()
