@@ -183,3 +183,15 @@ def test_commission_is_the_eus_only_in_an_eu_story():
     assert by_actor(eu_story, "eu")
     other = "Kenya's competition commission said the merger was unjustified."
     assert not [c for c in claims(other) if c.actor == "eu"]
+
+
+def test_causative_complement_is_the_speakers_wish():
+    found = claims("Chile said it must see Peru lift all the extra tariffs.")
+    assert not [c for c in found if c.actor == "peru"]
+    (c,) = [c for c in found if c.actor == "chile"]
+    assert target_stance(c, "tariffs") == "oppose"
+
+
+def test_reported_speech_is_kept_even_when_neutral():
+    found = by_actor("Kenyan officials said the delegation would travel to Kampala.", "kenya")
+    assert found[0].cue == "say" and found[0].stance == "neutral"

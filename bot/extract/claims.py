@@ -24,7 +24,7 @@ from bot.domain import Claim, stable_id
 from bot.extract import EXTRACTOR_VERSION
 from bot.extract.actors import Gazetteer, gazetteer
 from bot.extract.quotes import Quote, find_quotes, is_placeholder, mask, should_mask
-from bot.extract.stance import Target, clause_stance, lexicon, targets
+from bot.extract.stance import CAUSATIVE_HEADS, Target, clause_stance, lexicon, targets
 from bot.extract.topics import topic_index
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -36,6 +36,7 @@ SOURCE_NOUNS = {"source", "sources", "analyst", "analysts", "expert", "experts",
                 "person", "people", "insider", "insiders", "economist", "economists", "critic", "critics",
                 "official", "officials", "diplomat", "diplomats", "adviser", "advisers", "professor"}
 SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}
+
 
 
 @dataclass
@@ -153,6 +154,9 @@ class _Extractor:
                     continue
             elif not self.lex.is_cue(lemma):
                 continue
+            if tok.dep_ in ("ccomp", "xcomp") and tok.head.lemma_.lower() in CAUSATIVE_HEADS and \
+                    any(c.dep_ == "nsubj" for c in tok.children):
+                continue  # "China wants to see Washington lift the tariffs": China's wish, not Washington's
             subj = self._subject(tok)
             if subj is None and according is not None and self._is_main(tok, sent):
                 subj = according
@@ -435,8 +439,8 @@ class _Extractor:
             text = span.text
             tgts = targets(pred)
             stance = _overall(tgts) if tgts else clause_stance(pred)
-            if not tgts and stance == "neutral":
-                return 0
+            if not tgts and stance == "neutral" and content_pred is pred:
+                return 0  # a position verb with nothing evaluated; reported speech is kept
         key = (sent.start_char, sent.end_char, speaker.name)
         if key in self._seen and quote is None:
             return 0

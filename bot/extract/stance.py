@@ -157,6 +157,10 @@ def targets(pred: Token, within: Span | None = None) -> list[Target]:
     return out
 
 
+# verbs whose complement's subject acts at the speaker's wish ("see X lift", "make X pay"):
+# the act is the speaker's position, not the other agent's
+CAUSATIVE_HEADS = {"see", "want", "make", "let", "have", "help", "force", "need", "like", "prefer", "wish",
+                   "watch", "allow", "get", "push", "press", "expect"}
 PRONOUN_SUBJECTS = {"it", "they", "we", "he", "she", "i", "who", "which", "that"}
 
 
@@ -173,7 +177,8 @@ def _other_agent_between(tok: Token, pred: Token) -> bool:
         if node.pos_ in ("VERB", "AUX"):
             for c in node.children:
                 if c.dep_ in ("nsubj", "nsubjpass") and c.i not in path and c.lower_ not in PRONOUN_SUBJECTS \
-                        and _agent_like(c):
+                        and _agent_like(c) and not (node.dep_ in ("ccomp", "xcomp")
+                                                    and node.head.lemma_.lower() in CAUSATIVE_HEADS):
                     return True
         node = node.head
     return False
