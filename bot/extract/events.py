@@ -3,8 +3,8 @@
 Triggers are a lexicon grouped by kind (bot/data/timex_events.json).  Each date in a
 sentence is tied to the trigger nearest to it in the parse (or in characters without a
 parse); the event keeps the date's precision and its range ("from June 15 to 17").  A
-duration tied to a dated start ("a 90-day pause from April 9", "takes effect 21 days after
-the order was signed", "the review will take five months") gives a dated deadline.  Dates
+duration tied to a dated start ("a 60-day truce from March 3", "applies 14 days after
+the decree is published", "the inquiry will last four months") gives a dated deadline.  Dates
 of reporting ("said on Tuesday") and datelines date the story, not an event.  A period that
 contains the publication date and lies ahead in its clause ("talks this week") starts on
 the publication date, so it counts as upcoming.  The same event named twice in an article
@@ -395,12 +395,12 @@ def _title(f: _Found, text: str, doc: Any, labels: dict[str, str]) -> str:
 def _deadline_anchor(text: str, sents: list[tuple[int, int]], si: int, t: Timex, timexes: list[Timex],
                      published: dt.date) -> dt.date | None:
     """The day a length of time counts from: a day in the same sentence (the nearest before
-    it first), else the last day named in the two sentences before ("21 days after the order
-    was signed"), else the publication date for a process that starts now ("will take five
-    months", "another 90 days")."""
+    it first), else the last day named in the two sentences before ("14 days after the decree
+    is published"), else the publication date for a process that starts now ("will last four
+    months", "a further 60 days")."""
     s, e = sents[si]
     if re.match(r"\s+(?:after|of|from|since)\s+(?:the|its|their|his|her|this|that)\b", text[t.end:t.end + 20]):
-        # "21 days after the order was signed": the order was dated in an earlier sentence
+        # "14 days after the decree is published": the decree was dated in an earlier sentence
         for j in range(si - 1, max(-1, si - 3), -1):
             ps, pe = sents[j]
             prev = [date_of(x.value) for x in timexes if ps <= x.start < pe and x.type in ("DATE", "TIME")]
@@ -430,7 +430,7 @@ def _deadline_anchor(text: str, sents: list[tuple[int, int]], si: int, t: Timex,
 def _deadline_cue(text: str, s: int, e: int, t: Timex) -> str | None:
     """How a length of time gives a date: 'within'/'another' (from the anchor on), 'after'
     (after an event named before), 'pause' (an N-day pause, review, truce ...), or None when
-    it is just a length ("after a hiatus of seven years", "delay the rules by a year")."""
+    it is just a length ("after a pause of six years", "postpone the scheme by a year")."""
     lex = _lexicon()
     lead = re.match(r"(?i)(another|an?\s+(?:additional|extra|further)|within)\b", t.text)
     before = text[max(s, t.start - 30):t.start].lower() + ((lead.group(1).lower() + " ") if lead else "")
@@ -501,7 +501,7 @@ def extract_events(text: str, published: dt.date, article_id: str, doc: Any = No
                     continue
                 usable = triggers
                 if cue == "after":
-                    # "takes effect 21 days after the order": the predicate before the length,
+                    # "applies 14 days after the decree": the predicate before the length,
                     # not a measure named in passing nor the event it counts from
                     usable = [tr for tr in triggers if tr.end <= t.start and tr.kind in ("policy", "deadline")
                               and tr.text.lower().rstrip("s") not in _GENERIC_MEASURES

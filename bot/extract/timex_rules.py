@@ -378,7 +378,7 @@ def _month_direction(ctx: Ctx, c: Cand) -> str | None:
     if t in (PAST, FUTURE):
         return t
     if t == PRESENT and c.rule in ("month_day", "month_dayw"):
-        return FUTURE  # "voters choose a president on Nov. 5": the present of a timetable
+        return FUTURE  # "the parliament votes on May 9": the present of a timetable
     return None
 
 

@@ -37,7 +37,7 @@ def _verb_of(tok: Token) -> Token | None:
                 t.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ == "as" for c in t.children)
                 and not any(c.dep_.startswith("nsubj") for c in t.children)):
             return t
-        # ("take effect as planned on Wednesday": the date belongs to "take effect", not "planned")
+        # ("comes into force as scheduled on Friday": the date belongs to "comes into force", not "scheduled")
         if t.head.i == t.i:
             return t if t.pos_ in ("VERB", "AUX") else None
         t = t.head
