@@ -7,18 +7,24 @@ Prints one table (targets and pass/fail included) and writes ``bench-results.jso
 What is measured, and against what:
 
 - ``/stance`` latency: ``Service.stance`` on a TinyDB store built with ``Store.load`` from
-  synthetic claims (``benchmarks.synth``), reopened from its file as the bot would, over
-  ``--queries`` queries; against a plain TinyDB ``Query`` scan of the same file (actor
-  equality, then the topic filter: topic ids or stemmed words), over ``--scan-queries`` of
-  the same queries (a scan at 100k claims takes ~0.3 s, so not all 1,000);
+  synthetic claims (``benchmarks.synth``), reopened from its file and preloaded as the bot
+  would, over ``--queries`` queries; against a plain TinyDB ``Query`` scan of the same
+  file (actor equality, then the topic filter: topic ids or stemmed words), over
+  ``--scan-queries`` of the same queries (a scan at 100k claims takes ~0.3 s, so not all
+  1,000);
 - ingest: ``Service.ingest`` of ``--articles`` articles varied from the seeds into a fresh
   store, against ``nlp.pipe`` (the same pipeline, spaCy's defaults) over the same texts;
   the model is loaded before either clock starts;
+- store writes: the store's share of ingest alone, ``--articles`` synthetic article
+  bundles written into a fresh store one ``add_article_bundle`` call each, then
+  ``--write-batch`` per ``add_article_bundles`` call;
 - cold start: ``claimbot stance japan rare-earths --db FILE`` as a subprocess, median of
   ``--cold-runs`` runs per store size, plus a ``-X importtime`` run to check that spaCy is
   not imported on that path;
-- peak RSS: a child process opens the largest store and runs a few queries, then reports
-  its ``ru_maxrss`` (and ``VmHWM``).
+- ``/stance`` on a store opened cold for each query (as each CLI process opens it), over
+  the scan's sample of queries;
+- peak RSS: a child process opens the largest store, preloads it (the bot's
+  configuration) and runs a few queries, then reports its ``VmHWM``.
 """
 from __future__ import annotations
 
@@ -63,8 +69,7 @@ class Config:
     scan_queries: int = 100
     articles: int = 500
     cold_runs: int = 5
-    write_articles: int = 500  # article bundles written straight to a store (0: skip)
-    write_batch: int = 16  # bundles per add_article_bundles call (Service.ingest's batch)
+    write_batch: int = 16  # bundles per add_article_bundles call in the store-writes row
     stance_budget: float = 90.0  # seconds of /stance queries per store at most (0: no limit)
     seed: int = 7
     workdir: str | None = None
@@ -703,10 +708,10 @@ def run_bench(cfg: Config, say: Callable[[str], None] = lambda _m: None) -> Resu
             n = max(paths)
             say(f"peak RSS on {_k(n)} claims")
             res.memory = attempt(f"peak RSS {_k(n)}", lambda: bench_memory(paths[n], n, cfg.seed))
-        if cfg.write_articles > 0:
-            say(f"store writes: {cfg.write_articles} article bundles")
-            res.writes = attempt(f"store writes {cfg.write_articles} articles",
-                                 lambda: bench_store_writes(workdir, cfg.write_articles, cfg.seed, cfg.write_batch))
+        if cfg.articles > 0:  # the store's share of ingest, on as many (synthetic) articles
+            say(f"store writes: {cfg.articles} article bundles")
+            res.writes = attempt(f"store writes {cfg.articles} articles",
+                                 lambda: bench_store_writes(workdir, cfg.articles, cfg.seed, cfg.write_batch))
         if cfg.articles > 0:
             res.ingest = attempt(f"ingest {cfg.articles} articles",
                                  lambda: bench_ingest(workdir, cfg.articles, cfg.seed, say))
@@ -727,11 +732,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--sizes", default="10000,100000", help="store sizes in claims, comma-separated")
     p.add_argument("--queries", type=int, default=1000, help="/stance queries per store")
     p.add_argument("--scan-queries", type=int, default=100, help="TinyDB scan queries per store (a sample)")
-    p.add_argument("--articles", type=int, default=500, help="articles to ingest (0: skip ingest)")
+    p.add_argument("--articles", type=int, default=500,
+                   help="articles to ingest, and synthetic article bundles to write straight to a store (0: skip both)")
     p.add_argument("--cold-runs", type=int, default=5, help="cold-start runs per store")
-    p.add_argument("--write-articles", type=int, default=500,
-                   help="article bundles written straight to a store, to time the store's writes (0: skip)")
-    p.add_argument("--write-batch", type=int, default=16, help="bundles per add_article_bundles call")
+    p.add_argument("--write-batch", type=int, default=16,
+                   help="bundles per add_article_bundles call when timing the store's writes alone")
     p.add_argument("--stance-budget", type=float, default=90.0,
                    help="stop /stance queries on a store after this many seconds (0: never)")
     p.add_argument("--seed", type=int, default=7)
@@ -749,7 +754,7 @@ def main(argv: list[str] | None = None) -> int:
         return _rss_child(args.rss_child, args.seed)
     cfg = Config(sizes=tuple(int(s) for s in args.sizes.split(",") if s.strip()), queries=args.queries,
                  scan_queries=args.scan_queries, articles=args.articles, cold_runs=args.cold_runs,
-                 write_articles=args.write_articles, write_batch=args.write_batch,
+                 write_batch=args.write_batch,
                  stance_budget=args.stance_budget, seed=args.seed, workdir=args.workdir, keep=args.keep, out=args.out)
     from rich.console import Console
 

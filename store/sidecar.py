@@ -1,10 +1,14 @@
-"""The claims of a TinyDB store, indexed on disk: ``FILE.index`` (SQLite) beside ``FILE``.
+"""The claims, articles and events of a TinyDB store, indexed on disk: ``FILE.index``
+(SQLite) beside ``FILE``.
 
 A process that asks one question of a large store (``claimbot stance ...``) should not
-parse the whole JSON file (~2 s at 100k claims) to answer it.  The sidecar holds each
-claim's JSON text and the indexes ``store.index.Index`` keeps in memory (by actor, by
-(topic, actor), by article, by word, retracted), so ``claims(...)``, ``get_claim``,
-``actor_counts`` and ``topic_counts`` read only what they return.
+parse the whole JSON file (~2.5 s at 100k claims) to answer it.  The sidecar holds the
+JSON text of each claim, article and event, and the indexes ``store.index.Index`` keeps
+in memory (claims by actor, by (topic, actor), by article, by word, retracted; articles
+by id and hash; events by start), so ``claims(...)``, ``get_claim``, ``actor_counts``,
+``topic_counts``, ``has_article``, ``get_article``, ``articles`` and ``events(...)`` read
+only what they return.  (Subscriptions, deliveries and the audit log are not in it: a
+process that needs them loads the file.)
 
 The JSON file stays the source of truth; the sidecar is derived from it and is trusted
 only when it says it was made from the very file version on disk:
@@ -52,12 +56,15 @@ from store.base import Record
 from store.index import Index, _as_list, _topics, claim_words, query_terms
 
 Signature = tuple[int, int, int]  # (st_mtime_ns, st_size, st_ino) of the JSON file
+Change = tuple[int, "Record | None", "Record | None"]  # (seq, record before or None, after or None)
 T = TypeVar("T")
 
-FORMAT = f"claimbot-sidecar-1-{sys.byteorder}"
+FORMAT = f"claimbot-sidecar-2-{sys.byteorder}"
+TABLES = ("claims", "articles", "events")  # the store tables the sidecar holds
 SUFFIX = ".index"
 _BLOCK_BITS = 12  # 4,096 seqs per (word, block) row
 _CHUNK = 900  # values per IN (...) list: under SQLite's limit of 999 on older builds
+_TOP = "\U0010ffff"  # as in store.index: start_to + _TOP bounds a prefix
 
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -77,12 +84,27 @@ CREATE TABLE claim_words (
     word TEXT NOT NULL, block INTEGER NOT NULL, seqs BLOB NOT NULL,  -- array('I') of sorted seqs
     PRIMARY KEY (word, block)
 ) WITHOUT ROWID;
+CREATE TABLE articles (
+    seq INTEGER PRIMARY KEY, id TEXT NOT NULL,
+    hash TEXT,                        -- NULL unless a non-empty string, as in store.index
+    doc TEXT NOT NULL
+);
+CREATE TABLE events (
+    seq INTEGER PRIMARY KEY, id TEXT NOT NULL,
+    start TEXT NOT NULL,              -- '' when not a string, as in store.index
+    cancelled INTEGER NOT NULL,
+    doc TEXT NOT NULL
+);
 """
 INDEXES = """
 CREATE UNIQUE INDEX claims_id ON claims (id);
 CREATE INDEX claims_actor ON claims (actor, seq);
 CREATE INDEX claims_article ON claims (article, seq);
 CREATE INDEX claims_retracted ON claims (seq) WHERE retracted;
+CREATE UNIQUE INDEX articles_id ON articles (id);
+CREATE INDEX articles_hash ON articles (hash);
+CREATE UNIQUE INDEX events_id ON events (id);
+CREATE INDEX events_start ON events (start, seq);
 """
 
 _encode = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, check_circular=False).encode
@@ -118,6 +140,16 @@ def _str(value: Any) -> str:
 def _claim_row(seq: int, claim: Record) -> tuple[int, str, str, str, int, str]:
     return (seq, claim["id"], _str(claim.get("actor")), _str(claim.get("article")),
             1 if claim.get("retracted") else 0, _encode(claim))
+
+
+def _article_row(seq: int, article: Record) -> tuple[int, str, str | None, str]:
+    digest = article.get("hash")
+    return (seq, article["id"], digest if type(digest) is str and digest else None, _encode(article))
+
+
+def _event_row(seq: int, event: Record) -> tuple[int, str, str, int, str]:
+    return (seq, event["id"], _str(event.get("start")), 1 if event.get("status") == "cancelled" else 0,
+            _encode(event))
 
 
 def _pack(seqs: Iterable[int]) -> bytes:
@@ -230,7 +262,9 @@ class Sidecar:
                 return fn(con)
             finally:
                 con.execute("ROLLBACK")
-        except sqlite3.Error as e:
+        except (sqlite3.Error, ValueError) as e:  # ValueError: a record that is not JSON
+            # (a connection may not roll back a crashed writer's hot journal: it refuses to
+            # read, SQLITE_READONLY_ROLLBACK, and the store loads the file instead)
             self.close()
             raise Stale(f"cannot read the sidecar: {e}") from e
 
@@ -301,6 +335,35 @@ class Sidecar:
         return None if row is None else json.loads(row[0])
 
     @staticmethod
+    def get_article(con: sqlite3.Connection, article_id: str) -> Record | None:
+        row = con.execute("SELECT doc FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return None if row is None else json.loads(row[0])
+
+    @staticmethod
+    def has_article(con: sqlite3.Connection, content_hash: str) -> bool:
+        return con.execute("SELECT 1 FROM articles WHERE hash = ? LIMIT 1", (content_hash,)).fetchone() is not None
+
+    @staticmethod
+    def articles(con: sqlite3.Connection) -> list[Record]:
+        return [json.loads(doc) for (doc,) in con.execute("SELECT doc FROM articles ORDER BY seq")]
+
+    @staticmethod
+    def events(con: sqlite3.Connection, start_from: str | None, start_to: str | None,
+               include_cancelled: bool) -> list[Record]:
+        """``Index.find_events``: by (start, seq); ``start_to`` includes the starts it prefixes."""
+        where, values = [], []
+        if start_from is not None:
+            where.append("start >= ?")
+            values.append(start_from)
+        if start_to is not None:
+            where.append("start < ?")  # UTF-8 sorts as code points do: the same order as Python's
+            values.append(start_to + _TOP)
+        if not include_cancelled:
+            where.append("NOT cancelled")
+        sql = "SELECT doc FROM events" + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY start, seq"
+        return [json.loads(doc) for (doc,) in con.execute(sql, values)]
+
+    @staticmethod
     def actor_counts(con: sqlite3.Connection) -> dict[str, int]:
         return dict(con.execute("SELECT actor, count(*) FROM claims WHERE NOT retracted GROUP BY actor"))
 
@@ -347,6 +410,11 @@ class Sidecar:
                                  for seq in seqs))
                 by_word = ix.by_word
                 con.executemany("INSERT INTO claim_words VALUES (?, ?, ?)", _word_blocks(by_word))
+                seqs = ix.seqs["articles"]
+                con.executemany("INSERT INTO articles VALUES (?, ?, ?, ?)",
+                                (_article_row(seqs[rid], a) for rid, a in ix.rows["articles"].items()))
+                con.executemany("INSERT INTO events VALUES (?, ?, ?, ?, ?)",
+                                (_event_row(seq, e) for seq, e in ix.event_at.items()))
                 con.execute("INSERT INTO meta VALUES ('format', ?), ('json', ?)", (FORMAT, _sig_text(sig)))
                 con.execute("COMMIT")
                 con.executescript(INDEXES)
@@ -372,12 +440,11 @@ class Sidecar:
             raise
         _fsync_directory(self.directory)
 
-    def apply(self, changes: list[tuple[int, Record | None, Record | None]], old: Signature,
-              new: Signature) -> None:
+    def apply(self, changes: Mapping[str, list[Change]], old: Signature, new: Signature) -> None:
         """Bring a sidecar made from JSON version ``old`` to version ``new``: ``changes``
-        are ``(seq, old claim or None, new claim or None)`` for every claim the write
-        changed.  One transaction; raises ``Stale`` (changing nothing) when the sidecar
-        is not at ``old``."""
+        are, per table of ``TABLES``, ``(seq, old record or None, new record or None)``
+        for every record of it the write changed.  One transaction; raises ``Stale``
+        (changing nothing) when the sidecar is not at ``old``."""
         try:
             con = self._write_connection()
             con.execute("BEGIN IMMEDIATE")
@@ -395,14 +462,20 @@ class Sidecar:
             raise Stale(f"cannot update the sidecar: {e}") from e
 
     @staticmethod
-    def _apply(con: sqlite3.Connection, changes: list[tuple[int, Record | None, Record | None]]) -> None:
+    def _apply(con: sqlite3.Connection, changes: Mapping[str, list[Change]]) -> None:
+        for table, row in (("articles", _article_row), ("events", _event_row)):
+            width = 4 if table == "articles" else 5
+            con.executemany(f"DELETE FROM {table} WHERE seq = ?",
+                            [(seq,) for seq, _, after in changes.get(table, ()) if after is None])
+            con.executemany(f"INSERT OR REPLACE INTO {table} VALUES ({', '.join('?' * width)})",
+                            [row(seq, after) for seq, _, after in changes.get(table, ()) if after is not None])
         word_adds: defaultdict[tuple[str, int], set[int]] = defaultdict(set)
         word_drops: defaultdict[tuple[str, int], set[int]] = defaultdict(set)
         topic_drops: list[tuple[str, str, int]] = []
         topic_adds: list[tuple[str, str, int]] = []
         deleted: list[tuple[int]] = []
         upserts = []
-        for seq, before, after in changes:
+        for seq, before, after in changes.get("claims", ()):
             block = seq >> _BLOCK_BITS
             old_words = claim_words(before) if before is not None else set()
             new_words = claim_words(after) if after is not None else set()
@@ -480,12 +553,11 @@ def _match_terms(con: sqlite3.Connection, terms: list[tuple[str, ...]], within: 
 def _docs(con: sqlite3.Connection, seqs: list[int], include_retracted: bool) -> list[Record]:
     """The claims with these seqs (sorted), in that order."""
     out: list[Record] = []
-    sql = "SELECT doc FROM claims WHERE seq IN (SELECT value FROM json_each(?))"
-    if not include_retracted:
-        sql += " AND NOT retracted"
-    sql += " ORDER BY seq"
-    for i in range(0, len(seqs), 20_000):
-        out.extend(json.loads(doc) for (doc,) in con.execute(sql, (json.dumps(seqs[i:i + 20_000]),)))
+    where = "" if include_retracted else " AND NOT retracted"
+    for i in range(0, len(seqs), _CHUNK):
+        part = seqs[i:i + _CHUNK]
+        sql = f"SELECT doc FROM claims WHERE seq IN ({','.join('?' * len(part))}){where} ORDER BY seq"
+        out.extend(json.loads(doc) for (doc,) in con.execute(sql, part))
     return out
 
 

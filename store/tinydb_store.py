@@ -18,8 +18,8 @@ Queries never go through TinyDB's ``Query`` (a scan: ~0.3 s at 100k claims): the
 answered from the in-memory indexes in ``store.index``, kept in step with every write,
 or, by a store opened *cold* (the default), from the on-disk index sidecar ``FILE.index``
 (``store.sidecar``: SQLite), which every write keeps in step with the file inside the
-same lock, after the rename.  A cold store answers ``claims``/``get_claim``/counts
-without reading the file (``claimbot stance`` at 100k claims: ~0.3 s instead of ~4 s);
+same lock, after the rename.  A cold store answers the queries on claims, articles and
+events without reading the file (``claimbot stance`` at 100k claims: ~0.3 s instead of ~4 s);
 anything else, any write, a stale sidecar, or enough cold queries to have paid for a
 load, loads the file.  Long-running processes call ``preload()`` (or open with
 ``preload=True``) so that no query pays for loading.
@@ -54,7 +54,8 @@ from tinydb.table import Document
 
 from store.base import DEFAULT_DB, TABLES, Record, StoreError
 from store.index import Batch, Index, IndexedStore, _as_list, gc_paused
-from store.sidecar import Sidecar, Stale, json_signature
+from store.sidecar import TABLES as SIDECAR_TABLES
+from store.sidecar import Change, Sidecar, Stale, json_signature
 
 Signature = tuple[int, int, int]  # (st_mtime_ns, st_size, st_ino)
 T = TypeVar("T")
@@ -291,6 +292,7 @@ class _Reader:
         self.buf = ""
         self.pos = 0
         self.eof = False
+        self.shared = _Shared()
 
     def fill(self, at_least: int = 0) -> None:
         chunk = self.handle.read(max(_BLOCK, at_least))
@@ -357,7 +359,7 @@ class _Reader:
             doc = self.value()
             if type(doc) is not dict:
                 raise _NotTinyDB(f"document {key} of table {table!r} is not an object")
-            docs[key] = _compact(doc)
+            docs[key] = _compact(doc, self.shared)
             if self.separator() == "}":
                 return docs
 
@@ -382,15 +384,67 @@ class _Reader:
             return False
         if parsed_end != len(chunk) or not all(type(doc) is dict for doc in parsed.values()):
             return False
+        shared = self.shared
         for key, doc in parsed.items():
-            docs[key] = _compact(doc)
+            docs[key] = _compact(doc, shared)
         self.pos = end
         self.separator()  # the ',' the cut found
         return True
 
 
-def _compact(doc: dict[str, Any]) -> dict[str, Any]:
-    """``doc`` with its strings interned, so equal strings are one object in memory.
+class _Shared:
+    """The small containers of one load, by value: equal ones become one object.
+
+    100k claims repeat the same few short lists (topics, a target's words, empty lists)
+    and flat records (a speaker, a target with its stance) thousands of times; sharing
+    them is what interning is for strings (~70 MB of ~370 MB at 100k synthetic claims,
+    for ~20% more parse time).  Safe because stored records are read-only
+    (``store.index``: list queries hand out the store's own objects, to be copied before
+    any change; ``get_*`` return deep copies).  Only small containers are looked up, so
+    that the keys of unique ones cost little.
+    """
+
+    MAX = 4  # items of a list or dict that may be shared
+
+    def __init__(self) -> None:
+        self.lists: dict[tuple[Any, ...], list[Any]] = {}
+        self.dicts: dict[tuple[Any, ...], dict[str, Any]] = {}
+
+    def small_list(self, values: list[Any]) -> list[Any]:
+        """A list of at most ``MAX`` items, its strings interned; shared if all are."""
+        try:
+            key = tuple(map(intern, values))
+        except TypeError:
+            return [intern(v) if type(v) is str else self.record(v) if type(v) is dict else v for v in values]
+        found = self.lists.get(key)
+        if found is None:
+            found = self.lists[key] = list(key)
+        return found
+
+    def record(self, value: dict[str, Any]) -> dict[str, Any]:
+        """``value`` compacted; shared when it is small and holds scalars only."""
+        _compact(value, self)
+        if len(value) > self.MAX:
+            return value
+        types = tuple(map(type, value.values()))
+        if not _SCALARS.issuperset(types):
+            return value
+        # the types are part of the key: 1, 1.0 and True are equal but not the same JSON
+        key = (tuple(value.items()), types)
+        found = self.dicts.get(key)
+        if found is None:
+            found = self.dicts[key] = value
+        return found
+
+
+_SCALARS = frozenset((str, int, float, bool, type(None)))
+_MAX_SHARED = _Shared.MAX
+
+
+def _compact(doc: dict[str, Any], shared: _Shared) -> dict[str, Any]:
+    """``doc`` with its strings interned, so equal strings are one object in memory, and
+    its small lists and flat records shared with equal ones of other documents (see
+    ``_Shared``).
 
     100k claims repeat their actor ids, dates, outlets, names and stemmed words many
     times; sharing them takes the parsed data from ~400 MB to ~235 MB.
@@ -400,14 +454,16 @@ def _compact(doc: dict[str, Any]) -> dict[str, Any]:
         if kind is str:
             doc[key] = intern(value)
         elif kind is list:
-            if value:
+            if len(value) <= _MAX_SHARED:
+                doc[key] = shared.small_list(value)
+            else:
                 try:
                     doc[key] = list(map(intern, value))  # a list of strings: all in C
                 except TypeError:
-                    doc[key] = [intern(v) if type(v) is str else _compact(v) if type(v) is dict else v
+                    doc[key] = [intern(v) if type(v) is str else shared.record(v) if type(v) is dict else v
                                 for v in value]
         elif kind is dict:
-            _compact(value)
+            doc[key] = shared.record(value)
     return doc
 
 def _write_tables(out: Any, tables: dict[str, dict[str, Any]]) -> None:
@@ -451,9 +507,9 @@ class TinyDBStore(IndexedStore):
     ``preload``: read the whole file and build every in-memory index (the word index
     too) now, as a long-running process should (the same as calling ``preload()``).
     Otherwise the store opens *cold* when its sidecar (``store.sidecar``, ``FILE.index``)
-    matches the file: ``claims``, ``get_claim``, ``actor_counts`` and ``topic_counts``
-    are answered from the sidecar, reading only what they return, and anything else
-    (or a stale sidecar) loads the file first.  A cold store loads the file anyway once
+    matches the file: the queries on claims, articles and events are answered from the
+    sidecar, reading only what they return, and anything else (subscriptions, deliveries,
+    the audit log, any write, or a stale sidecar) loads the file first.  A cold store loads the file anyway once
     its sidecar queries have taken about as long as loading would (so a process that
     keeps asking ends up in memory, and one that asks once never pays for it).
     Without a usable sidecar the file is loaded at open, and the sidecar rebuilt if no
@@ -498,7 +554,7 @@ class TinyDBStore(IndexedStore):
         """Whether the file is in memory (False: queries are answered from the sidecar)."""
         return self._loaded
 
-    # -- queries a cold store answers from the sidecar --------------------------------------------
+    # -- queries a cold store answers from the sidecar (claims, articles, events) -------------------
     def claims(self, *, actor: str | None = None, topics: Iterable[str] | None = None,
                words: Iterable[str] | None = None, article: str | None = None,
                include_retracted: bool = False) -> list[Record]:
@@ -519,6 +575,39 @@ class TinyDBStore(IndexedStore):
                 if found is not None:
                     return found[0]
             return super().get_claim(claim_id)
+
+    def has_article(self, content_hash: str) -> bool:
+        with self._mutex:
+            if not self._loaded:
+                found = self._cold(lambda con: [Sidecar.has_article(con, content_hash)])
+                if found is not None:
+                    return found[0]
+            return super().has_article(content_hash)
+
+    def get_article(self, article_id: str) -> Record | None:
+        with self._mutex:
+            if not self._loaded:
+                found = self._cold(lambda con: [Sidecar.get_article(con, article_id)])
+                if found is not None:
+                    return found[0]
+            return super().get_article(article_id)
+
+    def articles(self) -> list[Record]:
+        with self._mutex:
+            if not self._loaded:
+                found = self._cold(Sidecar.articles)
+                if found is not None:
+                    return found
+            return super().articles()
+
+    def events(self, *, start_from: str | None = None, start_to: str | None = None,
+               include_cancelled: bool = True) -> list[Record]:
+        with self._mutex:
+            if not self._loaded:
+                found = self._cold(lambda con: Sidecar.events(con, start_from, start_to, include_cancelled))
+                if found is not None:
+                    return found
+            return super().events(start_from=start_from, start_to=start_to, include_cancelled=include_cancelled)
 
     def actor_counts(self) -> dict[str, int]:
         with self._mutex:
@@ -684,10 +773,12 @@ class TinyDBStore(IndexedStore):
             # deleted before the rename: a stale sidecar never names a version older than
             # the one on disk (see store.sidecar)
             self._discard_sidecar()
-        # the claims this write changes, as they were: (seq, record or None)
-        stored = ix.rows["claims"]
-        old_claims = {rid: stored.get(rid) for rid in batch.puts.get("claims", ())}
-        gone = [(ix.seqs["claims"][rid], stored[rid]) for rid in batch.deletes.get("claims", ()) if rid in stored]
+        # the records of the sidecar's tables this write changes, as they were
+        olds = {table: {rid: ix.rows[table].get(rid) for rid in batch.puts.get(table, ())} for table in SIDECAR_TABLES}
+        changes: dict[str, list[Change]] = {
+            table: [(ix.seqs[table][rid], ix.rows[table][rid], None)
+                    for rid in batch.deletes.get(table, ()) if rid in ix.rows[table]]
+            for table in SIDECAR_TABLES}
         # TinyDB replaces a table's dict on every change and never edits the old one
         # (we never use its in-place ``update``), so a shallow copy is a snapshot.
         before = dict(storage.data)
@@ -718,26 +809,24 @@ class TinyDBStore(IndexedStore):
             raise
         # The file is written: now the index (plain dict and set operations) follows.
         data = storage.data
-        changes: list[tuple[int, Record | None, Record | None]] = [(seq, old, None) for seq, old in gone]
         for table, doc_id in placed:
             doc = data[table][str(doc_id)]
             ix.put(table, doc_id, doc)
-            if table == "claims":
-                changes.append((doc_id, old_claims.get(doc["id"]), doc))
+            if table in changes:
+                changes[table].append((doc_id, olds[table].get(doc["id"]), doc))
         for table, ids in batch.deletes.items():
             for record_id in ids:
                 ix.delete(table, record_id)
         self._update_sidecar(sidecar_ok, before_sig, changes)
 
-    def _update_sidecar(self, sidecar_ok: bool, before: Signature | None,
-                        changes: list[tuple[int, Record | None, Record | None]]) -> None:
+    def _update_sidecar(self, sidecar_ok: bool, before: Signature | None, changes: dict[str, list[Change]]) -> None:
         """After a file write: the sidecar follows (a failure only makes it stale)."""
         after = self._storage.signature
         if after is None:
             return
+        n = len(changes["claims"])
         try:
-            if sidecar_ok and before is not None and len(changes) * _REBUILD_SHARE <= max(len(self._ix.claim_at),
-                                                                                         8000):
+            if sidecar_ok and before is not None and n * _REBUILD_SHARE <= max(len(self._ix.claim_at), 8000):
                 try:
                     self._sidecar.apply(changes, before, after)
                     return

@@ -27,12 +27,13 @@ StoreFactory = Callable[[pytest.FixtureRequest, Path], Store]
 
 class ColdReads:
     """A TinyDB store whose writes go through one store object and whose sidecar queries
-    (``claims``, ``get_claim``, ``actor_counts``, ``topic_counts``) each go to a store
-    opened cold on the same file, as ``claimbot stance`` opens it: each must be answered
+    (claims, articles, events) each go to a store opened cold on the same file, as
+    ``claimbot stance`` opens it: each must be answered
     from the index sidecar, so every protocol test also checks that the writes kept the
     sidecar in step with the file.  Everything else goes to the writing store."""
 
-    COLD = ("claims", "get_claim", "actor_counts", "topic_counts")
+    COLD = ("claims", "get_claim", "actor_counts", "topic_counts", "has_article", "get_article", "articles",
+            "events")
 
     def __init__(self, path: Path) -> None:
         self.path = path

@@ -689,7 +689,9 @@ def answers(s) -> list:
             ids(s.claims(actor="china", topics=["steel", "rare-earths"])), ids(s.claims(topics=["tariffs"])),
             ids(s.claims(words=["levies"])), ids(s.claims(actor="japan", words=["levies", "nothing"])),
             ids(s.claims(article="a2", words=["rare-earths"])), s.actor_counts(), s.topic_counts(),
-            s.get_claim("c1-1"), s.get_claim("nope")]
+            s.get_claim("c1-1"), s.get_claim("nope"), s.has_article("hash2"), s.has_article("nope"),
+            s.get_article("a1"), s.get_article("nope"), ids(s.articles()), s.events(),
+            ids(s.events(start_from="2025-06-15", start_to="2025-06-15", include_cancelled=False))]
 
 
 def test_a_cold_store_answers_from_the_sidecar_without_loading(db_path):
@@ -700,7 +702,7 @@ def test_a_cold_store_answers_from_the_sidecar_without_loading(db_path):
     assert not cold.loaded
     assert answers(cold) == expected
     assert not cold.loaded and cold._ix.claim_at == {}  # nothing of the file in memory
-    assert ids(cold.events()) == ["e1", "e2", "e3"]  # not in the sidecar: loads the file
+    assert ids(cold.audit_log()) == ["au1", "au2", "au3"]  # not in the sidecar: loads the file
     assert cold.loaded and answers(cold) == expected
     cold.close()
     preloaded = TinyDBStore(db_path, preload=True)
@@ -901,6 +903,12 @@ def test_the_sidecar_gives_what_memory_gives_on_synthetic_data(tmp_path):
     tables = make_tables(1500, seed=5)
     for n, c in enumerate(tables["claims"]):
         c["retracted"] = n % 97 == 0
+    for n, e in enumerate(tables["events"]):
+        if n % 5 == 0:
+            e["status"] = "cancelled"
+        if n % 7 == 0:
+            e["start"] += "T09:30:00+00:00"
+    tables["events"].append(event("no-start", None))
     path = tmp_path / "synth.json"
     s = TinyDBStore(path)
     s.load(tables)
@@ -920,6 +928,16 @@ def test_the_sidecar_gives_what_memory_gives_on_synthetic_data(tmp_path):
                         kw = dict(actor=actor, topics=t, words=w, article=a, include_retracted=retracted)
                         assert cold.claims(**kw) == memory.claims(**kw), kw
     assert cold.actor_counts() == memory.actor_counts() and cold.topic_counts() == memory.topic_counts()
+    assert cold.articles() == memory.articles()
+    for a in tables["articles"][:20]:
+        assert cold.has_article(a["hash"]) and cold.get_article(a["id"]) == memory.get_article(a["id"])
+    starts = sorted({e["start"] for e in memory.events() if e["start"]})
+    bounds = [None, "", starts[0], starts[len(starts) // 2], starts[len(starts) // 2][:7], starts[-1], "2099"]
+    for start_from in bounds:
+        for start_to in bounds:
+            for cancelled in (True, False):
+                kw = dict(start_from=start_from, start_to=start_to, include_cancelled=cancelled)
+                assert cold.events(**kw) == memory.events(**kw), kw
     assert not cold.loaded
     cold.close()
     s.close()
