@@ -60,7 +60,7 @@ def test_duration_from_a_dated_start_gives_a_deadline() -> None:
 
 def test_duration_after_an_earlier_dated_order() -> None:
     text = ("On Monday the president signed an order raising duties on imported steel. "
-            "The higher duties take effect 30 days after the order was signed.")
+            "The higher duties apply 30 days after the order was issued.")
     ends = [e for e in evs(text) if e.start == "2022-10-12"]
     assert ends and ends[0].kind == "policy"
 

@@ -150,7 +150,7 @@ def test_topic_query_forms_meet():
      "oppose"),
     ("The foreign ministry of Ghana called the levy \"unfair, unjustified and unreasonable\".", "ghana", "levy",
      "oppose"),
-    ("Mexico said nobody wins from such a decision.", "mexico", "decision", "oppose"),
+    ("Mexico said nobody benefits from such a levy.", "mexico", "levy", "oppose"),
     ("Kenya has urged Uganda to soften its new fishing law.", "kenya", "law", "oppose"),
 ])
 def test_more_position_forms(text, actor, word, stance):
