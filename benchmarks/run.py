@@ -189,7 +189,7 @@ def build_store(path: Path, n_claims: int, seed: int) -> dict[str, Any]:
         store.close()
     t2 = time.perf_counter()
     counts = {k: len(v) for k, v in tables.items()}
-    del tables
+    del tables, store  # (freeing 100k records takes ~0.3 s: not part of the next open)
     t3 = time.perf_counter()
     store = open_store(str(path))  # cold: answers from the index sidecar, if the backend has one
     t4 = time.perf_counter()
