@@ -272,6 +272,9 @@ class _Extractor:
         """The noun phrase of ``head`` without its relative clauses and long appositions."""
         doc = head.doc
         left = head.left_edge.i
+        for t in doc[left:head.i]:
+            if is_placeholder(t.text) or t.is_quote:
+                left = t.i + 1  # a quote the parser hung on the name is not part of it
         right = head.i
         for c in head.rights:
             if c.dep_ in ("compound", "flat", "prep", "amod", "nummod", "poss") and c.right_edge.i - head.i < 6:
@@ -289,6 +292,15 @@ class _Extractor:
             for tok in span:
                 if tok.text in self.state.people and tok.pos_ == "PROPN":
                     return self.state.people[tok.text]
+            names = [t for t in span if t.pos_ == "PROPN" and t.text[:1].isupper() and t.ent_type_ in ("", "PERSON")
+                     and not is_placeholder(t.text) and t.lower_ not in self.gaz.official_terms]
+            joined = " ".join(t.text for t in names)
+            if len(names) >= 2 and names[-1].i - names[0].i == len(names) - 1 and names[-1].i == span.root.i \
+                    and not self._find(joined):
+                # two or more capitalised names ending the phrase: a person the model did not tag
+                person = Person(" ".join(t.text for t in names), self._actor_near(span, span.doc[names[0].i:names[-1].i + 1]))
+                self._remember(person)
+                return person
             for tok in span:
                 if tok.pos_ == "PROPN" and self.gaz.person_actor(tok.text):
                     person = Person(tok.text, self.gaz.person_actor(tok.text))
@@ -296,6 +308,11 @@ class _Extractor:
                     return person
             return None
         ent = ents[0]
+        inner = [t.i for t in ent if is_placeholder(t.text) or t.is_quote or t.is_punct]
+        if inner:
+            ent = ent.doc[max(inner) + 1:ent.end]
+            if not len(ent):
+                return None
         name = self._clean_name(ent.text)
         known_form = self.gaz.lookup(name)
         if known_form is not None and known_form[1] != "person":

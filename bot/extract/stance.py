@@ -44,6 +44,7 @@ class Lexicon:
     noun_oppose: frozenset[str]
     preps_negate: frozenset[str]
     negations: frozenset[str]
+    nouns_negate: frozenset[str] = frozenset()
 
     def is_cue(self, lemma: str) -> bool:
         return lemma in self.report or lemma in self.support or lemma in self.oppose
@@ -82,7 +83,7 @@ def lexicon() -> Lexicon:
     f = frozenset
     return Lexicon(f(d["report"]), f(d["support"]), f(d["oppose"]), f(d["negate"]),
                    f(d["adjectives_support"]), f(d["adjectives_oppose"]), f(d["nouns_support"]),
-                   f(d["nouns_oppose"]), f(d["preps_negate"]), f(d["negations"]))
+                   f(d["nouns_oppose"]), f(d["preps_negate"]), f(d["negations"]), f(d.get("nouns_negate", [])))
 
 
 def negated(tok: Token) -> bool:
@@ -220,6 +221,11 @@ def _path_sign(tok: Token, pred: Token, lex: Lexicon) -> tuple[int | None, bool]
         nxt = chain[i + 1]
         if nxt.dep_ == "conj" and nxt.pos_ == node.pos_:
             continue  # "ease or lift the ban": coordinated words are alternatives, not nested
+        if nxt.dep_ == "prep" and nxt.lower_ in ("on", "of", "to") and any(
+                c.dep_ in ("dobj", "obj") and c.i == nxt.i - 1 and
+                (c.lower_ in lex.nouns_negate or c.lemma_.lower() in lex.noun_oppose) for c in node.children):
+            # "backs curbs on X" parsed with "on X" hung on the verb: the curbs are on X
+            sign, evaluative = -sign, True
         p = lex.polarity(node)
         if node.pos_ == "ADP":
             if p < 0:
@@ -230,8 +236,9 @@ def _path_sign(tok: Token, pred: Token, lex: Lexicon) -> tuple[int | None, bool]
                 # a negating verb flips its object; "warn against X" flips once, through the preposition
                 if not (nxt.dep_ == "prep" and nxt.lower_ in lex.preps_negate):
                     sign = -sign
-        elif node.pos_ == "NOUN" and nxt.dep_ == "prep" and node.lemma_.lower() in lex.noun_oppose:
-            sign, evaluative = -sign, True
+        elif node.pos_ == "NOUN" and nxt.dep_ == "prep" and (node.lemma_.lower() in lex.noun_oppose
+                                                              or node.lower_ in lex.nouns_negate):
+            sign, evaluative = -sign, True  # "concerns about X", "curbs on X": against X
         if negated(node):
             sign, evaluative = -sign, True
     return sign, evaluative
