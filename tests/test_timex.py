@@ -200,3 +200,36 @@ def test_calendar_helpers() -> None:
     assert Point(dt.date(2021, 1, 3), "week").value() == "2020-W53"
     assert duration_value(2.5, "Y") == "P2Y6M"
     assert duration_value(None, "D") == "PXD"
+
+
+# --- parts of days, invariant past verbs, planned events
+
+def test_weekday_evening_keeps_its_part_of_day() -> None:
+    assert one("The minister spoke to reporters on Wednesday evening.") == ("Wednesday evening", "TIME",
+                                                                           "2019-04-10TEV")
+
+
+def test_weekday_night_values_the_day() -> None:
+    assert one("The ferry sank on Tuesday night.")[2] == "2019-04-09"
+
+
+def test_invariant_past_verb_after_singular_subject_goes_back() -> None:
+    # "hurt" is tagged as a present verb, but "the storm hurt" cannot be present
+    found = tx("The storm hurt the harvest, which fell 3 percent, on Thursday.")
+    assert [v for _, _, v in found] == ["2019-04-11"]
+
+
+def test_planned_event_on_a_weekday_lies_ahead() -> None:
+    assert one("Farmers planned a protest march in the capital on Monday.")[2] == "2019-04-15"
+
+
+def test_extent_leaves_out_signals_possessives_and_modifier_determiners() -> None:
+    found = tx("Over the past two months the board met for the last time on Friday night; Friday's vote "
+               "followed a third-quarter loss and the 2018 election, at least 30 days after the deal.")
+    texts = [t for t, _, _ in found]
+    assert "the past two months" in texts
+    assert "Friday night" in texts
+    assert "Friday" in texts
+    assert "third-quarter" in texts
+    assert "2018" in texts
+    assert "at least 30 days" in texts

@@ -115,8 +115,35 @@ def find_timexes(text: str, published: dt.date, doc: Any = None) -> list[Timex]:
             if res.type in ("DATE", "TIME") and res.point.gran in ("day", "month", "quarter", "year", "season",
                                                                     "half", "week"):
                 ctx.anchor, ctx.anchor_end = res.point, c.end
-        out.append(Timex(start=c.start, end=c.end, text=text[c.start:c.end], type=res.type, value=res.value))
+        start, end = _trim_extent(text, c.start, c.end)
+        out.append(Timex(start=start, end=end, text=text[start:end], type=res.type, value=res.value))
     return out
+
+
+# TIMEX3 leaves out the prepositions that signal a relation ("for the past two months", "on Friday
+# night"), a possessive ending ("Friday's vote"), and the determiner of a time word used as a
+# modifier ("a third-quarter loss", "the 1996 election").  Rules keep them in the match because they
+# help to decide the value; the extent is trimmed afterwards.
+_LEAD_SIGNAL = re.compile(r"(?i:for|on|at(?!\s+(?:least|most)\b)|during|over(?=\s+(?:the|this|that|these|those|its|their)\b))\s+")
+_LEAD_DET = re.compile(r"(?i:the|a|an|its|their|his|her|our|this)\s+")
+_MODIFIER = re.compile(r"(?:(?:1[0-9]|20)\d\d|[\w.]+-[\w-]+)(?<!\d0s)")
+_POSSESSIVE = re.compile(r"(?<=[A-Za-z])['’]s$")
+
+
+def _trim_extent(text: str, start: int, end: int) -> tuple[int, int]:
+    span = text[start:end]
+    m = _POSSESSIVE.search(span)
+    if m and end - start > 3:
+        end -= len(m.group())
+        span = text[start:end]
+    m = _LEAD_SIGNAL.match(span)
+    if m and m.end() < len(span):
+        start += m.end()
+        span = text[start:end]
+    m = _LEAD_DET.match(span)
+    if m and _MODIFIER.fullmatch(span[m.end():]) and re.match(r"\s+[a-z]", text[end:end + 3]):
+        start += m.end()
+    return start, end
 
 
 def timex_ranges(text: str, timexes: list[Timex]) -> list[tuple[int, int]]:

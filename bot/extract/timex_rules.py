@@ -274,8 +274,10 @@ def h_day_pod(ctx: Ctx, c: Cand) -> Result | None:
     elif g.get("wd"):
         wd = weekday_number(g["wd"])
         day = _resolve_weekday(ctx, c, wd, pre) if wd else None
-        if day is not None:
-            # "Friday night": TimeBank mostly values the day alone (and often marks "Friday" only)
+        if day is not None and code != "EV":
+            # "Friday night", "Friday morning": TimeBank mostly values the day alone (and often
+            # marks "Friday" only); an evening, which never runs past midnight, keeps its part
+            # of the day as the TIMEX3 guidelines ask ("Friday evening" -> 1998-08-07TEV)
             return Result("DATE", day.isoformat(), Point(day, "day"))
     else:
         day = None

@@ -26,6 +26,13 @@ _FUTURE_AUX = {"will", "shall", "'ll", "wo", "ll", "would", "'d"}
 _MODAL_AMBIG = {"could", "might", "may", "can", "should", "must", "ought"}
 # verbs whose date argument lies ahead of the report even in the past tense
 _PLAN_VERBS = {"schedule", "reschedule"}
+# verbs planning an event named by their object: "planned a rally on Saturday" dates the rally
+_PLAN_OBJECT_VERBS = {"plan", "replan"}
+# verbs whose past tense is spelled like the present; tagged VBP after a singular subject they
+# can only be past ("Weakness hurt the index on Friday")
+_INVARIANT_PAST = {"hurt", "cut", "put", "set", "hit", "let", "quit", "shut", "cost", "spread", "split", "cast",
+                   "bet", "rid", "shed", "burst", "thrust", "upset", "beat", "bid", "broadcast", "forecast",
+                   "offset", "read", "slit", "spit", "wed", "undercut", "outbid", "overbid", "reset", "recast"}
 _PUTOFF_VERBS = {"postpone", "delay", "adjourn", "defer", "extend", "push", "move", "give", "set", "recess"}
 
 
@@ -79,6 +86,13 @@ def _tense_of_verb(v: Token, depth: int = 0) -> str | None:
     if v.lemma_.lower() in _PLAN_VERBS:
         # "has scheduled a news conference Thursday", "planned a rally Saturday"
         return FUTURE
+    if v.lemma_.lower() in _PLAN_OBJECT_VERBS and any(c.dep_ == "dobj" and c.pos_ == "NOUN" for c in v.children):
+        # "planned a march on Saturday": the date belongs to the planned event
+        return FUTURE
+    if v.tag_ == "VBP" and v.lower_ in _INVARIANT_PAST and not auxes and any(
+            c.dep_ == "nsubj" and c.tag_ in ("NN", "NNP") for c in v.children):
+        # "Weakness hurt the index on Friday": a singular subject rules out the present
+        return PAST
     tags = [v.tag_] + [a.tag_ for a in auxes]
     if "VBD" in tags:
         return PAST
