@@ -163,7 +163,7 @@ def test_clock_time_takes_its_day() -> None:
 # --- false positives
 
 @pytest.mark.parametrize("text", [
-    "Officials may announce a decision soon.",
+    "Officials may announce a decision.",
     "Protesters march on the ministry in several towns.",
     "The committee has 2019 members and 300 staff.",
     "Exports rose 15 percent to $2,019 million.",
@@ -233,3 +233,14 @@ def test_extent_leaves_out_signals_possessives_and_modifier_determiners() -> Non
     assert "third-quarter" in texts
     assert "2018" in texts
     assert "at least 30 days" in texts
+
+
+def test_soon_and_one_day_ahead_are_future_ref() -> None:
+    assert one("The regulator will soon publish new rules.") == ("soon", "DATE", "FUTURE_REF")
+    assert one("Officials hope the bridge may one day carry trains.") == ("one day", "DATE", "FUTURE_REF")
+
+
+def test_soon_in_a_past_clause_or_as_soon_as_is_not_marked() -> None:
+    assert tx("The prisoner was soon released.") == []
+    assert tx("Talks resume as soon as the envoys arrive.") == []
+    assert one("The lease ran for one day only.")[2] == "P1D"

@@ -1085,6 +1085,30 @@ def h_ref(ctx: Ctx, c: Cand) -> Result | None:
     return Result("DATE", w)
 
 
+def h_future_adv(ctx: Ctx, c: Cand) -> Result | None:
+    return Result("DATE", "FUTURE_REF")
+
+
+def c_future_adv(ctx: Ctx, c: Cand) -> bool:
+    """'soon', 'someday', 'one day' as adverbs of a clause that looks ahead.  Not 'as soon as',
+    'soon after', 'too soon', nor a past clause ('was soon released', 'one day in May'); 'one day'
+    only where no preposition or quantity makes it a length ('for one day', 'one day later')."""
+    w = " ".join(c.m.group(0).lower().split())
+    prev, nxt = ctx.prev_word(c.start), ctx.next_word(c.end)
+    if prev in ("as", "too", "how", "so", "very", "quite", "fairly", "pretty", "how"):
+        return False
+    if nxt in ("after", "afterward", "afterwards", "thereafter", "before", "as", "enough", "later", "earlier",
+               "ago", "of", "in", "last", "this", "next", "and", "or", "to", "per", "a", "each"):
+        return False
+    if w == "one day":
+        if prev in ("for", "in", "within", "than", "only", "just", "by", "after", "of", "per", "a", "the",
+                    "every", "each", "about", "over", "at", "on", "one", "single", "first", "last"):
+            return False
+        if re.search(r"\d|\b(?:hours?|days?)\b", ctx.after(c.end, 12)):
+            return False
+    return ctx.tense(c.start, c.end) in (FUTURE, None)
+
+
 def c_current(ctx: Ctx, c: Cand) -> bool:
     w = c.m.group(0).lower()
     nxt = ctx.next_word(c.end)
@@ -1370,6 +1394,8 @@ RULES: list[Rule] = [
     Rule("present", _r(rf"{B}{_REF_PRESENT}{E}(?!-)"), h_ref, c_current, prio=5),
     Rule("past", _r(rf"{B}{_REF_PAST}{E}"), h_ref, c_current, prio=5),
     Rule("future", _r(rf"{B}{_REF_FUTURE}{E}"), h_ref, c_current, prio=5),
+    # an indefinite time ahead: "will soon reopen", "may one day join"
+    Rule("future_adv", _r(rf"{B}(?i:soon|some\s*day|one\s+day){E}(?!-)"), h_future_adv, c_future_adv, prio=1),
 ]
 
 
