@@ -244,3 +244,8 @@ def test_soon_in_a_past_clause_or_as_soon_as_is_not_marked() -> None:
     assert tx("The prisoner was soon released.") == []
     assert tx("Talks resume as soon as the envoys arrive.") == []
     assert one("The lease ran for one day only.")[2] == "P1D"
+
+
+def test_day_counted_from_a_named_day() -> None:
+    assert one("The strike began the day before last Wednesday.")[2] == "2019-04-09"
+    assert one("Ballots will be counted two days after Monday.")[2] == "2019-04-17"

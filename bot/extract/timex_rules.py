@@ -286,6 +286,18 @@ def h_day_pod(ctx: Ctx, c: Cand) -> Result | None:
     return Result("TIME", day.isoformat() + "T" + code, Point(day, "day"))
 
 
+def h_day_offset(ctx: Ctx, c: Cand) -> Result | None:
+    """'the day before last Tuesday': the named day, resolved as usual, moved by the count."""
+    g = c.m.groupdict()
+    n = parse_number(g["num"]) if g.get("num") else 1.0
+    wd = weekday_number(g["wd"])
+    if n is None or not wd or (g.get("num") is None and g["unit"].lower() == "days"):
+        return None
+    base = _resolve_weekday(ctx, c, wd, " ".join((g.get("pre") or "").split()))
+    day = base + dt.timedelta(days=int(n) * (-1 if g["dir"].lower() == "before" else 1))
+    return Result("DATE", day.isoformat(), Point(day, "day"))
+
+
 def h_relday(ctx: Ctx, c: Cand) -> Result | None:
     g = c.m.groupdict()
     rd = g["rd"].lower()
@@ -1274,6 +1286,11 @@ RULES: list[Rule] = [
     Rule("weekday", _r(rf"{B}(?:(?P<pre>(?i:last|next|this\s+past|this\s+coming|this|coming|the\s+previous|"
                        rf"the\s+following|the\s+next|early|late|earlier|later|past))\s+)?(?P<wd>{_WD})(?:['’]s)?{E}"),
          h_weekday, c_weekday, prio=3),
+    # a day counted from a named day: "the day before last Tuesday", "the day after Christmas Eve" is not
+    # covered (holidays), "two days after Monday" is
+    Rule("day_offset", _r(rf"{B}(?:(?i:the)\s+)?(?:(?P<num>{F['NUMWORD']}|\d{{1,2}})\s+)?(?P<unit>(?i:days?))\s+"
+                          rf"(?P<dir>(?i:before|after))\s+(?:(?P<pre>(?i:last|next|this\s+past|this\s+coming))\s+)?"
+                          rf"(?P<wd>{_WD}){E}"), h_day_offset, prio=2),
     Rule("relday", _r(rf"{B}(?:(?i:early|late|earlier|later)\s+)?(?P<rd>(?i:the\s+day\s+before\s+yesterday|"
                       rf"the\s+day\s+after\s+tomorrow|today|yesterday|tomorrow|tonight))(?:['’]s)?{E}"),
          h_relday, lambda ctx, c: not re.match(r"(?i:today)['’]s\s+[a-z]", ctx.text[c.m.start("rd"):c.end + 3]),
