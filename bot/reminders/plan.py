@@ -21,13 +21,16 @@ The rules:
   only the latest is posted; the earlier ones are superseded;
 - the ledger key of a reminder is (subscription, event, lead) and the event's start, so
   an event that moves to a new date is reminded again at the new date, and changing the
-  team's time zone never re-posts a reminder.
+  team's time zone never re-posts a reminder;
+- a reminder whose claimant stopped while posting it (``abandoned``: the runner knows
+  that claimant's process is gone) is due again, under the next attempt, as long as it
+  may still be posted.
 """
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -320,6 +323,7 @@ class Planned:
     reminder: Reminder
     attempt: int = 1
     at: dt.datetime | None = None  # when to act: ``fire``, or later for a retry
+    after: str = ""  # the run of a claimant that stopped while posting the previous attempt
 
     @property
     def when(self) -> dt.datetime:
@@ -354,21 +358,30 @@ def latest_attempts(deliveries: Iterable[Mapping[str, Any]]) -> dict[str, Mappin
     return out
 
 
-def open_attempt(reminder: Reminder, record: Mapping[str, Any] | None) -> Planned | None:
-    """What is left to do for ``reminder`` given its ledger record: None when it is closed."""
+def open_attempt(reminder: Reminder, record: Mapping[str, Any] | None, abandoned: bool = False) -> Planned | None:
+    """What is left to do for ``reminder`` given its ledger record: None when it is closed.
+
+    ``abandoned``: the record is a claim whose claimant stopped while posting; it is taken
+    over at once (the next attempt), up to ``MAX_ATTEMPTS`` attempts in all."""
     if record is None:
         return Planned(reminder)
+    attempt = int(record.get("attempt") or 1)
+    if abandoned and record.get("status") == "posting":
+        return Planned(reminder, attempt + 1, after=str(record.get("run") or "")) if attempt < MAX_ATTEMPTS else None
     if record.get("status") != "failed" or not record.get("retry"):
         return None
-    attempt = int(record.get("attempt") or 1)
     if attempt >= MAX_ATTEMPTS:
         return None
     failed = parse_instant(str(record.get("failed_at") or "")) or reminder.fire
     return Planned(reminder, attempt + 1, max(reminder.fire, failed + RETRY_AFTER * attempt))
 
 
-def decide(reminders: Iterable[Reminder], ledger: Mapping[str, Mapping[str, Any]], now: dt.datetime) -> Agenda:
-    """Split ``reminders`` into what to post or skip now and what comes later."""
+def decide(reminders: Iterable[Reminder], ledger: Mapping[str, Mapping[str, Any]], now: dt.datetime,
+           abandoned: Collection[str] = frozenset()) -> Agenda:
+    """Split ``reminders`` into what to post or skip now and what comes later.
+
+    ``abandoned``: reminder ids whose latest attempt was claimed by a process that stopped
+    before it recorded the outcome (see ``open_attempt``)."""
     reminders = list(reminders)
     latest: dict[str, dt.datetime] = {}
     for r in reminders:
@@ -376,7 +389,7 @@ def decide(reminders: Iterable[Reminder], ledger: Mapping[str, Mapping[str, Any]
             latest[r.group] = r.fire
     agenda = Agenda()
     for r in reminders:
-        p = open_attempt(r, ledger.get(r.id))
+        p = open_attempt(r, ledger.get(r.id), r.id in abandoned)
         if p is None:
             continue
         if p.when > now:

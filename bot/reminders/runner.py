@@ -12,9 +12,16 @@ How it runs:
   (``claim_delivery``, atomic and once only by id) *before* it is posted, then marked
   ``posted``; whoever loses the claim does nothing, so two ticks, two processes or a
   restart never post it twice.  A post that failed for a passing reason is tried again
-  under a new attempt id (``<id>#2``), at most ``MAX_ATTEMPTS`` times.  Claimbot stopping
-  between claim and post leaves a ``posting`` record: never posted again (at most once),
-  and reported at the next start;
+  under a new attempt id (``<id>#2``), at most ``MAX_ATTEMPTS`` times;
+- a claimbot that dies between claim and outcome leaves a ``posting`` record.  On a
+  store that can tell which processes are running (PostgreSQL: ``store.presence`` holds
+  this run's advisory lock, ``store.runs_alive`` looks), such a claim is *taken over*:
+  whoever sees that its claimant is gone (at start-up, at a tick, or at the watch tick
+  ``WATCH`` after it lost a claim to a process that was still posting) claims the next
+  attempt and posts it.  Exactly once, except when the claimant died after the platform
+  took the post and before the ledger said so: that reminder appears twice.  Elsewhere
+  (TinyDB) such a claim is never posted again (at most once) and is reported at the next
+  start.  No claim is made while this process's presence is lost (a reconnection);
 - APScheduler keeps only the plan: an in-memory job store per process (never shared),
   fixed job ids with ``replace_existing``, and ``misfire_grace_time=None`` so a late job
   still runs (the tick decides about lateness, not APScheduler);
@@ -62,6 +69,10 @@ HORIZON = dt.timedelta(days=30)  # reminders due within this are jobs
 REFRESH = dt.timedelta(minutes=10)
 LOOKBACK = P.PERIOD_LATE + dt.timedelta(days=1)  # how far back a missed reminder may still be posted
 MAX_JOBS = 500
+WATCH_JOB = "claimbot-watch"
+# How soon a process looks again at a reminder another process was posting when it lost
+# the claim to it: a claimant that died meanwhile is taken over then.
+WATCH = dt.timedelta(seconds=15)
 
 
 class PostError(Exception):
@@ -96,7 +107,8 @@ class PreviewItem:
 class Reminders:
     def __init__(self, service: Any, tz: ZoneInfo | None = None, *, admins: Any = None,
                  clock: Callable[[], dt.datetime] | None = None, post_at: dt.time = P.POST_AT,
-                 horizon: dt.timedelta = HORIZON, refresh: dt.timedelta = REFRESH) -> None:
+                 horizon: dt.timedelta = HORIZON, refresh: dt.timedelta = REFRESH,
+                 watch: dt.timedelta = WATCH) -> None:
         from bot.commands import AdminPolicy
 
         self.service = service
@@ -106,7 +118,10 @@ class Reminders:
         self.post_at = post_at
         self.horizon = horizon
         self.refresh = refresh
+        self.watch = watch
         self.run_id = os.urandom(4).hex()
+        self.presence: Any = None  # this run's presence on a shared store (PostgreSQL), once started
+        self._watching = False  # a claim was seen in another live process's hands: look again soon
         self.posters: dict[str, Poster] = {}
         self.scheduler: AsyncIOScheduler | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -173,7 +188,23 @@ class Reminders:
         start_from, start_to = P.event_window(now, ahead)
         events = self.store.events(start_from=start_from, start_to=start_to, include_cancelled=False)
         reminders = P.plan(subs, events, self.tz, now - LOOKBACK, now + ahead, self.post_at)
-        return P.decide(reminders, P.latest_attempts(self.store.deliveries()), now)
+        ledger = P.latest_attempts(self.store.deliveries())
+        return P.decide(reminders, ledger, now, self._abandoned(ledger))
+
+    def _abandoned(self, ledger: dict[str, Any]) -> set[str]:
+        """Reminder ids claimed by a process that is gone before it recorded the outcome
+        (only on a store that can tell: ``runs_alive``).  A claim still in another live
+        process's hands asks for a watch tick."""
+        posting = {rid: str(d.get("run") or "") for rid, d in ledger.items()
+                   if d.get("status") == "posting" and d.get("run") != self.run_id}
+        alive_of = getattr(self.store, "runs_alive", None)
+        if not posting or not callable(alive_of):
+            return set()
+        alive = alive_of(set(posting.values()))
+        dead = {rid for rid, run in posting.items() if run not in alive}
+        if len(dead) < len(posting):
+            self._watching = True
+        return dead
 
     def _skip(self, decisions: list[P.Decision], now: dt.datetime) -> None:
         for d in decisions:
@@ -184,10 +215,13 @@ class Reminders:
 
     def _record(self, p: P.Planned, now: dt.datetime, status: str, **extra: Any) -> dict[str, Any]:
         r = p.reminder
-        return {"id": p.delivery_id, "reminder": r.id, "attempt": p.attempt, "status": status,
-                "subscription": r.sub, "event": r.event, "lead": r.lead, "platform": r.platform,
-                "channel": r.channel, "due": r.fire.isoformat(), "at": now.isoformat(), "run": self.run_id,
-                **extra}
+        record = {"id": p.delivery_id, "reminder": r.id, "attempt": p.attempt, "status": status,
+                  "subscription": r.sub, "event": r.event, "lead": r.lead, "platform": r.platform,
+                  "channel": r.channel, "due": r.fire.isoformat(), "at": now.isoformat(), "run": self.run_id,
+                  **extra}
+        if p.after:
+            record["taken_over_from"] = p.after
+        return record
 
     def _claim(self, p: P.Planned) -> tuple[dict[str, Any], Reply] | None:
         """Check the reminder against the store as it is now, claim it, and build its post.
@@ -223,9 +257,19 @@ class Reminders:
                 return None
             reply = event_reply(event, self.tz, now, self.label, self._articles([event]),
                                 late_from=r.fire if late else None)
+        if self.presence is not None and not self.presence.held:
+            log.warning("reminder %s waits: this process's presence on the database is being restored", p.delivery_id)
+            self._watching = True
+            return None
         record = self._record(p, now, "posting", late=late)
         if not self.store.claim_delivery(record):
+            if callable(getattr(self.store, "runs_alive", None)):
+                self._watching = True  # another process has it: if it dies posting it, take it over
             return None
+        if p.after:
+            log.warning("reminder %s to %s:%s: the claimbot that was posting it (run %s) stopped before recording "
+                        "whether it was posted; posting it now (it appears twice if that post had gone out)",
+                        r.event or "digest", r.platform, r.channel, p.after)
         return record, reply
 
     def _articles(self, events: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
@@ -243,8 +287,31 @@ class Reminders:
         self.store.update_delivery({**record, **changes})
 
     def unconfirmed(self) -> list[dict[str, Any]]:
-        """Reminders claimed by a claimbot that stopped before it knew whether they were posted."""
-        return [d for d in self.store.deliveries() if d.get("status") == "posting" and d.get("run") != self.run_id]
+        """Reminders claimed by a claimbot that stopped before it knew whether they were posted
+        (on a store that tells which processes run: only those of processes that are gone)."""
+        posting = [d for d in self.store.deliveries() if d.get("status") == "posting" and d.get("run") != self.run_id]
+        alive_of = getattr(self.store, "runs_alive", None)
+        if posting and callable(alive_of):
+            alive = alive_of({str(d.get("run") or "") for d in posting})
+            posting = [d for d in posting if d.get("run") not in alive]
+        return posting
+
+    def _hold_presence(self) -> None:
+        """On a store shared by processes (``presence``): hold this run's presence before
+        anything is claimed, and plan again whenever another process changes events or
+        subscriptions."""
+        hold = getattr(self.store, "presence", None)
+        if callable(hold) and self.presence is None:
+            self.presence = hold(self.run_id, self._on_store_change)
+
+    def _on_store_change(self, what: str) -> None:
+        if what in ("events", "subscriptions", "*"):
+            self.request_tick()
+
+    def _drop_presence(self) -> None:
+        presence, self.presence = self.presence, None
+        if presence is not None:
+            presence.close()
 
     # -- the event loop side ------------------------------------------------------------------------
     async def _call(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
@@ -266,7 +333,10 @@ class Reminders:
         if not self.running:
             return False, "reminders scheduler not running"
         waiting = sorted(p for p, poster in self.posters.items() if not poster.ready())
-        return True, "running" + (f"; waiting for {', '.join(waiting)}" if waiting else "")
+        detail = "running" + (f"; waiting for {', '.join(waiting)}" if waiting else "")
+        if self.presence is not None and not self.presence.held:
+            detail += "; presence on the database lost, reconnecting (nothing is claimed meanwhile)"
+        return True, detail
 
     async def start(self) -> None:
         """Start the scheduler in the running loop and catch up: what fell due while claimbot
@@ -282,7 +352,11 @@ class Reminders:
         self.scheduler.add_listener(self._on_job_event,
                                     EVENT_JOB_SUBMITTED | EVENT_JOB_EXECUTED | EVENT_JOB_ERROR | EVENT_JOB_MISSED)
         self.scheduler.start()
+        await self._call(self._hold_presence)
+        taken_over = self.presence is not None
         for d in await self._call(self.unconfirmed):
+            if taken_over:
+                continue  # taken over by the tick below, if still due (logged there)
             log.warning("reminder %s to %s:%s may not have been posted: claimbot stopped while posting it; "
                         "it is not posted again", d.get("event") or "digest", d.get("platform"), d.get("channel"))
         await self.tick()
@@ -297,12 +371,15 @@ class Reminders:
         except TimeoutError:
             log.warning("reminders still posting after %.0f s; stopping anyway", grace)
         self._shutdown()
+        await self._call(self._drop_presence)
         await asyncio.sleep(0)  # AsyncIOScheduler shuts down on the loop's next turn
 
     def kill(self) -> None:
-        """Stop at once, as a crash would: jobs in flight are cancelled (tests)."""
+        """Stop at once, as a crash would: jobs in flight are cancelled, the presence is
+        gone (tests)."""
         if self.running:
             self._shutdown()
+        self._drop_presence()
 
     def _shutdown(self) -> None:
         assert self.scheduler is not None
@@ -377,6 +454,7 @@ class Reminders:
         """Plan from the store; post or skip what is due; schedule what comes next."""
         assert self._tick_lock is not None
         async with self._tick_lock:
+            self._watching = False
             now = self.clock()
             agenda = await self._call(self._agenda, now)
             if await self._act(agenda.due):  # a post failed: plan its retry
@@ -384,6 +462,9 @@ class Reminders:
                 agenda = await self._call(self._agenda, now)
             if self.running:
                 self._schedule(agenda.upcoming, now)
+                if self._watching and self.scheduler is not None:
+                    self.scheduler.add_job(self._job, DateTrigger(now + self.watch), id=WATCH_JOB,
+                                           name="look again at claims in other hands", replace_existing=True)
 
     async def _act(self, due: list[P.Decision]) -> bool:
         """Skip and post what is due; True when a post failed."""

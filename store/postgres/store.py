@@ -13,6 +13,9 @@ plain JSON data.  What PostgreSQL adds:
 - ``claim_delivery`` is ``INSERT ... ON CONFLICT (id) DO NOTHING``: exactly one claimant
   of a delivery id gets True;
 - ``search_claims`` answers ``/claims TEXT`` with full-text search over quote + sentence;
+- several processes: ``presence(run)`` holds a run's advisory lock on a connection of
+  its own and hears ``NOTIFY``, which the writes of events and subscriptions send;
+  ``runs_alive`` tells which runs still hold theirs (``store.postgres.presence``);
 - the schema is versioned by Alembic (``store.postgres.schema``); opening a database
   behind this code's schema raises ``StoreError`` naming the pending migrations, except
   that a database with nothing of claimbot's in it is migrated on first open (there is
@@ -25,7 +28,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -38,6 +41,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError, Statemen
 from store.base import TABLES, Bundle, Record, StoreError
 from store.index import _as_list, _topics, bundle_records, claim_words, copy_record, gc_paused, query_terms
 from store.postgres import schema
+from store.postgres.presence import CHANNEL, LOCK_SPACE, Presence, run_key
 from store.postgres.tables import BY_NAME, TS_CONFIG, articles, claims, deliveries, events, subscriptions
 from store.postgres.tables import audit as audit_table
 from store.postgres.url import engine_url, safe_url
@@ -69,6 +73,10 @@ class PostgresStore:
                  max_overflow: int = 10, connect_timeout: int = 10) -> None:
         self.url = safe_url(url)
         target = engine_url(url)
+        self._conninfo = target.set(drivername="postgresql").render_as_string(hide_password=False)
+        self._schema_name: str | None = None
+        self._presences: set[Presence] = set()
+        self._presence_lock = threading.Lock()
         connect_args: dict[str, Any] = {}
         if "connect_timeout" not in target.query:
             connect_args["connect_timeout"] = connect_timeout
@@ -83,6 +91,7 @@ class PostgresStore:
             self._check_schema(auto_migrate)
             if check_index:
                 self._check_index()
+            self._schema()
         except BaseException:
             self._engine.dispose()
             raise
@@ -210,6 +219,8 @@ class PostgresStore:
                         into[row["id"]] = row
             for table, by_id in merged.items():
                 _upsert(conn, table, list(by_id.values()))
+            if merged["events"]:
+                self._notify(conn, "events")
         return taken
 
     # -- claims ---------------------------------------------------------------------------------
@@ -298,6 +309,7 @@ class PostgresStore:
             if gone is None:
                 return False
             _upsert(conn, "audit", records)
+            self._notify(conn, "subscriptions")
         return True
 
     def claim_delivery(self, delivery: Record) -> bool:
@@ -313,6 +325,48 @@ class PostgresStore:
 
     def deliveries(self) -> list[Record]:
         return self._docs(select(deliveries.c.doc).order_by(deliveries.c.seq))
+
+    # -- several processes ------------------------------------------------------------------------
+    def presence(self, run: str, on_change: Callable[[str], None] | None = None) -> Presence:
+        """Hold ``run``'s advisory lock on a connection of its own until ``close()`` (of the
+        presence or of this store), calling ``on_change(table)`` from its thread when events
+        or subscriptions of this schema change ("*" after a reconnection: anything may
+        have).  Raises ``StoreError`` when the database cannot be reached."""
+        try:
+            made = Presence(self._conninfo, run, self._schema(), on_change).start()
+        except StoreError:
+            raise
+        except Exception as e:  # psycopg's errors, before the thread runs
+            raise StoreError(f"cannot hold a presence on the PostgreSQL database {self.url}: "
+                             f"{str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__}") from e
+        with self._presence_lock:
+            self._presences.add(made)
+        return made
+
+    def runs_alive(self, runs: Iterable[str]) -> set[str]:
+        """Which of ``runs`` still hold their presence (a process that died holds none)."""
+        wanted = {str(r) for r in runs if r}
+        if not wanted:
+            return set()
+        keys: dict[int, set[str]] = {}
+        for r in wanted:
+            keys.setdefault(run_key(r), set()).add(r)
+        rows = self._rows(sql(
+            "SELECT DISTINCT objid::bigint FROM pg_locks WHERE locktype = 'advisory' AND granted "
+            "AND objsubid = 2 AND classid::bigint = :space AND objid::bigint = ANY(:keys) "
+            "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+        ).bindparams(space=LOCK_SPACE, keys=list(keys)))
+        return {r for (key,) in rows for r in keys.get(int(key), ())}
+
+    def _schema(self) -> str:
+        if self._schema_name is None:
+            self._schema_name = str(self._scalar(sql("SELECT current_schema()")) or "")
+        return self._schema_name
+
+    def _notify(self, conn: Connection, table: str) -> None:
+        """Tell every listening process (``presence``) that ``table`` changed, on commit."""
+        conn.execute(sql("SELECT pg_notify(:channel, :payload)"),
+                     {"channel": CHANNEL, "payload": f"{self._schema()}:{table}"})
 
     # -- audit ----------------------------------------------------------------------------------
     def audit_log(self, limit: int | None = None) -> list[Record]:
@@ -344,12 +398,19 @@ class PostgresStore:
             with self._transaction() as conn:
                 for table, records in rows.items():
                     _upsert(conn, table, records)
+                    if records and table in NOTIFIED:
+                        self._notify(conn, table)
 
     def preload(self) -> None:
         """Nothing to load: PostgreSQL answers every query from its own indexes."""
 
     def close(self) -> None:
-        """Close the pool's connections; the object must not be used afterwards."""
+        """Close the pool's connections (and any presence); the object must not be used
+        afterwards."""
+        with self._presence_lock:
+            presences, self._presences = list(self._presences), set()
+        for p in presences:
+            p.close()
         self._engine.dispose()
 
     def __enter__(self) -> PostgresStore:
@@ -413,6 +474,12 @@ class PostgresStore:
         with self._transaction() as conn:
             for name, records in rows.items():
                 _upsert(conn, name, records)
+            if table in NOTIFIED:
+                self._notify(conn, table)
+
+
+#: tables whose changes are NOTIFYed: the reminders of other processes plan from them
+NOTIFIED = frozenset({"events", "subscriptions"})
 
 
 def text_config() -> Any:
