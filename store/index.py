@@ -197,6 +197,18 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+def freeze_loaded() -> None:
+    """Put every object alive now out of the cyclic collector's reach (``gc.freeze``).
+
+    Called after a store is loaded: its ~3 million dicts, lists and sets (at 100k claims)
+    are data without cycles, freed by reference counting when replaced, yet the
+    collector would walk all of them, once per full collection, ~1 s at 100k claims,
+    which lands inside a query.  Objects frozen with them that later become cyclic
+    garbage are never collected: few exist right after a load.
+    """
+    gc.freeze()
+
+
 # -- a batch of changes -------------------------------------------------------------------
 
 class Batch:

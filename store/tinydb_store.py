@@ -53,7 +53,7 @@ from tinydb.storages import Storage
 from tinydb.table import Document
 
 from store.base import DEFAULT_DB, TABLES, Record, StoreError
-from store.index import Batch, Index, IndexedStore, _as_list, gc_paused
+from store.index import Batch, Index, IndexedStore, _as_list, freeze_loaded, gc_paused
 from store.sidecar import TABLES as SIDECAR_TABLES
 from store.sidecar import Change, Sidecar, Stale, json_signature
 
@@ -508,12 +508,12 @@ class TinyDBStore(IndexedStore):
     too) now, as a long-running process should (the same as calling ``preload()``).
     Otherwise the store opens *cold* when its sidecar (``store.sidecar``, ``FILE.index``)
     matches the file: the queries on claims, articles and events are answered from the
-    sidecar, reading only what they return, and anything else (subscriptions, deliveries,
-    the audit log, any write, or a stale sidecar) loads the file first.  A cold store loads the file anyway once
-    its sidecar queries have taken about as long as loading would (so a process that
-    keeps asking ends up in memory, and one that asks once never pays for it).
-    Without a usable sidecar the file is loaded at open, and the sidecar rebuilt if no
-    other process is writing.
+    sidecar, reading only what they return, and anything else (subscriptions,
+    deliveries, the audit log, any write) loads the file first.  A cold store loads the
+    file anyway once its sidecar queries have taken about as long as loading would (so
+    a process that keeps asking ends up in memory, and one that asks once never pays
+    for it).  Without a sidecar that matches the file, the file is loaded at open, and
+    the sidecar rebuilt if no other process is writing.
     """
 
     def __init__(self, path: str | os.PathLike[str] = DEFAULT_DB, *, lock_timeout: float = 60.0,
@@ -671,6 +671,7 @@ class TinyDBStore(IndexedStore):
             with gc_paused():
                 self._storage.reload()
                 self._ix = self._build_index()
+            freeze_loaded()
 
     def _load(self) -> None:
         """Read the file into memory and index it; then, if the sidecar does not match the
@@ -678,6 +679,7 @@ class TinyDBStore(IndexedStore):
         with gc_paused():
             self._storage.reload()
             self._ix = self._build_index()
+        freeze_loaded()
         self._loaded = True
         self._sidecar.close()  # a loaded store does not read it again
         if not self._locked:  # (a write in progress updates the sidecar itself)
