@@ -496,15 +496,26 @@ class Sidecar:
         con.executemany("INSERT OR IGNORE INTO claim_topics VALUES (?, ?, ?)", topic_adds)
         con.executemany("DELETE FROM claims WHERE seq = ?", deleted)
         con.executemany("INSERT OR REPLACE INTO claims VALUES (?, ?, ?, ?, ?, ?)", upserts)
-        for key in sorted(word_adds.keys() | word_drops.keys()):
-            row = con.execute("SELECT seqs FROM claim_words WHERE word = ? AND block = ?", key).fetchone()
-            seqs = set(_unpack(row[0])) if row is not None else set()
+        keys = sorted(word_adds.keys() | word_drops.keys())
+        stored: dict[tuple[str, int], bytes] = {}
+        for i in range(0, len(keys), _CHUNK // 2):  # the blocks these words have now, a few queries
+            part = keys[i:i + _CHUNK // 2]
+            pairs = ",".join(["(?, ?)"] * len(part))
+            stored.update(((word, block), blob) for word, block, blob in con.execute(
+                f"SELECT word, block, seqs FROM claim_words WHERE (word, block) IN (VALUES {pairs})",
+                [v for key in part for v in key]))
+        upserts, emptied = [], []
+        for key in keys:
+            blob = stored.get(key)
+            seqs = set(_unpack(blob)) if blob is not None else set()
             seqs -= word_drops.get(key, set())
             seqs |= word_adds.get(key, set())
             if seqs:
-                con.execute("INSERT OR REPLACE INTO claim_words VALUES (?, ?, ?)", (*key, _pack(sorted(seqs))))
-            elif row is not None:
-                con.execute("DELETE FROM claim_words WHERE word = ? AND block = ?", key)
+                upserts.append((*key, _pack(sorted(seqs))))
+            elif blob is not None:
+                emptied.append(key)
+        con.executemany("INSERT OR REPLACE INTO claim_words VALUES (?, ?, ?)", upserts)
+        con.executemany("DELETE FROM claim_words WHERE word = ? AND block = ?", emptied)
 
 
 # -- helpers --------------------------------------------------------------------------------------
