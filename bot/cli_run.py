@@ -27,6 +27,7 @@ def _commands(args: argparse.Namespace, settings: Any, metered: bool = False) ->
     if metered:  # counts what is ingested and what reminders post (bot/ops; not loaded by `ask`)
         from bot.ops.metrics import metered as metered_store
 
+        store.preload()  # a long-running bot answers from memory, not from the on-disk index
         store = metered_store(store)
     service = Service(store)
     return Commands(service, settings.admin_policy(), reminders=_reminders(service, settings))
