@@ -7,8 +7,8 @@ analysed on the fly.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Set
+from dataclasses import dataclass, field
 from typing import Any
 
 from bot.extract.actors import Gazetteer
@@ -50,27 +50,60 @@ def index_claim(claim: dict[str, Any], gaz: Gazetteer, topics: TopicIndex) -> di
 
 @dataclass
 class Query:
-    """A topic query prepared once for every candidate claim."""
+    """A topic query prepared once for every candidate claim.
+
+    Scoring only asks whether the query's own words (its words, the actors they name, its
+    head and the head's synonyms: ``vocab``) are in a claim's analysed words, so a claim's
+    sorted word list is reduced to those (``vocab.intersection(words)``: a few hash lookups
+    in C, no per-claim set of all its words) before it is scored.
+    """
 
     tq: TopicQuery
     resolved: dict[str, str | None]  # query word -> actor id it names
+    vocab: frozenset[str] = frozenset()
+    _mods: dict[str | None, tuple[list[str], tuple[tuple[str, str | None], ...]]] = field(
+        default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if not self.vocab:
+            words = set(self.tq.words) | self.tq.head_alts
+            words.add(self.tq.head)
+            words.update(a for a in self.resolved.values() if a)
+            self.vocab = frozenset(words)
 
     @classmethod
     def prepare(cls, tq: TopicQuery, gaz: Gazetteer) -> Query:
         return cls(tq, {w: gaz.resolve(w) for w in tq.words})
 
-    def modifiers(self, actor: str | None) -> list[str]:
-        # words that only name the actor asked about carry nothing ("Chinese" for China's claims)
-        return [w for w in self.tq.words if w not in self.tq.head_alts and self.resolved.get(w) != actor]
+    def _modifiers(self, actor: str | None) -> tuple[list[str], tuple[tuple[str, str | None], ...]]:
+        found = self._mods.get(actor)
+        if found is None:
+            # words that only name the actor asked about carry nothing ("Chinese" for China's claims)
+            mods = [w for w in self.tq.words if w not in self.tq.head_alts and self.resolved.get(w) != actor]
+            found = self._mods[actor] = (mods, tuple((w, self.resolved.get(w)) for w in mods))
+        return found
 
-    def score(self, have: set[str], mods: list[str]) -> tuple[bool, float]:
+    def modifiers(self, actor: str | None) -> list[str]:
+        return list(self._modifiers(actor)[0])
+
+    def score(self, have: Set[str], mods: list[str]) -> tuple[bool, float]:
         """(head present, share of modifiers present) for one analysed text."""
-        cov = sum(1 for w in mods if w in have or self.resolved.get(w) in have) / len(mods) if mods else 1.0
-        # with none of the query's modifiers, only the head word itself will do, and only for
-        # a short query: "Windsor framework" is not any "agreement"
-        if cov == 0 and mods:
-            return self.tq.head in have and len(mods) <= 2, cov
-        return bool(self.tq.head_alts & have), cov
+        return self._score(have, tuple((w, self.resolved.get(w)) for w in mods))
+
+    def _score(self, have: Set[str], pairs: tuple[tuple[str, str | None], ...]) -> tuple[bool, float]:
+        if pairs:
+            hits = 0
+            for w, actor in pairs:
+                if w in have or actor in have:
+                    hits += 1
+            cov = hits / len(pairs)
+            # with none of the query's modifiers, only the head word itself will do, and only for
+            # a short query: "Windsor framework" is not any "agreement"
+            if cov == 0:
+                return self.tq.head in have and len(pairs) <= 2, cov
+        else:
+            cov = 1.0
+        return not self.tq.head_alts.isdisjoint(have), cov
 
 
 def relevance(claim: dict[str, Any], q: Query, gaz: Gazetteer, topics: TopicIndex,
@@ -84,37 +117,40 @@ def relevance(claim: dict[str, Any], q: Query, gaz: Gazetteer, topics: TopicInde
     f = claim.get("rel")
     if not f or f.get("v") != FEATURES_VERSION:
         f = features(claim, gaz, topics)
-    mods = q.modifiers(claim.get("actor"))
-    topic_hit = bool(q.tq.ids & set(claim.get("topics", [])))
-    have = set(f["text"])
-    head, cov = q.score(have, mods)
-    if not head and q.tq.head_topics & set(claim.get("topics", [])):
+    tq = q.tq
+    vocab = q.vocab
+    _, mods = q._modifiers(claim.get("actor"))
+    claim_topics = claim.get("topics", [])
+    topic_hit = not tq.ids.isdisjoint(claim_topics)
+    have = vocab.intersection(f["text"])  # only the words scoring looks at
+    head, cov = q._score(have, mods)
+    if not head and not tq.head_topics.isdisjoint(claim_topics):
         # the query names a topic the claim is filed under (or under a narrower one): a claim on
         # rare earths answers "critical minerals"
         head, cov = True, max(cov, 0.5)
     base = 0.5
-    if not head and mods and article_words is not None and q.tq.head_alts & have:
+    if not head and mods and article_words is not None and not tq.head_alts.isdisjoint(have):
         # "the accord" in an article about the EU-Mercosur deal is that deal: the claim has the
         # head (or a synonym) and its article names most of the query's other words
-        art_head, art_cov = q.score(have | article_words(claim.get("article", "")), mods)
+        art_head, art_cov = q._score(have | article_words(claim.get("article", "")), mods)
         if art_head and art_cov >= 0.5:
             head, cov, base = True, 0.0, 0.5
     if not head and not (topic_hit and cov >= 0.5):
         # a bare position ("Paris remains opposed", "Manila rejected it") is about what the
         # sentence before was about
         if f["context"] and vague_object(claim):
-            head, cov = q.score(set(f["context"]), mods)
+            head, cov = q._score(vocab.intersection(f["context"]), mods)
             base = 0.4
             if not head and article_words is not None:
-                head, cov = q.score(article_words(claim.get("article", "")), mods)
+                head, cov = q._score(article_words(claim.get("article", "")), mods)
                 head, base = head and cov >= 0.5, 0.35
         if not head:
             return 0.0, "neutral"
     rel = base + 0.5 * cov + (0.3 if topic_hit else 0.0)
     best, best_key = None, (-1.0, False, 0)
     for t, tf in zip(claim.get("targets", []), f["targets"], strict=False):
-        t_head, t_cov = q.score(set(tf["words"]), mods)
-        if not t_head and not (topic_hit and set(tf["topics"]) & q.tq.ids):
+        t_head, t_cov = q._score(vocab.intersection(tf["words"]), mods)
+        if not t_head and not (topic_hit and not tq.ids.isdisjoint(tf["topics"])):
             continue
         key = (t_cov, t["stance"] != "neutral", -int(t.get("depth", 1)))
         if key > best_key:

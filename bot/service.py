@@ -7,6 +7,7 @@ the user; nothing is written unless the whole change is valid.
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 import json
 import os
 from collections.abc import Callable, Iterable, Iterator
@@ -315,8 +316,13 @@ class Service:
         else:
             minority = min(weights.values()) / total
             label = "mixed" if minority >= MIXED_SHARE else max(weights, key=lambda k: weights[k])
-        ranked.sort(key=lambda r: (-r[0], -float(r[1].get("confidence", 0)), r[1].get("published", "")))
-        cited = [] if label == "none" else [self._cite(c, s) for _, c, s in ranked[:limit]]
+        cited = []
+        if label != "none":
+            def order(r: tuple[float, Record, str]) -> tuple[float, float, str]:
+                return -r[0], -float(r[1].get("confidence", 0)), r[1].get("published", "")
+            # the first ``limit`` of the stable sort, without sorting thousands of candidates
+            top = heapq.nsmallest(limit, ranked, key=order) if limit >= 0 else sorted(ranked, key=order)[:limit]
+            cited = [self._cite(c, s) for _, c, s in top]
         return StanceAnswer(actor, self.gaz.label(actor), topic_query, label, cited, counts)
 
     def _relevant(self, actor: str, tq: TopicQuery) -> list[tuple[float, Record, str]]:
@@ -330,8 +336,9 @@ class Service:
                 cands[c["id"]] = c
         out = []
         q = Query.prepare(tq, self.gaz)
+        gaz, topics, article_words = self.gaz, self.topics, self._article_words
         for c in cands.values():
-            rel, stance = relevance(c, q, self.gaz, self.topics, self._article_words)
+            rel, stance = relevance(c, q, gaz, topics, article_words)
             if rel >= MIN_RELEVANCE:
                 out.append((rel, c, stance))
         return out
