@@ -24,7 +24,11 @@ What is measured, and against what:
 - ``/stance`` on a store opened cold for each query (as each CLI process opens it), over
   the scan's sample of queries;
 - peak RSS: a child process opens the largest store, preloads it (the bot's
-  configuration) and runs a few queries, then reports its ``VmHWM``.
+  configuration) and runs a few queries, then reports its ``VmHWM``;
+- PostgreSQL (``benchmarks.postgres``): ``/stance`` p50/p99 and cold start at
+  ``--pg-sizes`` claims loaded with ``COPY``, and ingest of the ``--articles`` corpus by one
+  and by two ``claimbot ingest`` processes at once, in scratch schemas of ``--pg-url``;
+  skipped with the reason when no server answers there.
 """
 from __future__ import annotations
 
@@ -71,6 +75,10 @@ class Config:
     cold_runs: int = 5
     write_batch: int = 16  # bundles per add_article_bundles call in the store-writes row
     stance_budget: float = 90.0  # seconds of /stance queries per store at most (0: no limit)
+    pg_url: str | None = None  # PostgreSQL rows' server (None: benchmarks.postgres.default_url())
+    # the PostgreSQL rows (`make bench` asks for them; a Config made in code has none unless asked)
+    postgres: bool = False
+    pg_sizes: tuple[int, ...] = ()  # () skips the PostgreSQL /stance rows
     seed: int = 7
     workdir: str | None = None
     keep: bool = False
@@ -101,6 +109,7 @@ class Results:
     cold_start: list[dict[str, Any]] = field(default_factory=list)  # one per size
     writes: dict[str, Any] | None = None
     memory: dict[str, Any] | None = None
+    postgres: dict[str, Any] | None = None
     rows: list[Row] = field(default_factory=list)
     errors: list[dict[str, str]] = field(default_factory=list)
     elapsed_s: float = 0.0
@@ -639,8 +648,49 @@ def make_rows(res: Results) -> list[Row]:
                         f"process with code loaded {mem['interpreter_mb']:.0f} MB; "
                         f"store open {mem['after_open_mb']:.0f} MB", "", f"≤ {RSS_MB:.0f} MB",
                         mem["peak_rss_mb"] <= RSS_MB if mem["claims"] >= TARGET_CLAIMS else None))
+    rows += postgres_rows(res)
     for err in res.errors:
         rows.append(Row(err["benchmark"], "", "ERROR", err["error"][:60], "", "", False))
+    return rows
+
+
+def postgres_rows(res: Results) -> list[Row]:
+    """The PostgreSQL rows: /stance against the TinyDB rows of the same size, ingest by
+    two processes against one."""
+    from benchmarks.postgres import GENERATED_MAX
+
+    pg = res.postgres
+    if not pg:
+        return []
+    if pg.get("skipped"):
+        return [Row("PostgreSQL rows", "", "skipped", pg["skipped"][:90])]
+    rows: list[Row] = []
+    tiny = {st["claims"]: st for st in res.stance}
+    for st in pg["stance"]:
+        n, svc, b = st["claims"], st["service"], st["build"]
+        repeated = f"; the {_k(GENERATED_MAX)} store x{n // GENERATED_MAX}" if b.get("repeated") else ""
+        rows.append(Row("PostgreSQL: COPY, one transaction, + ANALYZE", _k(n),
+                        f"{_s(b['copy_s'] + b['analyze_s'])} ({b['size_mb']:.0f} MB{repeated})"))
+        ran = f"{svc['n']} queries" if svc["n"] == svc.get("planned", svc["n"]) else \
+            f"{svc['n']} of {svc['planned']} queries: {svc['budget_s']:g} s budget"
+        for q in ("p50", "p99"):
+            base = tiny.get(n)
+            baseline = f"TinyDB preloaded {_ms(base['service'][q + '_s'])}" if base else ""
+            ratio = _x(base["service"][q + "_s"] / svc[q + "_s"]) if base else ""
+            rows.append(Row(f"PostgreSQL: /stance {q} ({ran})", _k(n),
+                            f"{_ms(svc[q + '_s'])} (cpu {_ms(svc['cpu_' + q + '_s'])})", baseline, ratio))
+        cold = st.get("cold")
+        if cold:
+            rows.append(Row(f"PostgreSQL: cold start, claimbot stance {' '.join(COLD_QUERY)}", _k(n),
+                            f"{_s(cold['median_s'])} (median of {cold['runs']})"))
+    one = next((i for i in pg["ingest"] if i["processes"] == 1), None)
+    for ing in pg["ingest"]:
+        k = ing["processes"]
+        stored = f"{ing['stored_articles']} stored" + ("" if ing["stored_articles"] == ing["added"] else " (!)")
+        rows.append(Row(f"PostgreSQL: ingest {ing['stored_articles']} articles, {k} claimbot ingest at once",
+                        f"→{ing['claims']}", f"{_s(ing['wall_s'])} ({ing['added'] / ing['wall_s']:.1f} art/s; {stored})",
+                        f"1 process {_s(one['wall_s'])}" if one is not None and k > 1 else "",
+                        _x(one["wall_s"] / ing["wall_s"]) if one is not None and k > 1 else ""))
     return rows
 
 
@@ -715,6 +765,13 @@ def run_bench(cfg: Config, say: Callable[[str], None] = lambda _m: None) -> Resu
         if cfg.articles > 0:
             res.ingest = attempt(f"ingest {cfg.articles} articles",
                                  lambda: bench_ingest(workdir, cfg.articles, cfg.seed, say))
+        if cfg.postgres and (cfg.pg_sizes or cfg.articles > 0):
+            from benchmarks.postgres import bench_postgres, default_url
+            from benchmarks.synth import make_queries
+
+            res.postgres = bench_postgres(cfg.pg_url or default_url(), cfg.pg_sizes,
+                                          make_queries(cfg.queries, seed=cfg.seed + 4), cfg.stance_budget,
+                                          cfg.articles, cfg.seed, cfg.cold_runs, workdir, paths, say, attempt)
     finally:
         if not cfg.keep and not cfg.workdir:
             shutil.rmtree(workdir, ignore_errors=True)
@@ -739,6 +796,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                    help="bundles per add_article_bundles call when timing the store's writes alone")
     p.add_argument("--stance-budget", type=float, default=90.0,
                    help="stop /stance queries on a store after this many seconds (0: never)")
+    p.add_argument("--pg-url", help="PostgreSQL server for the PostgreSQL rows, which work in scratch schemas "
+                   "(default $CLAIMBOT_BENCH_DATABASE_URL, $CLAIMBOT_TEST_DATABASE_URL or "
+                   "postgresql://postgres@127.0.0.1:5432/test)")
+    p.add_argument("--pg-sizes", default="100000",
+                   help="PostgreSQL store sizes in claims, comma-separated ('' or 0: no PostgreSQL /stance rows); "
+                        "add 1000000 for the 1M rows (about 6 more minutes)")
+    p.add_argument("--no-postgres", action="store_true", help="no PostgreSQL rows at all")
     p.add_argument("--seed", type=int, default=7)
     p.add_argument("--workdir", help="where stores are written (default: a temp dir, removed)")
     p.add_argument("--keep", action="store_true", help="keep the temp dir with the stores")
@@ -754,7 +818,8 @@ def main(argv: list[str] | None = None) -> int:
         return _rss_child(args.rss_child, args.seed)
     cfg = Config(sizes=tuple(int(s) for s in args.sizes.split(",") if s.strip()), queries=args.queries,
                  scan_queries=args.scan_queries, articles=args.articles, cold_runs=args.cold_runs,
-                 write_batch=args.write_batch,
+                 write_batch=args.write_batch, pg_url=args.pg_url, postgres=not args.no_postgres,
+                 pg_sizes=tuple(int(s) for s in args.pg_sizes.split(",") if s.strip() and int(s)),
                  stance_budget=args.stance_budget, seed=args.seed, workdir=args.workdir, keep=args.keep, out=args.out)
     from rich.console import Console
 

@@ -392,16 +392,17 @@ async def _command(port: int, fake: FakeSlackAPI, rid: str, text: str, channel: 
 
 
 ROUNDS = 50
-SPACING = 2.0  # seconds between two events' reminders
+SPACING = 4.0  # seconds between two events' reminders (one per channel)
+PAUSE = (0.1, 1.2)  # seconds from both processes running to the next kill
 CHANNELS = ("C0DESK1", "C0DESK2")
 
 
 async def test_two_bot_processes_one_killed_50_times_post_every_reminder_once(pg_url, tmp_path):
     """Two `claimbot run` (Slack in HTTP mode, each on its own port, both on the fake Slack
     Web API) on one database.  Two channels subscribe through them (lead 1m); events are
-    added by a third process so that a reminder falls due every ``SPACING`` seconds.  Then,
-    50 times, after a random pause one of the two (chosen at random) is killed with
-    SIGKILL and started again at once.  Every reminder reaches Slack exactly once, except
+    added by a third process so that two reminders fall due every ``SPACING`` seconds.
+    Then, 50 times: once both run, after a random pause, one of the two (chosen at random)
+    is killed with SIGKILL and started again at once.  Every reminder reaches Slack exactly once, except
     in the window docs/postgres.md owns up to (the claimant killed just as Slack took its
     post), which the test tells apart and reports.  CLAIMBOT_KILL_SEED=N replays a run's
     pauses and victims (the seed is printed)."""
@@ -425,14 +426,16 @@ async def test_two_bot_processes_one_killed_50_times_post_every_reminder_once(pg
 
         service = Service(PostgresStore(pg_url))  # `claimbot ingest` or an admin elsewhere
         first = dt.datetime.now(UTC).replace(microsecond=0) + dt.timedelta(seconds=4)
-        n_events = int(ROUNDS * 0.9 / SPACING) + 1  # reminders fall due while the kills go on
+        n_events = int(ROUNDS * 1.5 / SPACING) + 1  # reminders fall due while the kills go on
         fires = [first + dt.timedelta(seconds=SPACING * i) for i in range(n_events)]
         for i, fire in enumerate(fires):
             service.add_event({"title": f"Round talks {i}", "kind": "meeting",
                                "start": (fire + dt.timedelta(minutes=1)).isoformat()}, who="test:setup")
 
         for _ in range(ROUNDS):
-            await asyncio.sleep(rng.uniform(0.2, 1.6))
+            for b in bots:
+                await b.ready()
+            await asyncio.sleep(rng.uniform(*PAUSE))
             victim = rng.choice(bots)
             kills.append((time.time(), victim.name))
             await victim.kill()
