@@ -152,7 +152,7 @@ def test_topic_query_forms_meet():
      "oppose"),
     ("Mexico said nobody benefits from such a levy.", "mexico", "levy", "oppose"),
     ("Kenya has urged Uganda to soften its new fishing law.", "kenya", "law", "oppose"),
-    ("Lima backs curbs on the subsidies that rich nations pay their fleets.", "peru", "subsidies", "oppose"),
+    ("Lima supports curbs on fuel subsidies for trawler fleets.", "peru", "subsidies", "oppose"),
     ("Chile said it would never give up the rights of its fishing towns.", "chile", "rights", "support"),
 ])
 def test_more_position_forms(text, actor, word, stance):
