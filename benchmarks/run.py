@@ -79,6 +79,7 @@ class Config:
     # the PostgreSQL rows (`make bench` asks for them; a Config made in code has none unless asked)
     postgres: bool = False
     pg_sizes: tuple[int, ...] = ()  # () skips the PostgreSQL /stance rows
+    pg_stance_budget: float = 30.0  # seconds of PostgreSQL /stance queries per store at most (0: no limit)
     seed: int = 7
     workdir: str | None = None
     keep: bool = False
@@ -770,7 +771,7 @@ def run_bench(cfg: Config, say: Callable[[str], None] = lambda _m: None) -> Resu
             from benchmarks.synth import make_queries
 
             res.postgres = bench_postgres(cfg.pg_url or default_url(), cfg.pg_sizes,
-                                          make_queries(cfg.queries, seed=cfg.seed + 4), cfg.stance_budget,
+                                          make_queries(cfg.queries, seed=cfg.seed + 4), cfg.pg_stance_budget,
                                           cfg.articles, cfg.seed, cfg.cold_runs, workdir, paths, say, attempt)
     finally:
         if not cfg.keep and not cfg.workdir:
@@ -801,7 +802,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                    "postgresql://postgres@127.0.0.1:5432/test)")
     p.add_argument("--pg-sizes", default="100000",
                    help="PostgreSQL store sizes in claims, comma-separated ('' or 0: no PostgreSQL /stance rows); "
-                        "add 1000000 for the 1M rows (about 6 more minutes)")
+                        "add 1000000 for the 1M rows (about 3 more minutes)")
+    p.add_argument("--pg-stance-budget", type=float, default=30.0,
+                   help="stop PostgreSQL /stance queries on a store after this many seconds (0: never)")
     p.add_argument("--no-postgres", action="store_true", help="no PostgreSQL rows at all")
     p.add_argument("--seed", type=int, default=7)
     p.add_argument("--workdir", help="where stores are written (default: a temp dir, removed)")
@@ -819,6 +822,7 @@ def main(argv: list[str] | None = None) -> int:
     cfg = Config(sizes=tuple(int(s) for s in args.sizes.split(",") if s.strip()), queries=args.queries,
                  scan_queries=args.scan_queries, articles=args.articles, cold_runs=args.cold_runs,
                  write_batch=args.write_batch, pg_url=args.pg_url, postgres=not args.no_postgres,
+                 pg_stance_budget=args.pg_stance_budget,
                  pg_sizes=tuple(int(s) for s in args.pg_sizes.split(",") if s.strip() and int(s)),
                  stance_budget=args.stance_budget, seed=args.seed, workdir=args.workdir, keep=args.keep, out=args.out)
     from rich.console import Console
