@@ -800,9 +800,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--pg-url", help="PostgreSQL server for the PostgreSQL rows, which work in scratch schemas "
                    "(default $CLAIMBOT_BENCH_DATABASE_URL, $CLAIMBOT_TEST_DATABASE_URL or "
                    "postgresql://postgres@127.0.0.1:5432/test)")
-    p.add_argument("--pg-sizes", default="100000",
-                   help="PostgreSQL store sizes in claims, comma-separated ('' or 0: no PostgreSQL /stance rows); "
-                        "add 1000000 for the 1M rows (about 3 more minutes)")
+    p.add_argument("--pg-sizes", default=None,
+                   help="PostgreSQL store sizes in claims, comma-separated (default: the largest of --sizes; "
+                        "0: no PostgreSQL /stance rows); 100000,1000000 adds the 1M rows (about 3 more minutes)")
     p.add_argument("--pg-stance-budget", type=float, default=30.0,
                    help="stop PostgreSQL /stance queries on a store after this many seconds (0: never)")
     p.add_argument("--no-postgres", action="store_true", help="no PostgreSQL rows at all")
@@ -819,11 +819,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     if args.rss_child:
         return _rss_child(args.rss_child, args.seed)
-    cfg = Config(sizes=tuple(int(s) for s in args.sizes.split(",") if s.strip()), queries=args.queries,
+    sizes = tuple(int(s) for s in args.sizes.split(",") if s.strip())
+    pg_sizes = (max(sizes),) if args.pg_sizes is None and sizes else \
+        tuple(int(s) for s in (args.pg_sizes or "").split(",") if s.strip() and int(s))
+    cfg = Config(sizes=sizes, queries=args.queries,
                  scan_queries=args.scan_queries, articles=args.articles, cold_runs=args.cold_runs,
                  write_batch=args.write_batch, pg_url=args.pg_url, postgres=not args.no_postgres,
                  pg_stance_budget=args.pg_stance_budget,
-                 pg_sizes=tuple(int(s) for s in args.pg_sizes.split(",") if s.strip() and int(s)),
+                 pg_sizes=pg_sizes,
                  stance_budget=args.stance_budget, seed=args.seed, workdir=args.workdir, keep=args.keep, out=args.out)
     from rich.console import Console
 
