@@ -105,24 +105,22 @@ def cmd_events(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_actors(args: argparse.Namespace) -> int:
-    rows = _service(args).actors()
+def _print_rows(args: argparse.Namespace, rows: list[dict[str, Any]], name: str, width: int) -> int:
+    """Print a list command's rows as JSON or as aligned text columns (id, name, claims)."""
     if args.json:
         _print_json(rows)
     else:
         for r in rows:
-            print(f"{r['id']:<16} {r['name']:<32} {r['claims']:>5} claims")
+            print(f"{r['id']:<{width}} {r[name]:<{width * 2}} {r['claims']:>5} claims")
     return 0
+
+
+def cmd_actors(args: argparse.Namespace) -> int:
+    return _print_rows(args, _service(args).actors(), "name", 16)
 
 
 def cmd_topics(args: argparse.Namespace) -> int:
-    rows = _service(args).topic_list()
-    if args.json:
-        _print_json(rows)
-    else:
-        for r in rows:
-            print(f"{r['id']:<22} {r['label']:<40} {r['claims']:>5} claims")
-    return 0
+    return _print_rows(args, _service(args).topic_list(), "label", 22)
 
 
 def cmd_timex(args: argparse.Namespace) -> int:
