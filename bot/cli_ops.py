@@ -142,7 +142,15 @@ def build_report(settings: Any, db: str, count_reminders: bool = True) -> dict[s
     if settings.discord_enabled:
         scope = f"commands synced to server {settings.discord_guild_id}" if settings.discord_guild_id \
             else "global commands (can take up to an hour to appear)"
-        adapters.append({"name": "discord", "mode": scope})
+        discord: dict[str, Any] = {"name": "discord", "mode": scope}
+        if settings.discord_sharded:
+            ids, count = settings.discord_shard_ids, settings.discord_shard_count
+            shards = f"shards {', '.join(map(str, ids))} of {count}" if len(ids) < count \
+                else f"all {count} shard(s) in this process"
+            if not settings.discord_syncs_commands:
+                scope = "commands synced by the process running shard 0"
+            discord.update(mode=f"{shards}; {scope}", shards={"count": count, "ids": list(ids)})
+        adapters.append(discord)
     warnings: list[str] = []
     if not adapters:
         warnings.append("no chat platform configured (SLACK_BOT_TOKEN, DISCORD_TOKEN): "

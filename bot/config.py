@@ -22,6 +22,7 @@ ADAPTERS = ("slack", "discord")  # what CLAIMBOT_ADAPTERS may name
 LOG_FORMATS = ("text", "json")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 DB_SCHEMES = ("postgresql", "postgres", "postgresql+psycopg")
+MAX_SHARDS = 1024  # DISCORD_SHARD_COUNT's ceiling: far beyond claimbot's scale; a typo stops at start-up
 
 
 class ConfigError(CommandError):
@@ -89,6 +90,8 @@ class Settings:
     port: int = 3000
     discord_token: Secret = field(default_factory=lambda: Secret(""))
     discord_guild_id: int | None = None
+    discord_shard_count: int | None = None  # DISCORD_SHARD_COUNT: None = one unsharded gateway session
+    discord_shard_ids: tuple[int, ...] = ()  # the shards this process runs (all of them by default)
     admins: frozenset[str] = frozenset()
     admin_role_id: str = ""
     db: str | None = field(default=None, repr=False)  # may hold a password: see ``db_shown``
@@ -110,6 +113,16 @@ class Settings:
     @property
     def discord_enabled(self) -> bool:
         return bool(self.discord_token) and (self.adapters is None or "discord" in self.adapters)
+
+    @property
+    def discord_sharded(self) -> bool:
+        return self.discord_shard_count is not None
+
+    @property
+    def discord_syncs_commands(self) -> bool:
+        """Whether this process registers the slash commands: unsharded, or it runs shard 0
+        (several processes syncing the same commands at once would only race each other)."""
+        return not self.discord_sharded or 0 in self.discord_shard_ids
 
     @property
     def zone(self) -> ZoneInfo:
@@ -180,6 +193,9 @@ class Settings:
                 continue
             admins.add(f"{platform.lower()}:{uid}")
         discord_token = get("DISCORD_TOKEN") or get("DISCORD_BOT_TOKEN")
+        shard_count, shard_ids = _shards(get("DISCORD_SHARD_COUNT"), get("DISCORD_SHARD_IDS"), errors)
+        if (get("DISCORD_SHARD_COUNT") or get("DISCORD_SHARD_IDS")) and not discord_token:
+            errors.append("DISCORD_SHARD_COUNT/DISCORD_SHARD_IDS are set but DISCORD_TOKEN is not")
         if signing and not bot_token:
             errors.append("SLACK_SIGNING_SECRET is set but SLACK_BOT_TOKEN is not")
         if guild is not None and not discord_token:
@@ -228,5 +244,45 @@ class Settings:
         return cls(slack_bot_token=Secret(bot_token), slack_app_token=Secret(app_token),
                    slack_signing_secret=Secret(signing), slack_api_url=api_url, port=port,
                    discord_token=Secret(discord_token), discord_guild_id=guild,
+                   discord_shard_count=shard_count, discord_shard_ids=shard_ids,
                    admins=frozenset(admins), admin_role_id=role, db=db, tz=tz, adapters=adapters,
                    ops_host=ops_host, ops_port=ops_port, log_format=log_format, log_level=log_level)
+
+
+
+def _shards(count_text: str, ids_text: str, errors: list[str]) -> tuple[int | None, tuple[int, ...]]:
+    """DISCORD_SHARD_COUNT (the total across all processes) and DISCORD_SHARD_IDS (the ones
+    this process runs: ``0,1``, ``2-3``; default all).  Problems are appended to ``errors``."""
+    if not count_text:
+        if ids_text:
+            errors.append("DISCORD_SHARD_IDS is set but DISCORD_SHARD_COUNT is not: give the total number "
+                          "of shards across all processes too")
+        return None, ()
+    if not count_text.isdigit() or not 1 <= int(count_text) <= MAX_SHARDS:
+        errors.append(f"DISCORD_SHARD_COUNT {count_text!r} is not a number of shards (1 to {MAX_SHARDS})")
+        return None, ()
+    count = int(count_text)
+    if not ids_text:
+        return count, tuple(range(count))
+    ids: list[int] = []
+    for part in (p.strip() for p in ids_text.split(",")):
+        low, dash, high = part.partition("-")
+        if not low.strip().isdigit() or (dash and not high.strip().isdigit()):
+            errors.append(f"DISCORD_SHARD_IDS {ids_text!r} is not a list of shard numbers: use ids and ranges "
+                          "separated by commas, such as 0,1 or 2-3")
+            return None, ()
+        first, last = int(low), int(high) if dash else int(low)
+        if last < first:
+            errors.append(f"DISCORD_SHARD_IDS has the range {part!r}, which runs backwards")
+            return None, ()
+        ids.extend(range(first, last + 1))
+    outside = sorted({i for i in ids if i >= count})
+    if outside:
+        errors.append(f"DISCORD_SHARD_IDS names shard {', '.join(map(str, outside))}, but with "
+                      f"DISCORD_SHARD_COUNT={count} the shards are 0 to {count - 1}")
+    twice = sorted({i for i in ids if ids.count(i) > 1})
+    if twice:
+        errors.append(f"DISCORD_SHARD_IDS names shard {', '.join(map(str, twice))} more than once")
+    if outside or twice:
+        return None, ()
+    return count, tuple(sorted(ids))

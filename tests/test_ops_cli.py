@@ -55,6 +55,22 @@ def test_check_with_good_settings_prints_what_would_run_and_hides_the_password(t
         assert secret not in out + done.stderr
 
 
+@pytest.mark.parametrize(("shards", "mode"), [
+    ({"DISCORD_SHARD_COUNT": "4", "DISCORD_SHARD_IDS": "0-1"},
+     "discord (shards 0, 1 of 4; commands synced to server 123456789)"),
+    ({"DISCORD_SHARD_COUNT": "4", "DISCORD_SHARD_IDS": "3,2"},
+     "discord (shards 2, 3 of 4; commands synced by the process running shard 0)"),
+    ({"DISCORD_SHARD_COUNT": "2"}, "discord (all 2 shard(s) in this process; commands synced to server 123456789)"),
+])
+def test_check_shows_the_discord_shards_this_process_runs(shards, mode):
+    done = check(DISCORD_TOKEN="discord-token-abcdef", DISCORD_GUILD_ID="123456789", **shards)
+    assert done.returncode == 0, done.stderr
+    assert mode in done.stdout
+    report = json.loads(check("--json", DISCORD_TOKEN="discord-token-abcdef", **shards).stdout)
+    [discord] = report["adapters"]
+    assert discord["shards"]["count"] == int(shards["DISCORD_SHARD_COUNT"])
+
+
 def test_check_json_on_a_tinydb_file(tmp_path):
     db = tmp_path / "data" / "claimbot.json"
     done = check("--json", "--db", str(db))
@@ -110,6 +126,9 @@ def test_check_counts_subscriptions_and_scheduled_reminders_of_an_existing_store
     ({"CLAIMBOT_OPS_PORT": "eighty"}, ["CLAIMBOT_OPS_PORT", "'eighty'"], []),
     ({"CLAIMBOT_LOG_FORMAT": "xml"}, ["CLAIMBOT_LOG_FORMAT"], []),
     ({"CLAIMBOT_ADMINS": "U123"}, ["CLAIMBOT_ADMINS", "platform:user_id"], []),
+    ({"DISCORD_TOKEN": "discord-token-abcdef", "DISCORD_SHARD_COUNT": "2", "DISCORD_SHARD_IDS": "0,2"},
+     ["DISCORD_SHARD_IDS", "shard 2", "0 to 1"], ["discord-token-abcdef"]),
+    ({"DISCORD_TOKEN": "discord-token-abcdef", "DISCORD_SHARD_COUNT": "0"}, ["DISCORD_SHARD_COUNT"], []),
 ])
 def test_check_with_bad_settings_fails_naming_the_variable(settings, named, hidden):
     done = check(**settings)
