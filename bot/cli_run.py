@@ -119,9 +119,9 @@ async def _serve(settings: Any, commands: Any) -> bool:
 
             commands.reminders.attach("slack", SlackPoster(slack))
     if settings.discord_enabled:
-        from bot.adapters.discord_app import DiscordBot
+        from bot.adapters.discord_app import create_bot
 
-        discord_bot = DiscordBot(commands, settings)
+        discord_bot = create_bot(commands, settings)  # sharded when DISCORD_SHARD_COUNT is set
         tasks.append(asyncio.create_task(discord_bot.start(settings.discord_token.reveal()), name="discord"))
         closers.append(discord_bot.close)
         ops.adapter("discord", discord_bot)

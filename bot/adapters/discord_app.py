@@ -5,6 +5,12 @@ names the command table uses, and each Reply is rendered by bot/render/discord.p
 Every answer is ephemeral; "Share in channel" posts a copy for everyone.  No message
 may mention anyone: ``AllowedMentions.none()`` is the client default and is passed
 again on every send.
+
+With DISCORD_SHARD_COUNT set, ``create_bot`` returns a ``ShardedDiscordBot``: discord.py's
+own ``AutoShardedClient`` running the shards in DISCORD_SHARD_IDS, so several processes
+share one bot token, Discord sending each server's interactions to the one session whose
+shard is ``(guild_id >> 22) % shard_count``.  Only the process running shard 0 syncs the
+commands; reminders post over REST, which needs no gateway session for the channel's server.
 """
 from __future__ import annotations
 
@@ -122,20 +128,25 @@ class DiscordBot(discord.Client):
         self.tree = app_commands.CommandTree(self)
         self.tree.on_error = self.on_command_error  # type: ignore[method-assign]
         self.gateway_ready = asyncio.Event()  # set by on_ready, which discord.py calls once connected
+        self.syncs_commands = settings.discord_syncs_commands
         _register(self)
 
     async def on_ready(self) -> None:
         self.gateway_ready.set()
 
     async def setup_hook(self) -> None:
-        if self.guild_id:
+        guild = discord.Object(self.guild_id) if self.guild_id else None
+        if guild is not None:
             # a guild's commands update at once: the way to develop; global ones take a while
-            guild = discord.Object(self.guild_id)
             self.tree.copy_global_to(guild=guild)
-            await self.tree.sync(guild=guild)
+        if not self.syncs_commands:
+            # Discord keeps one command list per application, so one process writes it
+            log.info("Discord: commands are synced by the process running shard 0")
+            return
+        await self.tree.sync(guild=guild)
+        if guild is not None:
             log.info("Discord: commands synced to guild %s", self.guild_id)
         else:
-            await self.tree.sync()
             log.info("Discord: commands synced globally")
 
     # ---- running a command
@@ -187,6 +198,28 @@ class DiscordBot(discord.Client):
     async def suggest(self, kind: str, current: str) -> list[app_commands.Choice[str]]:
         rows = await off_loop(self.commands.suggest, kind, current)
         return [app_commands.Choice(name=n, value=v) for n, v in render.choices(rows)]
+
+
+class ShardedDiscordBot(DiscordBot, discord.AutoShardedClient):
+    """The same bot on discord.py's AutoShardedClient: the shards in DISCORD_SHARD_IDS of
+    DISCORD_SHARD_COUNT, each its own gateway session, in this one process."""
+
+    def __init__(self, commands: Commands, settings: Settings, **options: Any) -> None:
+        if settings.discord_shard_count is None:
+            raise ValueError("ShardedDiscordBot needs settings with DISCORD_SHARD_COUNT")
+        super().__init__(commands, settings, shard_count=settings.discord_shard_count,
+                         shard_ids=list(settings.discord_shard_ids), **options)
+
+    async def on_ready(self) -> None:  # discord.py calls it once every shard of this process is ready
+        log.info("Discord: shards %s of %s connected", ",".join(map(str, self.shard_ids or ())), self.shard_count)
+        await super().on_ready()
+
+
+def create_bot(commands: Commands, settings: Settings, **options: Any) -> DiscordBot:
+    """The Discord client the settings ask for: sharded with DISCORD_SHARD_COUNT, else one session."""
+    if settings.discord_sharded:
+        return ShardedDiscordBot(commands, settings, **options)
+    return DiscordBot(commands, settings, **options)
 
 
 def _register(bot: DiscordBot) -> None:

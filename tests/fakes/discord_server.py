@@ -7,6 +7,12 @@ dials ``DiscordWebSocket.DEFAULT_GATEWAY`` (tests point it at ``gateway_url``); 
 sharded one asks ``/gateway/bot`` first, which is served too.
 Tests then push INTERACTION_CREATE events and read the interaction callbacks and
 webhook follow-ups the client sends back.
+
+Sharding as Discord does it: every websocket is a session; IDENTIFY's ``shard: [id,
+count]`` (none means ``[0, 1]``) picks the guilds the session is told about (READY,
+GUILD_CREATE) and the events it receives: a guild's events go only to the session whose
+shard is ``(guild_id >> 22) % count``, events outside a guild to shard 0.  A shard id
+outside ``0..count-1`` is closed with 4010 (Invalid shard).
 """
 from __future__ import annotations
 
@@ -14,6 +20,7 @@ import asyncio
 import datetime as dt
 import itertools
 import json
+from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import WSMsgType, web
@@ -22,8 +29,11 @@ from tests.fakes.recorder import Call, Recorder, start_site
 
 APP_ID = "900000000000000001"
 BOT_ID = APP_ID
-GUILD_ID = "900000000000000100"
+GUILD_ID = "900000000000000100"  # on shard 1 of 2
 CHANNEL_ID = "900000000000000200"
+OTHER_GUILD_ID = "900000000004194404"  # on shard 0 of 2 (and 2 of 3, 0 of 4)
+OTHER_CHANNEL_ID = "900000000004194600"
+CHANNELS = {GUILD_ID: CHANNEL_ID, OTHER_GUILD_ID: OTHER_CHANNEL_ID}
 ADMIN_ROLE_ID = "900000000000000300"
 MANAGE_GUILD = 1 << 5
 VIEW_AND_SEND = (1 << 10) | (1 << 11) | (1 << 31)  # view channel, send messages, use application commands
@@ -49,15 +59,38 @@ def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat()
 
 
+def shard_of(guild_id: str | int, shard_count: int) -> int:
+    """The shard Discord sends a guild's events to."""
+    return (int(guild_id) >> 22) % shard_count
+
+
+@dataclass(eq=False)
+class Session:
+    """One gateway connection: its shard and the events sent to it (name, interaction or guild id)."""
+
+    ws: web.WebSocketResponse
+    number: int
+    shard: tuple[int, int] = (0, 1)
+    seq: int = 0
+    identified: bool = False
+    events: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def shard_id(self) -> int:
+        return self.shard[0]
+
+
 class FakeDiscord:
-    def __init__(self) -> None:
+    def __init__(self, guilds: tuple[str, ...] = (GUILD_ID,)) -> None:
         self.recorder = Recorder()
         self.url = ""
         self._runner: web.AppRunner | None = None
-        self._ws: web.WebSocketResponse | None = None
-        self._seq = 0
-        self.identified = asyncio.Event()
-        self.identify: dict[str, Any] | None = None
+        self.guild_ids = guilds  # the servers the bot is in
+        self.sessions: list[Session] = []  # open gateway connections, identified or not
+        self._session_numbers = itertools.count(1)
+        self.identified = asyncio.Event()  # set by the first IDENTIFY
+        self.identify: dict[str, Any] | None = None  # the latest IDENTIFY; all of them in identifies
+        self.identifies: list[dict[str, Any]] = []
         self.files: dict[str, bytes] = {}  # attachment name -> bytes, served under /attachments/
         self.synced: dict[str, list[dict[str, Any]]] = {}  # "global" or guild id -> commands
         self.answers: dict[str, dict[str, Any]] = {}  # interaction id -> what the callback answered
@@ -80,8 +113,9 @@ class FakeDiscord:
         return self
 
     async def close(self) -> None:
-        if self._ws is not None and not self._ws.closed:
-            await self._ws.close()
+        for session in list(self.sessions):
+            if not session.ws.closed:
+                await session.ws.close()
         if self._runner:
             await self._runner.cleanup()
 
@@ -175,40 +209,74 @@ class FakeDiscord:
     async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
         ws = web.WebSocketResponse()
         await ws.prepare(request)
-        self._ws = ws
-        await ws.send_str(json.dumps({"op": 10, "s": None, "t": None, "d": {"heartbeat_interval": 41250}}))
-        async for msg in ws:
-            if msg.type != WSMsgType.TEXT:
-                continue
-            payload = json.loads(msg.data)
-            op = payload.get("op")
-            if op == 1:
-                await ws.send_str(json.dumps({"op": 11, "s": None, "t": None, "d": None}))
-            elif op == 2:
-                self.identify = payload["d"]
-                await self._dispatch(ws, "READY", {
-                    "v": 10, "user": user_payload(BOT_ID, "claimbot", bot=True), "session_id": "fake-session",
-                    "resume_gateway_url": self.gateway_url,
-                    "guilds": [{"id": GUILD_ID, "unavailable": True}], "application": {"id": APP_ID, "flags": 0},
-                    "shard": [0, 1]})
-                await self._dispatch(ws, "GUILD_CREATE", self.guild())
-                self.identified.set()
+        session = Session(ws, next(self._session_numbers))
+        self.sessions.append(session)
+        try:
+            await ws.send_str(json.dumps({"op": 10, "s": None, "t": None, "d": {"heartbeat_interval": 41250}}))
+            async for msg in ws:
+                if msg.type != WSMsgType.TEXT:
+                    continue
+                payload = json.loads(msg.data)
+                op = payload.get("op")
+                if op == 1:
+                    await ws.send_str(json.dumps({"op": 11, "s": None, "t": None, "d": None}))
+                elif op == 2:
+                    await self._identify(session, payload["d"])
+        finally:
+            self.sessions.remove(session)
         return ws
 
-    async def _dispatch(self, ws: web.WebSocketResponse, event: str, data: dict[str, Any]) -> None:
-        self._seq += 1
-        await ws.send_str(json.dumps({"op": 0, "s": self._seq, "t": event, "d": data}))
+    async def _identify(self, session: Session, identify: dict[str, Any]) -> None:
+        shard_id, count = identify.get("shard") or (0, 1)
+        if not 0 <= shard_id < count:
+            await session.ws.close(code=4010, message=b"Invalid shard")
+            return
+        self.identify = identify
+        self.identifies.append(identify)
+        session.shard = (shard_id, count)
+        guilds = [g for g in self.guild_ids if shard_of(g, count) == shard_id]
+        await self._dispatch(session, "READY", {
+            "v": 10, "user": user_payload(BOT_ID, "claimbot", bot=True), "session_id": f"fake-session-{session.number}",
+            "resume_gateway_url": self.gateway_url, "guilds": [{"id": g, "unavailable": True} for g in guilds],
+            "application": {"id": APP_ID, "flags": 0}, "shard": [shard_id, count]})
+        for g in guilds:
+            await self._dispatch(session, "GUILD_CREATE", self.guild(g))
+        session.identified = True
+        self.identified.set()
 
-    async def dispatch(self, event: str, data: dict[str, Any]) -> None:
-        await asyncio.wait_for(self.identified.wait(), 10)
-        assert self._ws is not None
-        await self._dispatch(self._ws, event, data)
+    async def _dispatch(self, session: Session, event: str, data: dict[str, Any]) -> None:
+        session.seq += 1
+        session.events.append((event, str(data.get("id") or "")))
+        await session.ws.send_str(json.dumps({"op": 0, "s": session.seq, "t": event, "d": data}))
 
-    def guild(self) -> dict[str, Any]:
+    def session_for(self, guild_id: str | None) -> Session | None:
+        """The identified session Discord would send this guild's events to (shard 0 without a guild)."""
+        for session in self.sessions:
+            shard_id, count = session.shard
+            if session.identified and not session.ws.closed and \
+                    shard_id == (shard_of(guild_id, count) if guild_id else 0):
+                return session
+        return None
+
+    async def dispatch(self, event: str, data: dict[str, Any], timeout: float = 10) -> Session:
+        """Send an event to the session holding its guild's shard (waiting for it to identify)."""
+        await asyncio.wait_for(self.identified.wait(), timeout)
+        guild_id = data.get("guild_id")
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while (session := self.session_for(guild_id)) is None:
+            assert loop.time() < deadline, f"no gateway session holds the shard of guild {guild_id}"
+            await asyncio.sleep(0.01)
+        await self._dispatch(session, event, data)
+        return session
+
+    def guild(self, guild_id: str = GUILD_ID) -> dict[str, Any]:
         role = {"color": 0, "hoist": False, "managed": False, "mentionable": False, "flags": 0, "icon": None,
                 "unicode_emoji": None}
+        channel_id = CHANNELS.get(guild_id) or str(int(guild_id) + 100)
         return {
-            "id": GUILD_ID, "name": "Policy desk", "icon": None, "splash": None, "discovery_splash": None,
+            "id": guild_id, "name": "Policy desk" if guild_id == GUILD_ID else f"Desk {guild_id}", "icon": None,
+            "splash": None, "discovery_splash": None,
             "owner_id": "1", "afk_channel_id": None, "afk_timeout": 300, "verification_level": 0,
             "default_message_notifications": 0, "explicit_content_filter": 0, "features": [], "mfa_level": 0,
             "system_channel_id": None, "system_channel_flags": 0, "rules_channel_id": None, "vanity_url_code": None,
@@ -217,9 +285,9 @@ class FakeDiscord:
             "joined_at": _now(), "large": False, "unavailable": False, "member_count": 3, "voice_states": [],
             "members": [], "presences": [], "threads": [], "stage_instances": [], "guild_scheduled_events": [],
             "emojis": [], "stickers": [],
-            "roles": [dict(role, id=GUILD_ID, name="@everyone", permissions=str(VIEW_AND_SEND), position=0),
+            "roles": [dict(role, id=guild_id, name="@everyone", permissions=str(VIEW_AND_SEND), position=0),
                       dict(role, id=ADMIN_ROLE_ID, name="desk editors", permissions=str(VIEW_AND_SEND), position=1)],
-            "channels": [{"id": CHANNEL_ID, "type": 0, "name": "news", "position": 0, "permission_overwrites": [],
+            "channels": [{"id": channel_id, "type": 0, "name": "news", "position": 0, "permission_overwrites": [],
                           "nsfw": False, "parent_id": None, "topic": None, "last_message_id": None,
                           "rate_limit_per_user": 0}],
         }
@@ -247,13 +315,15 @@ class Interactions:
                 "joined_at": _now(), "deaf": False, "mute": False, "flags": 0, "nick": None, "avatar": None,
                 "premium_since": None, "pending": False}
 
-    def base(self, kind: int, data: dict[str, Any], member: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    def base(self, kind: int, data: dict[str, Any], member: dict[str, Any], guild_id: str = GUILD_ID,
+             **extra: Any) -> dict[str, Any]:
+        channel_id = CHANNELS.get(guild_id) or str(int(guild_id) + 100)
         return {"id": snowflake(), "application_id": APP_ID, "type": kind, "token": "tok-" + snowflake(),
-                "version": 1, "guild_id": GUILD_ID, "channel_id": CHANNEL_ID,
-                "channel": {"id": CHANNEL_ID, "type": 0, "guild_id": GUILD_ID, "name": "news", "position": 0,
+                "version": 1, "guild_id": guild_id, "channel_id": channel_id,
+                "channel": {"id": channel_id, "type": 0, "guild_id": guild_id, "name": "news", "position": 0,
                             "permission_overwrites": [], "nsfw": False, "parent_id": None},
                 "member": member, "app_permissions": str(VIEW_AND_SEND), "locale": "en-US", "guild_locale": "en-US",
-                "entitlements": [], "authorizing_integration_owners": {"0": GUILD_ID}, "context": 0,
+                "entitlements": [], "authorizing_integration_owners": {"0": guild_id}, "context": 0,
                 "attachment_size_limit": 8 * 1024 * 1024, "data": data, **extra}
 
     def _command_id(self, name: str) -> str:
@@ -264,7 +334,8 @@ class Interactions:
         return snowflake()
 
     def command(self, name: str, options: dict[str, Any], member: dict[str, Any], sub: str | None = None,
-                focused: str | None = None, resolved: dict[str, Any] | None = None) -> dict[str, Any]:
+                focused: str | None = None, resolved: dict[str, Any] | None = None,
+                guild_id: str = GUILD_ID) -> dict[str, Any]:
         def opt(k: str, v: Any) -> dict[str, Any]:
             o: dict[str, Any] = {"name": k, "type": 11 if k == "file" else 3, "value": v}
             if k == focused:
@@ -274,10 +345,10 @@ class Interactions:
         if sub:
             opts = [{"name": sub, "type": 1, "options": opts}]
         data: dict[str, Any] = {"id": self._command_id(name), "name": name, "type": 1, "options": opts,
-                                "guild_id": GUILD_ID}
+                                "guild_id": guild_id}
         if resolved:
             data["resolved"] = resolved
-        return self.base(4 if focused else 2, data, member)
+        return self.base(4 if focused else 2, data, member, guild_id=guild_id)
 
     def modal_submit(self, custom_id: str, values: dict[str, str], member: dict[str, Any]) -> dict[str, Any]:
         rows = [{"type": 1, "components": [{"type": 4, "custom_id": k, "value": v}]} for k, v in values.items()]
