@@ -249,3 +249,45 @@ def test_soon_in_a_past_clause_or_as_soon_as_is_not_marked() -> None:
 def test_day_counted_from_a_named_day() -> None:
     assert one("The strike began the day before last Wednesday.")[2] == "2019-04-09"
     assert one("Ballots will be counted two days after Monday.")[2] == "2019-04-17"
+
+
+# --- earnings reports: the quarter reported on
+
+NOV = dt.date(2019, 11, 6)  # a Wednesday, after the third quarter closed
+
+
+def values(text: str, published: dt.date = FRI) -> list[str]:
+    return [v for _, _, v in tx(text, published)]
+
+
+def test_year_ago_compares_with_the_latest_quarter_reported() -> None:
+    text = ("The grocer said third-quarter profit rose 8%. After a weak second quarter, sales recovered. "
+            "Margins were wider than in the year-earlier period.")
+    assert values(text, NOV) == ["2019-Q3", "2019-Q2", "2018-Q3"]
+
+
+def test_a_fiscal_quarter_is_taken_as_numbered() -> None:
+    text = ("The miller posted a third-quarter gain. The baker reported a loss for the fiscal second quarter, "
+            "against a profit in the year-ago period.")
+    assert values(text, NOV) == ["2019-Q3", "2019-Q2", "2018-Q2"]
+
+
+def test_quarter_ended_a_month_is_the_calendar_quarter_holding_most_of_it() -> None:
+    assert values("The retailer lost money in the quarter ended July 31.", NOV) == ["2019-Q2", "2019-07-31"]
+    assert values("Revenue grew in the quarter ended Sept. 30.", NOV) == ["2019-Q3", "2019-09-30"]
+
+
+# --- tense: a plan in the past perfect lies behind the report
+
+def test_past_perfect_schedule_points_back() -> None:
+    assert one("The offer had been scheduled to expire on Wednesday.")[2] == "2019-04-10"
+    assert one("The offer has been scheduled to expire on Wednesday.")[2] == "2019-04-17"
+
+
+def test_clock_time_with_a_bracketed_conversion_and_a_day() -> None:
+    found = tx("The quake struck at 4:10 a.m. (2210 GMT) Thursday, officials said.")
+    assert found == [("4:10 a.m.", "TIME", "2019-04-11T04:10"), ("Thursday", "DATE", "2019-04-11")]
+
+
+def test_part_of_a_decade_is_the_decade() -> None:
+    assert one("Output stalled in the last half of the '90s.") == ("the last half of the '90s", "DATE", "199")

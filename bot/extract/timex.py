@@ -111,7 +111,7 @@ def find_timexes(text: str, published: dt.date, doc: Any = None) -> list[Timex]:
         c.data["result_point"] = res.point
         if res.point is not None and res.anchor:
             if res.point.gran == "quarter":
-                ctx.quarters.append((c.end, res.point))
+                ctx.quarters.append((c.end, res.point, "fiscal" in text[c.start:c.end].lower()))
             if res.type in ("DATE", "TIME") and res.point.gran in ("day", "month", "quarter", "year", "season",
                                                                     "half", "week"):
                 ctx.anchor, ctx.anchor_end = res.point, c.end

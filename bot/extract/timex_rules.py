@@ -92,7 +92,8 @@ class Ctx:
         self.doc = doc
         self.anchor: Point | None = None  # the last absolute date mentioned
         self.anchor_end = -1
-        self.quarters: list[tuple[int, Point]] = []  # quarters mentioned so far (earnings reports)
+        # quarters mentioned so far (earnings reports): end offset, quarter, whether labelled fiscal
+        self.quarters: list[tuple[int, Point, bool]] = []
         self._tense: dict[tuple[int, int], str | None] = {}
 
     def tense(self, start: int, end: int) -> str | None:
@@ -123,14 +124,25 @@ class Ctx:
         return Point(self.dct, "day")
 
     def ref_quarter(self, start: int, max_gap: int = 2500) -> Point | None:
-        """The last quarter already under way at publication that was mentioned nearby
-        (a forecast for "the third quarter of 1990" is not what "a year ago" compares with)."""
-        for end, q in reversed(self.quarters):
+        """The quarter an earnings story reports on, for "a year ago", "the year-earlier period".
+
+        Among the quarters mentioned nearby that were over at publication, the latest one: a
+        story reports the newest results, and an earlier quarter named in passing ("after a
+        flat second quarter") is a contrast.  A fiscal quarter's number says nothing of its
+        place in the calendar, so when the nearest mention is a fiscal one it is taken as is.
+        (A forecast for "the third quarter of 1990" is never what "a year ago" compares with.)
+        """
+        best: Point | None = None
+        for end, q, fiscal in reversed(self.quarters):
             if start - end > max_gap:
                 break
-            if 0 <= start - end and add_months(q.date, 3) <= self.dct:
-                return q
-        return None
+            if not (0 <= start - end and add_months(q.date, 3) <= self.dct):
+                continue
+            if fiscal:
+                return best or q
+            if best is None or q.date > best.date:
+                best = q
+        return best
 
 
 def _dir_from_cue(s: str) -> str | None:
@@ -235,8 +247,8 @@ def h_clock(ctx: Ctx, c: Cand) -> Result | None:
     if h > 24 or mi > 59:
         return None
     day = None
-    if g.get("day"):
-        day = day_point(ctx, c, g["day"])
+    if g.get("day") or g.get("pday"):
+        day = day_point(ctx, c, g.get("day") or g["pday"])
     if day is None:
         day = ctx.ref(c.start, 250, day_only=True).date
     hhmm = f"T{h:02d}:{mi:02d}"
@@ -637,6 +649,9 @@ def h_quarter(ctx: Ctx, c: Cand) -> Result | None:
         and "year" in whole
     refq = ctx.ref_quarter(c.start)
     cur_q = quarter_of(ctx.dct)
+    ended = _quarter_ended(ctx, c) if q is None and year is None and not ordw and not year_ago else None
+    if ended is not None:
+        return Result("DATE", ended.value(), ended)
     if q is None:
         if ordw in ("current", "this") or whole.startswith("this quarter") or whole.startswith("the current"):
             base = Point(ctx.dct, "quarter")
@@ -663,6 +678,29 @@ def h_quarter(ctx: Ctx, c: Cand) -> Result | None:
         year -= 1
     p = Point(dt.date(year, 3 * q - 2, 1), "quarter")
     return Result("DATE", p.value(), p, anchor=not year_ago)
+
+
+_ENDED = re.compile(rf"\s+(?:(?i:that\s+)?(?i:ended|ending|ends|closed|to))\s+(?P<mon>{MONTH_ANY})\s*(?:{DAYNUM})?"
+                    rf"(?:,?\s*(?P<year>{YEAR4}))?")
+
+
+def _quarter_ended(ctx: Ctx, c: Cand) -> Point | None:
+    """'the quarter ended July 31': three months closing with that month, valued as the calendar
+    quarter that holds most of them (May-July is the second quarter)."""
+    m = _ENDED.match(ctx.text, c.end)
+    if not m:
+        return None
+    mon = month_number(m.group("mon"))
+    if not mon:
+        return None
+    if m.group("year"):
+        last = dt.date(int(m.group("year")), mon, 1)
+    else:
+        near = month_near(ctx.dct, mon, PAST)
+        if near is None:
+            return None
+        last = near
+    return Point(add_months(last, -1), "quarter")
 
 
 def c_quarter(ctx: Ctx, c: Cand) -> bool:
@@ -1235,8 +1273,11 @@ RULES: list[Rule] = [
     Rule("clock", _r(
         rf"{B}(?:(?i:around|about|approximately|at\s+about|shortly\s+(?:after|before)|just\s+(?:after|before))\s+)?"
         rf"(?P<h>[01]?\d|2[0-4])(?:[:.](?P<mi>[0-5]\d))?\s*(?P<ampm>(?i:a\.m\.?|p\.m\.?|am|pm)(?![\w]))"
-        rf"(?:\s+(?:\(?(?P<tz>{_TZ})\)?))?(?:\s+\(\d{{1,4}}(?::\d\d)?\s+{_TZ}\))?"
-        rf"(?:,?\s+(?:(?i:on)\s+)?(?P<day>{CLOCK_DAY}))?"), h_clock, prio=1),
+        rf"(?:\s+(?:\(?(?P<tz>{_TZ})\)?))?"
+        # a clock time converted in brackets ends there; the day after it is an expression of its own
+        # ("10:35 a.m. (0735 GMT) Friday") that still dates the time
+        rf"(?:(?=\s+\(\d{{1,4}}(?::\d\d)?\s+{_TZ}\),?\s+(?:(?i:on)\s+)?(?P<pday>{CLOCK_DAY}))"
+        rf"|,?\s+(?:(?i:on)\s+)?(?P<day>{CLOCK_DAY}))?"), h_clock, prio=1),
     Rule("clock24", _r(
         rf"{B}(?P<h>[01]?\d|2[0-4]):(?P<mi>[0-5]\d){E}(?:\s+(?P<tz>{_TZ}){E})"
         rf"(?:,?\s+(?:(?i:on)\s+)?(?P<day>{CLOCK_DAY}))?"), h_clock, prio=1),
@@ -1341,6 +1382,10 @@ RULES: list[Rule] = [
         rf"(?i:this|last|next)\s+year{E}))?"), h_quarter, c_quarter, prio=3),
     Rule("qn", _r(rf"{B}(?:(?i:the\s+)?(?i:fiscal\s+)?)(?P<det>)(?P<qn>[1-4])Q(?:\s*(?P<yr>{YEAR4}))?{E}|"
                   rf"{B}Q(?P<qn2>[1-4])(?:\s*(?P<yr2>{YEAR4}))?{E}"), lambda ctx, c: _h_qn(ctx, c), prio=2),
+    # a part of a decade has no TIMEX3 value of its own: "the last half of the '80s" is the decade
+    Rule("decade_part", _r(
+        rf"{B}(?:(?i:the)\s+)?(?i:first|second|last|latter|early|later)\s+(?i:half|part|years)\s+(?i:of)\s+(?i:the)\s+"
+        rf"(?P<dec>(?:1[0-9]|20)\d0['’]?s|['’]\d0['’]?s){E}"), h_decade, prio=2),
     Rule("half", _r(
         rf"{B}(?:(?i:the)\s+)?(?P<ord>(?i:first|second|last|latter|back|front))[-\s]+(?i:half){E}"
         rf"(?:\s+(?i:of)\s+(?P<yr>(?:(?i:the|this|last|next)\s+)?(?:(?i:fiscal|calendar)\s+)?(?:{YEAR4}|"

@@ -84,7 +84,10 @@ def _tense_of_verb(v: Token, depth: int = 0) -> str | None:
     if aux_lower & _MODAL_AMBIG:
         return None
     if v.lemma_.lower() in _PLAN_VERBS:
-        # "has scheduled a news conference Thursday", "planned a rally Saturday"
+        # "has scheduled a news conference Thursday", "planned a rally Saturday" -- but a plan
+        # in the past perfect ("had been scheduled to expire Friday") was overtaken before the report
+        if aux_lower & {"had", "'d"}:
+            return PAST
         return FUTURE
     if v.lemma_.lower() in _PLAN_OBJECT_VERBS and any(c.dep_ == "dobj" and c.pos_ == "NOUN" for c in v.children):
         # "planned a march on Saturday": the date belongs to the planned event
