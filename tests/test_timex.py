@@ -291,3 +291,9 @@ def test_clock_time_with_a_bracketed_conversion_and_a_day() -> None:
 
 def test_part_of_a_decade_is_the_decade() -> None:
     assert one("Output stalled in the last half of the '90s.") == ("the last half of the '90s", "DATE", "199")
+
+
+def test_the_quarter_named_again_keeps_the_comparison_on_it() -> None:
+    filler = "The chain blamed weak demand, higher freight costs and a strong currency for the slide. " * 8
+    text = f"The chain posted a third-quarter loss. {filler}Sales fell in the quarter, compared with a year ago."
+    assert values(text, NOV) == ["2019-Q3", "2019-Q3", "2018-Q3"]

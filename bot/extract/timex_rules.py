@@ -667,6 +667,10 @@ def h_quarter(ctx: Ctx, c: Cand) -> Result | None:
             base = Point(dt.date(year, base.date.month, 1), "quarter")
         if year_ago:
             base = base.shift(-4)
+        elif base == refq:
+            # "in the quarter", "the 1989 period": the reported quarter named again keeps it in view
+            # for a comparison that follows ("... compared with $3 million a year ago")
+            ctx.quarters.append((c.end, base, False))
         return Result("DATE", base.value(), base, anchor=False)
     if year is None:
         year = ctx.dct.year
