@@ -297,3 +297,18 @@ def test_the_quarter_named_again_keeps_the_comparison_on_it() -> None:
     filler = "The chain blamed weak demand, higher freight costs and a strong currency for the slide. " * 8
     text = f"The chain posted a third-quarter loss. {filler}Sales fell in the quarter, compared with a year ago."
     assert values(text, NOV) == ["2019-Q3", "2019-Q3", "2018-Q3"]
+
+
+def test_plural_periods_leave_the_year_to_be_found() -> None:
+    assert one("Profit beat comparable periods in 2017, the bank said.") == ("2017", "DATE", "2017")
+
+
+def test_first_two_quarters_of_a_year_are_its_first_half() -> None:
+    assert one("Demand should recover in the first two quarters of 2020.") == (
+        "the first two quarters of 2020", "DATE", "2020-H1")
+
+
+def test_part_of_day_on_its_own_takes_the_day_in_view() -> None:
+    assert tx("Ministers met on Wednesday. Talks ran late in the evening.") == [
+        ("Wednesday", "DATE", "2019-04-10"), ("the evening", "TIME", "2019-04-10TEV")]
+    assert tx("By mid-afternoon the river had crested.") == [("mid-afternoon", "TIME", "2019-04-12TAF")]

@@ -713,6 +713,8 @@ def c_quarter(ctx: Ctx, c: Cand) -> bool:
     nxt = ctx.after(c.end, 20).lower()
     if g.get("qn"):
         return True
+    if g.get("s"):
+        return False  # "comparable periods in 1988", "the second and fourth quarters": no one date
     if "period" in whole:
         return bool(g.get("ord") or g.get("pyear") or g.get("yr")) and (
             (g.get("ord") or "").lower() not in ("first", "second", "third", "fourth", "final", "past", "previous"))
@@ -1298,6 +1300,11 @@ RULES: list[Rule] = [
                        rf"(?P<pod>{_POD_WORDS}){E}"), h_day_pod, prio=2),
     Rule("pod_day", _r(rf"{B}(?P<pod>(?i:(?:early|late)\s+)?(?i:mid-?\s*afternoon|mid-?\s*morning|morning|afternoon|"
                        rf"evening|night))\s+(?P<rd>{_WD}|(?i:yesterday|today|tomorrow)){E}"), h_day_pod, prio=2),
+    # a part of the day on its own ("in the morning", "by mid-afternoon"): of the day in view
+    Rule("bare_pod", _r(
+        rf"(?:(?<=\b[Ii]n\s)|(?<=\b[Bb]y\s)|(?<=\b[Dd]uring\s)|(?<=\b[Uu]ntil\s)|(?<=\b[Ss]ince\s))"
+        rf"(?:(?i:the\s+(?:early\s+|late\s+)?(?:mid-?\s?)?)|(?i:mid-?\s?))(?P<pod>(?i:morning|afternoon|evening)){E}"
+        rf"(?!\s+(?:of|news|papers?|shows?|sessions?|prayers?|rush)\b)"), lambda ctx, c: _h_bare_pod(ctx, c), prio=2),
     # explicit dates
     Rule("iso_date", _r(r"(?<![\w-])(?P<y>(?:1[89]|20)\d\d)-(?P<mo>0[1-9]|1[0-2])-(?P<d>0[1-9]|[12]\d|3[01])(?![\w-])"),
          h_numeric_date, prio=1),
@@ -1390,6 +1397,10 @@ RULES: list[Rule] = [
     Rule("decade_part", _r(
         rf"{B}(?:(?i:the)\s+)?(?i:first|second|last|latter|early|later)\s+(?i:half|part|years)\s+(?i:of)\s+(?i:the)\s+"
         rf"(?P<dec>(?:1[0-9]|20)\d0['’]?s|['’]\d0['’]?s){E}"), h_decade, prio=2),
+    # two quarters counted from an end of the year are a half: "the first two quarters of 1990"
+    Rule("two_quarters", _r(
+        rf"{B}(?:(?i:the)\s+)?(?P<ord>(?i:first|last|final|latter|second))\s+(?i:two|2)\s+(?i:quarters)\s+(?i:of)\s+"
+        rf"(?P<yr>(?:(?i:the|this|last|next)\s+)?(?:(?i:fiscal|calendar)\s+)?(?:{YEAR4}|(?i:year)){E})"), h_half, prio=2),
     Rule("half", _r(
         rf"{B}(?:(?i:the)\s+)?(?P<ord>(?i:first|second|last|latter|back|front))[-\s]+(?i:half){E}"
         rf"(?:\s+(?i:of)\s+(?P<yr>(?:(?i:the|this|last|next)\s+)?(?:(?i:fiscal|calendar)\s+)?(?:{YEAR4}|"
@@ -1463,6 +1474,12 @@ RULES: list[Rule] = [
     # an indefinite time ahead: "will soon reopen", "may one day join"
     Rule("future_adv", _r(rf"{B}(?i:soon|some\s*day|one\s+day){E}(?!-)"), h_future_adv, c_future_adv, prio=1),
 ]
+
+
+def _h_bare_pod(ctx: Ctx, c: Cand) -> Result | None:
+    day = ctx.ref(c.start, 250, day_only=True).date
+    code = _POD[c.m.group("pod").lower()]
+    return Result("TIME", f"{day.isoformat()}T{code}", Point(day, "day"), anchor=False)
 
 
 def _h_this_year(ctx: Ctx, c: Cand) -> Result | None:
