@@ -133,6 +133,7 @@ class Cluster:
         self.bots.append(bot)
         self.tasks.append(asyncio.create_task(bot.start(TOKEN)))
         await asyncio.wait_for(bot.wait_until_ready(), 10)
+        await asyncio.wait_for(bot.gateway_ready.wait(), 10)  # on_ready runs as a task of its own, a bit later
         return bot
 
     async def close(self) -> None:
