@@ -312,3 +312,15 @@ def test_part_of_day_on_its_own_takes_the_day_in_view() -> None:
     assert tx("Ministers met on Wednesday. Talks ran late in the evening.") == [
         ("Wednesday", "DATE", "2019-04-10"), ("the evening", "TIME", "2019-04-10TEV")]
     assert tx("By mid-afternoon the river had crested.") == [("mid-afternoon", "TIME", "2019-04-12TAF")]
+
+
+def test_season_without_a_cue_is_the_nearest_one_unless_the_tense_says_otherwise() -> None:
+    feb = dt.date(2019, 2, 10)
+    assert one("Factories will slow in the spring.", feb)[2] == "2019-SP"
+    assert one("Factories slowed in the spring.", feb)[2] == "2018-SP"
+    assert one("Factories slowed in the summer.", dt.date(2019, 10, 2))[2] == "2019-SU"
+
+
+def test_today_in_the_name_of_a_paper_or_programme_is_not_a_date() -> None:
+    assert tx("The survey ran in USA Today and on Radio Today.") == []
+    assert one("Today the ministers meet again.")[2] == "2019-04-12"

@@ -146,7 +146,13 @@ def season_near(dct: dt.date, season: str, direction: str | None) -> Point:
     elif direction == "future":
         year = cur_year if order_s > order_now else cur_year + 1
     else:
-        year = cur_year
+        # no cue: the nearest one ("in the spring", said in February, is the coming spring)
+        def gap(y: int) -> int:
+            first = dt.date(y, SEASON_FIRST_MONTH[season], 1)
+            end = add_months(first, 3)
+            return 0 if first <= dct < end else min(abs((first - dct).days), abs((dct - end).days))
+
+        year = min((cur_year - 1, cur_year, cur_year + 1), key=gap)
     m = SEASON_FIRST_MONTH[season]
     return Point(dt.date(year, m, 1), "season", season)
 

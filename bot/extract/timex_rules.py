@@ -331,6 +331,14 @@ def c_weekday(ctx: Ctx, c: Cand) -> bool:
     return not re.search(r"\b(?:Girl|Man|Black|Good|Bloody|Super|Cyber|Ash|Palm|Holy|Easter)\s+$", prev)
 
 
+def _c_relday(ctx: Ctx, c: Cand) -> bool:
+    if re.match(r"(?i:today)['’]s\s+[a-z]", ctx.text[c.m.start("rd"):c.end + 3]):
+        return False  # "today's youth": the present age, not the day
+    # a capitalised "Today" after a capitalised word mid-sentence names a paper or a programme
+    # ("USA Today", "This is VOA Today")
+    return not (c.m.group("rd") == "Today" and re.search(r"(?<![.!?:\n]\s)\b[A-Z][A-Za-z]*\s+$", ctx.before(c.start, 20)))
+
+
 def h_weekday(ctx: Ctx, c: Cand) -> Result | None:
     g = c.m.groupdict()
     wd = weekday_number(g["wd"])
@@ -796,8 +804,11 @@ def h_season(ctx: Ctx, c: Cand) -> Result | None:
         p = season_near(ctx.dct, code, FUTURE)
     else:
         p = season_near(ctx.dct, code, None)
-        if ctx.tense(c.start, c.end) == FUTURE and add_months(p.date, 3) <= ctx.dct:
+        t = ctx.tense(c.start, c.end)
+        if t == FUTURE and add_months(p.date, 3) <= ctx.dct:
             p = season_near(ctx.dct, code, FUTURE)  # "talks resume this spring", said in November
+        elif t == PAST and p.date > ctx.dct:
+            p = season_near(ctx.dct, code, PAST)  # "sales slumped in the spring", said in February
     return Result("DATE", p.value(), p)
 
 
@@ -1345,8 +1356,7 @@ RULES: list[Rule] = [
                           rf"(?P<wd>{_WD}){E}"), h_day_offset, prio=2),
     Rule("relday", _r(rf"{B}(?:(?i:early|late|earlier|later)\s+)?(?P<rd>(?i:the\s+day\s+before\s+yesterday|"
                       rf"the\s+day\s+after\s+tomorrow|today|yesterday|tomorrow|tonight))(?:['’]s)?{E}"),
-         h_relday, lambda ctx, c: not re.match(r"(?i:today)['’]s\s+[a-z]", ctx.text[c.m.start("rd"):c.end + 3]),
-         prio=3),
+         h_relday, lambda ctx, c: _c_relday(ctx, c), prio=3),
     Rule("holiday", _r(rf"{B}(?:(?P<pre>(?i:last|next|this))\s+)?(?P<h>{F['HOLIDAY']}){E}(?:,?\s+(?P<year>{YEAR4}))?"),
          h_holiday, prio=2),
     # relative periods
