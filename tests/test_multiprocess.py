@@ -38,7 +38,7 @@ pytest.importorskip("psycopg")
 from sqlalchemy import text  # noqa: E402
 
 from bot.reminders import Reminders  # noqa: E402
-from bot.reminders.runner import WATCH  # noqa: E402
+from bot.reminders.runner import CLOCK_MARGIN, WATCH  # noqa: E402
 from bot.reply import Caller, Reply  # noqa: E402
 from bot.service import Service  # noqa: E402
 from store.memory import MemoryStore  # noqa: E402
@@ -54,11 +54,25 @@ class PostThenHang(RecordingPoster):
     """A platform that takes the post (recorded) and then never answers: the claimant
     dies after the post went out and before it could record that."""
 
-    async def post(self, channel: str, reply: Reply) -> str:
-        self.log.append(Post(self.platform, channel, reply, self.clock()))
+    async def post(self, channel: str, reply: Reply, key: str = "") -> str:
+        self.log.append(Post(self.platform, channel, reply, self.clock(), key))
         self.holding.set()
         await asyncio.Event().wait()
         return "never"
+
+
+class ReadablePoster(RecordingPoster):
+    """A platform whose channels can be read back, as Slack's with conversations.history:
+    ``find`` looks for a post carrying the key in the log all processes post to."""
+
+    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+        super().__init__(*args, **kwargs)
+        self.looked: list[tuple[str, str, dt.datetime]] = []
+
+    async def find(self, channel: str, key: str, since: dt.datetime) -> str | None:
+        self.looked.append((channel, key, since))
+        return next((f"m{n + 1}" for n, p in enumerate(self.log)
+                     if p.channel == channel and p.key == key and p.at >= since), None)
 
 
 @dataclass
@@ -257,18 +271,41 @@ async def test_a_live_process_still_posting_is_left_alone(cluster):
     assert [d["status"] for d in ledger(b)] == ["posted"]
 
 
-async def test_the_remaining_window_a_post_sent_and_the_process_killed_before_recording_it(cluster):
-    """The documented limit: the platform took the post, the claimant died before the
-    ledger said so; the taker-over cannot know, posts again, and says so in the log."""
+async def test_a_post_sent_by_a_process_killed_before_recording_it_is_found_not_posted_again(cluster, caplog):
+    """The platform took the post, the claimant died before the ledger said so: the
+    taker-over looks in the channel for a post carrying the reminder's key, finds it and
+    records it instead of posting it again."""
     a = await cluster.boot("a", poster=PostThenHang)
     subscribe(a)
-    a.service.add_event({"title": "Twice talks", "kind": "dialogue", "start": "2025-06-20"}, who="test")
+    a.service.add_event({"title": "Once talks", "kind": "dialogue", "start": "2025-06-20"}, who="test")
     await cluster.advance_to(at("2025-06-13 09:00"), [])
     a.reminders.scheduler.wakeup()
     await asyncio.wait_for(a.poster.holding.wait(), 5)
     a.crash()
-    await cluster.boot("b")
-    assert [p.reply.title for p in cluster.posts] == ["In 7 days: Twice talks"] * 2
+    cluster.clock.now = at("2025-06-13 09:01")
+    with caplog.at_level(logging.WARNING, logger="claimbot.reminders"):
+        b = await cluster.boot("b", poster=ReadablePoster)
+    assert [p.reply.title for p in cluster.posts] == ["In 7 days: Once talks"]
+    first, second = ledger(b)
+    assert (first["status"], second["status"], second["message"], second["found"]) == ("posting", "posted", "m1", True)
+    assert b.poster.looked == [("C0NEWS", first["reminder"], at("2025-06-13 09:00") - CLOCK_MARGIN)]
+    assert "found in the channel, recorded, not posted again" in caplog.text
+    await cluster.advance_to(at("2025-06-19 08:00"), [b])
+    assert [p.reply.title for p in cluster.posts] == ["In 7 days: Once talks"] and len(b.poster.looked) == 1
+
+
+async def test_a_claim_killed_before_its_post_went_out_is_looked_for_then_posted_once(cluster):
+    a = await cluster.boot("a")
+    subscribe(a)
+    a.service.add_event({"title": "Lost talks", "kind": "dialogue", "start": "2025-06-20"}, who="test")
+    a.poster.hold = asyncio.Event()  # claimed; the post never left
+    await cluster.advance_to(at("2025-06-13 09:00"), [])
+    a.reminders.scheduler.wakeup()
+    await asyncio.wait_for(a.poster.holding.wait(), 5)
+    a.crash()
+    b = await cluster.boot("b", poster=ReadablePoster)
+    assert [(p.reply.title, p.key) for p in cluster.posts] == [("In 7 days: Lost talks", ledger(b)[0]["reminder"])]
+    assert [d["status"] for d in ledger(b)] == ["posting", "posted"] and len(b.poster.looked) == 1
 
 
 async def test_no_claim_while_the_presence_is_lost(cluster):
@@ -318,12 +355,27 @@ class ResettingSlack(FakeSlackAPI):
     before Slack takes it (a flaky network), so the post arrives with slack_sdk's retry
     0.5-1.5 s later: for that long the reminder is claimed in the ledger and not posted
     anywhere, which is where a kill hurts most.  ``received`` lists every post Slack took:
-    (time, channel, text, ts)."""
+    (time, channel, text, ts, who sent it).
+
+    ``trap()`` catches the next post Slack is about to take: it tells the test who sent it
+    (each process calls the API under its own base URL), takes it ``TAKE_AFTER`` seconds
+    later, and answers it ``ANSWER_AFTER`` seconds after that, so that a kill the test
+    makes meanwhile lands just before Slack takes the post, or after Slack took it and
+    before the sender can know (let alone record) that it did."""
+
+    TAKE_AFTER = 0.05
+    ANSWER_AFTER = 0.1
 
     def __init__(self) -> None:
         super().__init__()
-        self.received: list[tuple[float, str, str, str]] = []
+        self.received: list[tuple[float, str, str, str, str]] = []
         self._reset: set[tuple[str, str]] = set()
+        self._trap: asyncio.Future[tuple[str, float]] | None = None
+
+    def trap(self) -> asyncio.Future[tuple[str, float]]:
+        """(who, when Slack will take it) of the next post."""
+        self._trap = asyncio.get_running_loop().create_future()
+        return self._trap
 
     async def _api(self, request: web.Request) -> web.StreamResponse:
         if request.match_info["method"] != "chat.postMessage":
@@ -335,9 +387,16 @@ class ResettingSlack(FakeSlackAPI):
             assert request.transport is not None
             request.transport.close()
             return web.Response(status=503)  # never sent: the client sees the connection drop
-        resp = await super()._api(request)
+        who = request.match_info.get("who", "")
+        trap, self._trap = self._trap, None
+        if trap is not None and not trap.done():
+            trap.set_result((who, time.time() + self.TAKE_AFTER))
+            await asyncio.sleep(self.TAKE_AFTER)
+        resp = await super()._api(request)  # taken (even when the sender is dead by now)
         ts = json.loads(resp.text or "{}").get("ts", "")
-        self.received.append((time.time(), key[0], key[1], ts))
+        self.received.append((time.time(), key[0], key[1], ts, who))
+        if trap is not None:
+            await asyncio.sleep(self.ANSWER_AFTER)
         return resp
 
 
@@ -392,27 +451,34 @@ async def _command(port: int, fake: FakeSlackAPI, rid: str, text: str, channel: 
 
 
 ROUNDS = 50
-SPACING = 4.0  # seconds between two events' reminders (one per channel)
-PAUSE = (0.1, 1.2)  # seconds from both processes running to the next kill
+SPACING = 2.0  # seconds between two events' reminders (one per channel)
+AHEAD = dt.timedelta(seconds=6)  # an event is added this long before its reminders fall due
+PAUSE = (0.1, 1.2)  # seconds from both processes running to the next kill (a round at a random moment)
+AT_A_POST = 0.5  # the share of rounds that kill the sender of a post just as Slack takes it
+AROUND = (-ResettingSlack.TAKE_AFTER, ResettingSlack.ANSWER_AFTER + 0.05)  # that kill, from Slack taking the post
 CHANNELS = ("C0DESK1", "C0DESK2")
 
 
 async def test_two_bot_processes_one_killed_50_times_post_every_reminder_once(pg_url, tmp_path):
     """Two `claimbot run` (Slack in HTTP mode, each on its own port, both on the fake Slack
     Web API) on one database.  Two channels subscribe through them (lead 1m); events are
-    added by a third process so that two reminders fall due every ``SPACING`` seconds.
-    Then, 50 times: once both run, after a random pause, one of the two (chosen at random)
-    is killed with SIGKILL and started again at once.  Every reminder reaches Slack exactly once, except
-    in the window docs/postgres.md owns up to (the claimant killed just as Slack took its
-    post), which the test tells apart and reports.  CLAIMBOT_KILL_SEED=N replays a run's
-    pauses and victims (the seed is printed)."""
+    added by a third party (``AHEAD`` before they fall due, for as long as the kills go on)
+    so that two reminders fall due every ``SPACING`` seconds.
+    Then, 50 times, once both run, one of them is killed with SIGKILL and started again at
+    once: in about half the rounds, after a random pause, a process chosen at random; in
+    the others, the sender of the next post Slack takes, at a random moment from just
+    before Slack takes it to just after it answers (see ``ResettingSlack.trap``), so that
+    many kills leave a post Slack has and the ledger does not.  Every reminder reaches
+    Slack exactly once: no duplicate, none missing.  CLAIMBOT_KILL_SEED=N replays a run's
+    choices (the seed is printed)."""
     seed = int(os.environ.get("CLAIMBOT_KILL_SEED") or time.time())
     rng = random.Random(seed)
     fake = await ResettingSlack().start()
-    env = _env(SLACK_BOT_TOKEN=SLACK_TOKEN, SLACK_SIGNING_SECRET=SIGNING, SLACK_API_URL=fake.api_url, PORT="0",
+    env = _env(SLACK_BOT_TOKEN=SLACK_TOKEN, SLACK_SIGNING_SECRET=SIGNING, PORT="0",
                CLAIMBOT_DB=pg_url, CLAIMBOT_LOG_FORMAT="json", CLAIMBOT_LOG_LEVEL="INFO", CLAIMBOT_TZ="UTC")
-    bots = [BotProcess(name, env, tmp_path) for name in ("bot1", "bot2")]
-    kills: list[tuple[float, str]] = []
+    bots = [BotProcess(name, dict(env, SLACK_API_URL=fake.api_url_for(name)), tmp_path) for name in ("bot1", "bot2")]
+    kills: list[tuple[float, str, str]] = []  # (when, whom, how: "random" or the ms from Slack taking a post)
+    feeding: asyncio.Task[None] | None = None
     try:
         for b in bots:
             await b.start()
@@ -426,25 +492,56 @@ async def test_two_bot_processes_one_killed_50_times_post_every_reminder_once(pg
 
         service = Service(PostgresStore(pg_url))  # `claimbot ingest` or an admin elsewhere
         first = dt.datetime.now(UTC).replace(microsecond=0) + dt.timedelta(seconds=4)
-        n_events = int(ROUNDS * 1.5 / SPACING) + 1  # reminders fall due while the kills go on
-        fires = [first + dt.timedelta(seconds=SPACING * i) for i in range(n_events)]
-        for i, fire in enumerate(fires):
-            service.add_event({"title": f"Round talks {i}", "kind": "meeting",
-                               "start": (fire + dt.timedelta(minutes=1)).isoformat()}, who="test:setup")
+        fires: list[dt.datetime] = []
 
+        def add_event() -> None:
+            fire = first + dt.timedelta(seconds=SPACING * len(fires))
+            service.add_event({"title": f"Round talks {len(fires)}", "kind": "meeting",
+                               "start": (fire + dt.timedelta(minutes=1)).isoformat()}, who="test:setup")
+            fires.append(fire)
+
+        async def feed() -> None:
+            """Reminders fall due for as long as the kills go on: each event is added
+            ``AHEAD`` before its reminders fall due (the processes hear of it at once)."""
+            while not rounds_over.is_set():
+                while fires[-1] < dt.datetime.now(UTC) + AHEAD:
+                    await asyncio.to_thread(add_event)
+                await asyncio.sleep(SPACING / 4)
+
+        await asyncio.to_thread(add_event)
+        rounds_over = asyncio.Event()
+        feeding = asyncio.create_task(feed())
+
+        by_name = {b.name: b for b in bots}
+        began = time.monotonic()
         for _ in range(ROUNDS):
             for b in bots:
                 await b.ready()
-            await asyncio.sleep(rng.uniform(*PAUSE))
-            victim = rng.choice(bots)
-            kills.append((time.time(), victim.name))
+            victim, how = rng.choice(bots), "random"
+            if rng.random() < AT_A_POST:
+                offset = rng.uniform(*AROUND)
+                try:
+                    who, taken = await asyncio.wait_for(fake.trap(), 3 * SPACING)
+                except TimeoutError:
+                    who = ""
+                if who in by_name:
+                    victim = by_name[who]
+                    await asyncio.sleep(max(0.0, taken + offset - time.time()))
+                    how = f"{1000 * (time.time() - taken):+.0f} ms"
+            else:
+                await asyncio.sleep(rng.uniform(*PAUSE))
+            kills.append((time.time(), victim.name, how))
             await victim.kill()
             await victim.start()
+        rounds_took = time.monotonic() - began
+        rounds_over.set()
+        await feeding
+        n_events = len(fires)
 
         expected = {(c, i) for c in CHANNELS for i in range(n_events)}
         end = time.monotonic() + 45
         while time.monotonic() < end:
-            got = {(ch, int(m.group(1))) for _, ch, body, _ in fake.received if (m := EVENT.search(body))}
+            got = {(ch, int(m.group(1))) for _, ch, body, _, _ in fake.received if (m := EVENT.search(body))}
             if got >= expected:
                 break
             await asyncio.sleep(0.2)
@@ -455,48 +552,37 @@ async def test_two_bot_processes_one_killed_50_times_post_every_reminder_once(pg
         for n, port in enumerate(final):  # both answer after it all
             assert (await _command(port, fake, f"end{n}", "remind list", CHANNELS[n]))["text"]
     finally:
+        if feeding is not None:
+            feeding.cancel()
         for b in bots:
             if b.proc is not None:
                 await b.kill()
         await fake.close()
 
     posts: dict[tuple[str, int], list[float]] = {}
-    for at_, ch, body, _ in fake.received:
+    for at_, ch, body, _, _ in fake.received:
         m = EVENT.search(body)
         assert m, body
         posts.setdefault((ch, int(m.group(1))), []).append(at_)
     missing = sorted(expected - set(posts))
+    duplicates = {key: len(times) for key, times in posts.items() if len(times) > 1}
     ledger = service.store.deliveries()
-    number = {e["id"]: int(EVENT.search(e["title"]).group(1)) for e in service.store.events()}
-    attempts: dict[tuple[str, int], list[dict]] = {}
-    for d in ledger:
-        attempts.setdefault((d["channel"], number[d["event"]]), []).append(d)
-    duplicates, in_window = {}, {}
-    for key, times in posts.items():
-        if len(times) == 1:
-            continue
-        # the documented window: Slack took the first copy around the moment its claimant
-        # was killed, before the ledger said so (a request already sent is taken after the
-        # sender died, too); the taker-over posted it again
-        first = min(times)
-        orphan = [d for d in attempts[key] if d["status"] == "posting"]
-        near = [(k, who) for k, who in kills if abs(first - k) <= 0.05]
-        if len(times) == 2 and orphan and near and any(d.get("taken_over_from") for d in attempts[key]):
-            in_window[key] = f"{near[0][1]} killed {1000 * (near[0][0] - first):+.1f} ms from Slack taking it"
-        else:
-            duplicates[key] = len(times)
-    taken_over = [d for d in ledger if d.get("taken_over_from")]
-    posted_at = {d.get("message"): d.get("posted_at") for d in ledger if d.get("status") == "posted"}
-    lag = sorted(dt.datetime.fromisoformat(posted_at[ts]).timestamp() - at_
-                 for at_, _, _, ts in fake.received if posted_at.get(ts))
     service.store.close()
-    report = (f"seed {seed}: {len(kills)} kills, {len(fake.received)} posts of {len(expected)} reminders, "
-              f"{len(taken_over)} taken over from a killed process; Slack took a post -> the ledger said so: "
-              f"median {statistics.median(lag) * 1000:.1f} ms, max {max(lag) * 1000:.1f} ms; "
-              f"posted twice in that window: {in_window or 'none'}")
+    taken_over = [d for d in ledger if d.get("taken_over_from")]
+    found = [d for d in ledger if d.get("found")]
+    at_posts = [how for _, _, how in kills if how != "random"]
+    taken = {ts: at_ for at_, _, _, ts, _ in fake.received}
+    lag = sorted(dt.datetime.fromisoformat(d["posted_at"]).timestamp() - taken[d["message"]]
+                 for d in ledger if d.get("status") == "posted" and not d.get("found") and d.get("message") in taken)
+    report = (f"seed {seed}: {len(kills)} kills in {rounds_took:.0f} s ({len(at_posts)} at a post, from Slack taking it: "
+              f"{', '.join(at_posts) or 'none'}), {len(fake.received)} posts of {len(expected)} reminders, "
+              f"{len(taken_over)} taken over from a killed process, {len(found)} of them found already posted "
+              f"in the channel's history; Slack took a post -> the ledger said so: median "
+              f"{statistics.median(lag) * 1000:.1f} ms, max {max(lag) * 1000:.1f} ms; "
+              f"duplicates: {duplicates or 'none'}; missing: {missing or 'none'}")
     print(report)
     assert (duplicates, missing) == ({}, []), report
-    assert len(kills) == ROUNDS and taken_over, report
+    assert len(kills) == ROUNDS and taken_over and found, report
 
 
 # -- real processes: four `claimbot ingest` of the same articles at once -------------------------------

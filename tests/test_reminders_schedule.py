@@ -60,6 +60,7 @@ class Post:
     channel: str
     reply: Reply
     at: dt.datetime
+    key: str = ""  # the reminder's ledger key the post carries
 
 
 class RecordingPoster:
@@ -83,13 +84,13 @@ class RecordingPoster:
     def connect(self) -> None:
         self._ready.set()
 
-    async def post(self, channel: str, reply: Reply) -> str:
+    async def post(self, channel: str, reply: Reply, key: str = "") -> str:
         if self.fail:
             raise self.fail.pop(0)
         if self.hold is not None:
             self.holding.set()
             await self.hold.wait()
-        self.log.append(Post(self.platform, channel, reply, self.clock()))
+        self.log.append(Post(self.platform, channel, reply, self.clock(), key))
         return f"m{len(self.log)}"
 
 

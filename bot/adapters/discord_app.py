@@ -343,12 +343,13 @@ class DiscordPoster:
     async def wait_ready(self) -> None:
         await self.bot.gateway_ready.wait()  # wait_until_ready() raises before login
 
-    async def post(self, channel: str, reply: Reply) -> str:
-        from bot.reminders import PostError
+    async def post(self, channel: str, reply: Reply, key: str = "") -> str:
+        from bot.reminders import PostError, post_nonce
 
         target = self.bot.get_partial_messageable(int(channel))
-        try:
-            message = await target.send(embeds=_embeds(reply), allowed_mentions=NO_MENTIONS)
+        try:  # discord.py sends enforce_nonce: the same key again within minutes gives back the first message
+            message = await target.send(embeds=_embeds(reply), allowed_mentions=NO_MENTIONS,
+                                        nonce=post_nonce(key) if key else None)
         except (discord.Forbidden, discord.NotFound) as e:
             raise PostError(f"Discord refused the post: {e.status} {e.text}", permanent=True) from e
         except discord.HTTPException as e:

@@ -129,7 +129,7 @@ class ConsolePoster:
     async def wait_ready(self) -> None:
         return None
 
-    async def post(self, channel: str, reply: Reply) -> str:
+    async def post(self, channel: str, reply: Reply, key: str = "") -> str:
         lead = "\n" if self.prompt else ""
         self.out.write(lead + render(reply) + "\n\n" + self.prompt)
         self.out.flush()

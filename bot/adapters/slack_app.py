@@ -10,6 +10,7 @@ Slack's retries, so nothing is acted on twice.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import json
 import logging
 import time
@@ -232,8 +233,15 @@ PERMANENT_POST_ERRORS = frozenset({
     "missing_scope", "restricted_action", "not_authed", "msg_too_long", "no_text", "invalid_blocks"})
 
 
+# The message metadata a reminder carries: its ledger key, so that a process taking over a
+# reminder whose poster died can find the post in the channel (conversations.history).
+REMINDER_EVENT = "claimbot_reminder"
+HISTORY_PAGE = 200  # messages per conversations.history page (Slack advises at most 200)
+
+
 class SlackPoster:
-    """Posts a Reply into a channel with chat.postMessage (reminders): translation only."""
+    """Posts a Reply into a channel with chat.postMessage (reminders), and finds such a post
+    again by its metadata in conversations.history: translation only."""
 
     def __init__(self, bot: SlackBot) -> None:
         self.bot = bot
@@ -244,16 +252,42 @@ class SlackPoster:
     async def wait_ready(self) -> None:
         await self.bot.started.wait()
 
-    async def post(self, channel: str, reply: Reply) -> str:
+    async def post(self, channel: str, reply: Reply, key: str = "") -> str:
         from bot.reminders import PostError
 
         msg = render.message(reply, buttons=False)
+        metadata = {"event_type": REMINDER_EVENT, "event_payload": {"key": key}} if key else None
         try:
             resp = await self.bot.client.chat_postMessage(channel=channel, text=msg["text"], blocks=msg["blocks"],
-                                                          unfurl_links=False, unfurl_media=False)
+                                                          unfurl_links=False, unfurl_media=False, metadata=metadata)
         except SlackApiError as e:
             error = str(e.response.get("error") or "")
             raise PostError(f"Slack refused the post: {error}", permanent=error in PERMANENT_POST_ERRORS) from e
         except (aiohttp.ClientError, TimeoutError, OSError) as e:
             raise PostError(f"Slack could not be reached: {e!r}") from e
         return str(resp.get("ts") or "")
+
+    async def find(self, channel: str, key: str, since: dt.datetime) -> str | None:
+        """The ts of a message in ``channel`` since ``since`` whose metadata carries ``key``
+        (needs ``channels:history``, ``groups:history`` for private channels)."""
+        from bot.reminders import PostError
+
+        cursor: str | None = None
+        while True:
+            try:
+                resp = await self.bot.client.conversations_history(
+                    channel=channel, oldest=f"{since.timestamp():.6f}", inclusive=True, include_all_metadata=True,
+                    limit=HISTORY_PAGE, cursor=cursor)
+            except SlackApiError as e:
+                error = str(e.response.get("error") or "")
+                raise PostError(f"Slack refused the history: {error}",
+                                permanent=error in PERMANENT_POST_ERRORS) from e
+            except (aiohttp.ClientError, TimeoutError, OSError) as e:
+                raise PostError(f"Slack could not be reached: {e!r}") from e
+            for m in resp.get("messages") or []:
+                meta = m.get("metadata") or {}
+                if meta.get("event_type") == REMINDER_EVENT and (meta.get("event_payload") or {}).get("key") == key:
+                    return str(m.get("ts") or "?")
+            cursor = str((resp.get("response_metadata") or {}).get("next_cursor") or "")
+            if not resp.get("has_more") or not cursor:
+                return None

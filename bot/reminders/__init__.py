@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.reminders.runner import Poster, PostError, Reminders
+from bot.reminders.runner import Finder, Poster, PostError, Reminders, post_nonce
 
-__all__ = ["PostError", "Poster", "Reminders", "create"]
+__all__ = ["Finder", "PostError", "Poster", "Reminders", "create", "post_nonce"]
 
 
 def create(service: Any, settings: Any) -> Reminders:

@@ -24,7 +24,8 @@ The rules:
   team's time zone never re-posts a reminder;
 - a reminder whose claimant stopped while posting it (``abandoned``: the runner knows
   that claimant's process is gone) is due again, under the next attempt, as long as it
-  may still be posted.
+  may still be posted; that attempt (and its retries) carries ``since``, so the runner
+  first looks in the channel for a post the claimant may have made.
 """
 from __future__ import annotations
 
@@ -324,6 +325,10 @@ class Planned:
     attempt: int = 1
     at: dt.datetime | None = None  # when to act: ``fire``, or later for a retry
     after: str = ""  # the run of a claimant that stopped while posting the previous attempt
+    # Set when an earlier attempt may have been posted without the ledger saying so (its
+    # claimant stopped while posting): the earliest that post can have gone out.  Before
+    # posting, the runner looks for it in the channel where the platform lets it.
+    since: dt.datetime | None = None
 
     @property
     def when(self) -> dt.datetime:
@@ -362,18 +367,25 @@ def open_attempt(reminder: Reminder, record: Mapping[str, Any] | None, abandoned
     """What is left to do for ``reminder`` given its ledger record: None when it is closed.
 
     ``abandoned``: the record is a claim whose claimant stopped while posting; it is taken
-    over at once (the next attempt), up to ``MAX_ATTEMPTS`` attempts in all."""
+    over at once (the next attempt), up to ``MAX_ATTEMPTS`` attempts in all, and its
+    ``since`` says from when the channel may hold that claimant's post (from the first
+    such claim: a taker-over that stopped too passes it on as ``check_since``).  A retry
+    of such an attempt keeps its ``since``."""
     if record is None:
         return Planned(reminder)
     attempt = int(record.get("attempt") or 1)
+    check_since = parse_instant(str(record.get("check_since") or ""))
     if abandoned and record.get("status") == "posting":
-        return Planned(reminder, attempt + 1, after=str(record.get("run") or "")) if attempt < MAX_ATTEMPTS else None
+        if attempt >= MAX_ATTEMPTS:
+            return None
+        since = check_since or parse_instant(str(record.get("at") or "")) or reminder.fire
+        return Planned(reminder, attempt + 1, after=str(record.get("run") or ""), since=since)
     if record.get("status") != "failed" or not record.get("retry"):
         return None
     if attempt >= MAX_ATTEMPTS:
         return None
     failed = parse_instant(str(record.get("failed_at") or "")) or reminder.fire
-    return Planned(reminder, attempt + 1, max(reminder.fire, failed + RETRY_AFTER * attempt))
+    return Planned(reminder, attempt + 1, max(reminder.fire, failed + RETRY_AFTER * attempt), since=check_since)
 
 
 def decide(reminders: Iterable[Reminder], ledger: Mapping[str, Mapping[str, Any]], now: dt.datetime,

@@ -18,10 +18,19 @@ How it runs:
   this run's advisory lock, ``store.runs_alive`` looks), such a claim is *taken over*:
   whoever sees that its claimant is gone (at start-up, at a tick, or at the watch tick
   ``WATCH`` after it lost a claim to a process that was still posting) claims the next
-  attempt and posts it.  Exactly once, except when the claimant died after the platform
-  took the post and before the ledger said so: that reminder appears twice.  Elsewhere
-  (TinyDB) such a claim is never posted again (at most once) and is reported at the next
-  start.  No claim is made while this process's presence is lost (a reconnection);
+  attempt and posts it.  The claimant may have died after the platform took its post and
+  before the ledger said so, so every post carries its reminder's key (``Poster.post``'s
+  ``key``: Slack message metadata, a Discord nonce), and a taker-over first asks the
+  platform whether that post is there (``Finder.find``: Slack channel history since the
+  first claim, less ``CLOCK_MARGIN``); if it is, it is recorded as posted and not posted
+  again.  Discord needs no look: a repeated nonce from the same bot within a few minutes
+  gives back the message it made the first time.  Only a take-over pays for the look.
+  A look that fails for a passing reason is tried again with the retry (``RETRY_AFTER``);
+  one that cannot work (Slack: ``channels:history`` not granted), or fails on the last
+  attempt, posts anyway: a reminder is never dropped for want of a look, at the risk of
+  a second copy.  Elsewhere (TinyDB) such a claim is never posted again (at most once)
+  and is reported at the next start.  No claim is made while this process's presence is
+  lost (a reconnection);
 - APScheduler keeps only the plan: an in-memory job store per process (never shared),
   fixed job ids with ``replace_existing``, and ``misfire_grace_time=None`` so a late job
   still runs (the tick decides about lateness, not APScheduler);
@@ -34,12 +43,13 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import functools
+import hashlib
 import logging
 import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol, TypeVar, runtime_checkable
 from zoneinfo import ZoneInfo
 
 from apscheduler.events import (
@@ -73,6 +83,9 @@ WATCH_JOB = "claimbot-watch"
 # How soon a process looks again at a reminder another process was posting when it lost
 # the claim to it: a claimant that died meanwhile is taken over then.
 WATCH = dt.timedelta(seconds=15)
+# A taker-over looks for the dead claimant's post from this long before that claim: the
+# claim's time is the claimant's clock, the post's time the platform's.
+CLOCK_MARGIN = dt.timedelta(minutes=5)
 
 
 class PostError(Exception):
@@ -90,9 +103,26 @@ class Poster(Protocol):
 
     async def wait_ready(self) -> None: ...
 
-    async def post(self, channel: str, reply: Reply) -> str:
-        """Post ``reply`` to ``channel``; returns the platform's message id."""
+    async def post(self, channel: str, reply: Reply, key: str = "") -> str:
+        """Post ``reply`` to ``channel``, carrying ``key`` (the reminder's ledger key) where
+        the platform keeps such a thing; returns the platform's message id."""
         ...
+
+
+@runtime_checkable
+class Finder(Protocol):
+    """A poster that can tell whether a post carrying ``key`` is in a channel."""
+
+    async def find(self, channel: str, key: str, since: dt.datetime) -> str | None:
+        """The message id of a post carrying ``key`` made in ``channel`` at or after
+        ``since``, or None; raises ``PostError`` when the platform cannot be asked."""
+        ...
+
+
+def post_nonce(key: str) -> str:
+    """A platform nonce for the post of ``key``: the same in every process, at most 25
+    characters (Discord's limit)."""
+    return "cb" + hashlib.blake2b(key.encode(), digest_size=11).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -221,6 +251,8 @@ class Reminders:
                   **extra}
         if p.after:
             record["taken_over_from"] = p.after
+        if p.since is not None:
+            record["check_since"] = p.since.isoformat()
         return record
 
     def _claim(self, p: P.Planned) -> tuple[dict[str, Any], Reply] | None:
@@ -268,8 +300,7 @@ class Reminders:
             return None
         if p.after:
             log.warning("reminder %s to %s:%s: the claimbot that was posting it (run %s) stopped before recording "
-                        "whether it was posted; posting it now (it appears twice if that post had gone out)",
-                        r.event or "digest", r.platform, r.channel, p.after)
+                        "whether it was posted; taking it over", r.event or "digest", r.platform, r.channel, p.after)
         return record, reply
 
     def _articles(self, events: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
@@ -511,13 +542,18 @@ class Reminders:
         self._waiters[platform] = asyncio.ensure_future(wait())
 
     async def _deliver(self, poster: Poster, p: P.Planned) -> bool:
-        """Claim, post, record; False when the post failed."""
+        """Claim, (on a take-over: look for the earlier post,) post, record; False when the
+        post (or the look) failed."""
         claimed = await self._call(self._claim, p)
         if claimed is None:
             return True
         record, reply = claimed
+        if p.since is not None:
+            looked = await self._look_back(poster, p, record)
+            if looked is not None:
+                return looked
         try:
-            ref = await poster.post(record["channel"], reply)
+            ref = await poster.post(record["channel"], reply, record["reminder"])
         except asyncio.CancelledError:
             await asyncio.shield(self._call(self._finish, record, status="interrupted",
                                             reason="claimbot stopped while posting"))
@@ -538,6 +574,41 @@ class Reminders:
                              message=str(ref or ""))
             log.info("reminder posted%s: %s to %s:%s", " late" if record.get("late") else "",
                      record["event"] or "digest", record["platform"], record["channel"])
+        return True
+
+    async def _look_back(self, poster: Poster, p: P.Planned, record: dict[str, Any]) -> bool | None:
+        """Before posting a reminder whose earlier attempt may have gone out unrecorded: ask the
+        platform.  True: the post is there and is now recorded; False: the look failed and is
+        tried again with the retry; None: post it (not there, or the platform cannot be asked)."""
+        assert p.since is not None
+        what = f"{record['event'] or 'digest'} to {record['platform']}:{record['channel']}"
+        if not isinstance(poster, Finder):
+            return None  # Discord: the post's nonce makes Discord give back a message it already has
+        since = p.since - CLOCK_MARGIN
+        try:
+            ref = await poster.find(record["channel"], record["reminder"], since)
+        except asyncio.CancelledError:
+            await asyncio.shield(self._call(self._finish, record, status="interrupted",
+                                            reason="claimbot stopped while looking for the earlier post"))
+            raise
+        except Exception as e:
+            permanent = isinstance(e, PostError) and e.permanent
+            if permanent or p.attempt >= P.MAX_ATTEMPTS:
+                log.warning("reminder %s: could not look in the channel for the earlier post (%s); posting it "
+                            "anyway (it appears twice if that post had gone out)", what, e)
+                return None
+            log.warning("reminder %s: could not look in the channel for the earlier post (%s); looking again "
+                        "later", what, e)
+            await self._call(self._finish, record, status="failed", retry=True, error=f"look: {e}"[:300],
+                             failed_at=self.clock().isoformat())
+            return False
+        if not ref:
+            log.info("reminder %s: the earlier post is not in the channel; posting it", what)
+            return None
+        await self._call(self._finish, record, status="posted", posted_at=self.clock().isoformat(), message=ref,
+                         found=True)
+        log.warning("reminder %s had been posted by a claimbot that stopped before recording it: found in the "
+                    "channel, recorded, not posted again", what)
         return True
 
     def _schedule(self, upcoming: list[P.Planned], now: dt.datetime) -> None:

@@ -20,6 +20,7 @@ import asyncio
 import datetime as dt
 import itertools
 import json
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,6 +38,9 @@ CHANNELS = {GUILD_ID: CHANNEL_ID, OTHER_GUILD_ID: OTHER_CHANNEL_ID}
 ADMIN_ROLE_ID = "900000000000000300"
 MANAGE_GUILD = 1 << 5
 VIEW_AND_SEND = (1 << 10) | (1 << 11) | (1 << 31)  # view channel, send messages, use application commands
+
+# Discord checks an enforced nonce "in the past few minutes"; the fake keeps it for two.
+NONCE_WINDOW = 120.0
 
 _ids = itertools.count(950000000000000000)
 
@@ -94,6 +98,11 @@ class FakeDiscord:
         self.files: dict[str, bytes] = {}  # attachment name -> bytes, served under /attachments/
         self.synced: dict[str, list[dict[str, Any]]] = {}  # "global" or guild id -> commands
         self.answers: dict[str, dict[str, Any]] = {}  # interaction id -> what the callback answered
+        # enforce_nonce: (author, nonce) -> (the message made, when); a repeat within this
+        # many seconds gets that message back and makes none
+        self.nonces: dict[tuple[str, str], tuple[dict[str, Any], float]] = {}
+        self.nonce_window = NONCE_WINDOW
+        self.created: list[dict[str, Any]] = []  # the channel messages made, in order
 
     async def start(self) -> FakeDiscord:
         app = web.Application()
@@ -189,10 +198,30 @@ class FakeDiscord:
         return _jr(self._message(body))
 
     async def _channel_message(self, request: web.Request) -> web.Response:
-        """A bot message into a channel (reminders): recorded, answered as the message."""
+        """A bot message into a channel (reminders): recorded, answered as the message.
+
+        As Discord: with ``enforce_nonce`` and a ``nonce`` (at most 25 characters), a
+        message the same author made with the same nonce within the last few minutes is
+        answered again and no new message is made."""
         body = await request.json()
         await self.recorder.add(Call("POST", request.path, json=body))
-        return _jr(dict(self._message(body), channel_id=request.match_info["channel"]))
+        nonce = body.get("nonce")
+        if nonce is not None and len(str(nonce)) > 25:
+            return _jr({"code": 50035, "message": "Invalid Form Body",
+                        "errors": {"nonce": {"_errors": [{"code": "BASE_TYPE_MAX_LENGTH",
+                                                          "message": "Must be 25 or fewer in length."}]}}}, 400)
+        key = (BOT_ID, str(nonce))
+        now = time.monotonic()
+        if nonce is not None and body.get("enforce_nonce"):
+            made = self.nonces.get(key)
+            if made is not None and now - made[1] < self.nonce_window:
+                return _jr(made[0])
+        message = dict(self._message(body), channel_id=request.match_info["channel"])
+        if nonce is not None:
+            message["nonce"] = nonce
+            self.nonces[key] = (message, now)
+        self.created.append(message)
+        return _jr(message)
 
     async def channel_messages(self, channel: str, count: int = 1) -> list[dict[str, Any]]:
         path = f"/api/v10/channels/{channel}/messages"
