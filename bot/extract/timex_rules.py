@@ -183,13 +183,13 @@ def _year_of(s: str | None, ctx: Ctx) -> int | None:
 def _resolve_weekday(ctx: Ctx, c: Cand, wd: int, pre: str) -> dt.date:
     pre = (pre or "").lower().split()
     if pre and pre[-1] == "last" or pre[-1:] == ["previous"]:
-        base = ctx.ref(c.start).date if pre[-1:] == ["previous"] else ctx.dct
+        base = ctx.ref(c.start, 1500).date if pre[-1:] == ["previous"] else ctx.dct
         return weekday_near(base, wd, PAST, strict=True)
     if pre and pre[-1] == "next" and pre[:1] == ["the"]:
-        return weekday_near(ctx.ref(c.start).date, wd, FUTURE, strict=True)
+        return weekday_near(ctx.ref(c.start, 1500).date, wd, FUTURE, strict=True)
     if pre and pre[-1] in ("next", "coming", "following"):
         if pre[-1] == "following":
-            return weekday_near(ctx.ref(c.start).date, wd, FUTURE, strict=True)
+            return weekday_near(ctx.ref(c.start, 1500).date, wd, FUTURE, strict=True)
         return weekday_near(ctx.dct, wd, FUTURE, strict=True)
     if pre and pre[-1] == "past":
         return weekday_near(ctx.dct, wd, PAST, strict=True)
@@ -888,7 +888,7 @@ def h_relunit(ctx: Ctx, c: Cand) -> Result | None:
     fiscal = bool(g.get("fiscal"))
     base_day = ctx.dct
     if rel in ("previous", "prior", "preceding", "following", "same", "ensuing"):
-        base_day = ctx.ref(c.start).date
+        base_day = ctx.ref(c.start, 1500).date
     shift = {"this": 0, "current": 0, "present": 0, "this coming": 1, "last": -1, "past": -1, "previous": -1,
              "prior": -1, "preceding": -1, "this past": -1, "next": 1, "coming": 1, "following": 1, "upcoming": 1,
              "ensuing": 1, "same": 0, "latest": -1, "most recent": -1, "new": 1}.get(rel, 0)
