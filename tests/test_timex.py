@@ -327,6 +327,6 @@ def test_today_in_the_name_of_a_paper_or_programme_is_not_a_date() -> None:
 
 
 def test_the_previous_weekday_counts_from_the_day_in_view() -> None:
-    filler = "Traders blamed a weaker currency and thin volume for the fall in share prices. " * 6
+    filler = "Traders blamed a weaker currency and thin volume for the fall in share prices. " * 6  # not a season
     text = f"Shares closed lower on Thursday. {filler}The index ended 2% below the previous Thursday."
     assert values(text, dt.date(2019, 4, 15)) == ["2019-04-11", "2019-04-04"]

@@ -780,6 +780,8 @@ def c_season(ctx: Ctx, c: Cand) -> bool:
             return False
         if re.match(r"\s+of\s+(?!\d|'\d)", nxt):
             return False
+        if re.match(r"\s+(?:in|from|to)\s+[a-z$\d]", ctx.after(c.end, 25)):
+            return False  # "blamed it for the fall in prices", "a fall from 40% to 30%": the noun
         return pre == "the" or not pre
     if pre == "the" or prepo:
         return not re.match(r"\s+of\s+(?!\d|'\d)", nxt) or bool(prepo)
