@@ -30,6 +30,8 @@ def _commands(args: argparse.Namespace, settings: Any, metered: bool = False) ->
         store.preload()  # a long-running bot answers from memory, not from the on-disk index
         store = metered_store(store)
     service = Service(store)
+    if metered:
+        service.warm()  # and scores /stance from columns built now (bot/relevance_table.py)
     return Commands(service, settings.admin_policy(), reminders=_reminders(service, settings))
 
 

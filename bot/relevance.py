@@ -7,14 +7,19 @@ analysed on the fly.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Set
+import math
+from collections.abc import Callable, Iterable, Set
 from dataclasses import dataclass, field
 from typing import Any
 
 from bot.extract.actors import Gazetteer
 from bot.extract.topics import TopicIndex, TopicQuery, content_words
 
+Record = dict[str, Any]
+
 FEATURES_VERSION = 1
+STANCE_CODES = {"neutral": 0, "support": 1, "oppose": 2}
+STANCE_NAMES = ("neutral", "support", "oppose")
 VAGUE_OBJECTS = {"it", "this", "that", "them", "these", "those", "the move", "the decision", "the plan", "the step"}
 
 
@@ -166,3 +171,33 @@ def relevance(claim: dict[str, Any], q: Query, gaz: Gazetteer, topics: TopicInde
 def vague_object(claim: dict[str, Any]) -> bool:
     targets = claim.get("targets") or []
     return not targets or any(t["text"].lower() in VAGUE_OBJECTS for t in targets)
+
+
+@dataclass
+class Tally:
+    """What `/stance` needs of the relevant claims: counts and summed weights per stance,
+    and the best-ranked claims (every claim tied with the last one kept, so the caller's
+    full ordering decides among them)."""
+
+    counts: dict[str, int]
+    weights: dict[str, float]  # support, oppose, neutral: sum of rel² × confidence
+    top: list[tuple[float, Record, str]]  # (rank score, claim, stance toward the topic)
+
+
+def tally(scored: Iterable[tuple[float, Record, str]]) -> Tally:
+    """The per-claim loop's tally (stores without a relevance table).  A claim weighs
+    rel² × confidence: squared, so a claim that names the whole topic outweighs one that
+    shares its head only."""
+    counts = dict.fromkeys(STANCE_NAMES[1:] + STANCE_NAMES[:1], 0)
+    parts: dict[str, list[float]] = {s: [] for s in STANCE_NAMES}
+    top = []
+    for rel, claim, stance in scored:
+        counts[stance] += 1
+        parts[stance].append(rel * rel * float(claim.get("confidence", 0.5)))
+        top.append((rel + (0.25 if stance != "neutral" else 0.0), claim, stance))
+    return Tally(counts, {s: fsum(v) for s, v in parts.items()}, top)
+
+
+def fsum(values: Iterable[float]) -> float:
+    """A correctly rounded sum: the same whatever the order (both paths agree to the bit)."""
+    return math.fsum(values)

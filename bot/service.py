@@ -10,6 +10,8 @@ import datetime as dt
 import heapq
 import json
 import os
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +22,7 @@ from bot.errors import CommandError
 from bot.extract.actors import gazetteer
 from bot.extract.text import BadInput, clean_text, decode_article
 from bot.extract.topics import TopicQuery, content_words, topic_index
-from bot.relevance import Query, analyse, index_claim, relevance
+from bot.relevance import Query, analyse, index_claim, relevance, tally
 from store.base import Record, Store
 
 STANCES = ("support", "oppose", "neutral")
@@ -28,6 +30,7 @@ EVENT_KINDS = ("dialogue", "summit", "meeting", "visit", "election", "negotiatio
 MIXED_SHARE = 0.4  # "mixed" only when the sides are near balance (at most 3:2)
 MIN_RELEVANCE = 0.5
 NEUTRAL_WEIGHT = 0.25
+ARTICLE_CACHE = 512  # articles whose analysed words /stance keeps (a few hundred words each)
 
 
 def utcnow() -> dt.datetime:
@@ -84,6 +87,8 @@ class Service:
         self.gaz = gazetteer()
         self.topics = topic_index()
         self.listeners: list[Callable[[str], None]] = []  # told "events" / "subscriptions" on change
+        self._table: Any = None  # bot.relevance_table.RelevanceTable, built on first use
+        self._table_lock = threading.RLock()
 
     def _changed(self, what: str) -> None:
         for listener in self.listeners:
@@ -292,24 +297,17 @@ class Service:
         tq = self.topics.query(topic_query)
         if not tq.words and not tq.ids:
             raise CommandError(f"{topic_query!r} has no words I can search for.")
-        scored = self._relevant(actor, tq)
-        weights = {"support": 0.0, "oppose": 0.0}
-        neutral = 0.0
-        counts = {"support": 0, "oppose": 0, "neutral": 0}
-        ranked = []
-        for rel, claim, stance in scored:
-            counts[stance] += 1
-            # squared: a claim that names the whole topic outweighs one that shares its head only
-            weight = rel * rel * float(claim.get("confidence", 0.5))
-            if stance in weights:
-                weights[stance] += weight
-            else:
-                neutral += weight
-            ranked.append((rel + (0.25 if stance != "neutral" else 0.0), claim, stance))
+        table = self._relevance_table()
+        if table is not None:
+            with self._table_lock:
+                found = table.score(actor, Query.prepare(tq, self.gaz), self._article_words, MIN_RELEVANCE, limit)
+        else:
+            found = tally(self._relevant(actor, tq))
+        weights = {"support": found.weights["support"], "oppose": found.weights["oppose"]}
         if not weights["support"] and not weights["oppose"]:
             # only statements with no evaluative word: the actor is on record about the topic,
             # which leans toward support, weakly
-            weights["support"] = NEUTRAL_WEIGHT * neutral
+            weights["support"] = NEUTRAL_WEIGHT * found.weights["neutral"]
         total = weights["support"] + weights["oppose"]
         if total == 0:
             label = "none"
@@ -318,12 +316,33 @@ class Service:
             label = "mixed" if minority >= MIXED_SHARE else max(weights, key=lambda k: weights[k])
         cited = []
         if label != "none":
-            def order(r: tuple[float, Record, str]) -> tuple[float, float, str]:
-                return -r[0], -float(r[1].get("confidence", 0)), r[1].get("published", "")
-            # the first ``limit`` of the stable sort, without sorting thousands of candidates
+            def order(r: tuple[float, Record, str]) -> tuple[float, float, str, str]:
+                return -r[0], -float(r[1].get("confidence", 0)), r[1].get("published", ""), r[1]["id"]
+            # the first ``limit`` in that order, without sorting thousands of candidates
+            ranked = found.top
             top = heapq.nsmallest(limit, ranked, key=order) if limit >= 0 else sorted(ranked, key=order)[:limit]
             cited = [self._cite(c, s) for _, c, s in top]
-        return StanceAnswer(actor, self.gaz.label(actor), topic_query, label, cited, counts)
+        return StanceAnswer(actor, self.gaz.label(actor), topic_query, label, cited, found.counts)
+
+    def _relevance_table(self) -> Any:
+        """The claims as columns (bot.relevance_table), in step with the store, when the store
+        holds its claims in memory and has a change feed; else None (score claim by claim)."""
+        feed = getattr(self.store, "claim_feed", None)
+        if feed is None or not getattr(self.store, "loaded", True):
+            return None
+        with self._table_lock:
+            if self._table is None:
+                from bot.relevance_table import RelevanceTable  # numpy: not for one-shot commands
+                self._table = RelevanceTable(self.gaz, self.topics)
+            if self._table.sync(feed):
+                self._table.index_articles(
+                    (a["id"], a["words"] if a.get("words") is not None else analyse(a.get("text", ""), self.gaz))
+                    for a in self.store.articles())
+            return self._table
+
+    def warm(self) -> None:
+        """Build what queries need now (a long-running process calls this at start-up)."""
+        self._relevance_table()
 
     def _relevant(self, actor: str, tq: TopicQuery) -> list[tuple[float, Record, str]]:
         cands: dict[str, Record] = {}
@@ -347,13 +366,19 @@ class Service:
         return relevance(claim, Query.prepare(tq, self.gaz), self.gaz, self.topics, self._article_words)
 
     def _article_words(self, article_id: str) -> set[str]:
-        """The analysed words of a stored article (cached; older stores are analysed once)."""
-        cache = self.__dict__.setdefault("_aw_cache", {})
-        if article_id not in cache:
-            art = self.store.get_article(article_id) or {}
-            words = art.get("words")
-            cache[article_id] = set(words if words is not None else analyse(art.get("text", ""), self.gaz))
-        return cache[article_id]
+        """The analysed words of a stored article (older stores: analysed here); the last
+        ARTICLE_CACHE articles asked for are kept."""
+        cache: OrderedDict[str, set[str]] = self.__dict__.setdefault("_aw_cache", OrderedDict())
+        words = cache.get(article_id)
+        if words is not None:
+            cache.move_to_end(article_id)
+            return words
+        art = self.store.get_article(article_id) or {}
+        found = art.get("words")
+        words = cache[article_id] = set(found if found is not None else analyse(art.get("text", ""), self.gaz))
+        if len(cache) > ARTICLE_CACHE:
+            cache.popitem(last=False)
+        return words
 
     def _cite(self, claim: Record, stance: str) -> dict[str, Any]:
         return {
@@ -366,7 +391,17 @@ class Service:
         }
 
     def claims(self, actor: str | None = None, topic: str | None = None, text: str | None = None,
-               include_retracted: bool = False) -> list[Record]:
+               include_retracted: bool = False, limit: int | None = None) -> list[Record]:
+        """Claims by ``actor``, on ``topic``, saying ``text``; the one to show first comes last.
+
+        ``text``: words the quote or sentence holds.  A store with a full-text search of
+        its own (``store.base.SearchableStore``: PostgreSQL) answers it, stemming and
+        ranking as it does: the list runs from the weakest match to the best.  Elsewhere
+        every content word of ``text`` must be among the claim's indexed words, and the
+        list is by date, oldest first, as it is without ``text``.  Either way the chat
+        command lists it from the end (newest, or best, first).  ``limit``: only the
+        last ``limit`` (the newest, or the best matches).
+        """
         actor_id = self.resolve_actor(actor) if actor else None
         topics = None
         words = None
@@ -374,13 +409,35 @@ class Service:
             tq = self.topics.query(topic)
             topics = sorted(tq.ids) or None
             words = None if topics else tq.words
+        if limit is not None and limit <= 0:
+            return []
         if text:
-            words = tuple(content_words(text)) or None
-        found = self.store.claims(actor=actor_id, topics=topics, words=words, include_retracted=include_retracted)
-        if text and words:
-            need = set(words)
+            self._check_search_text(text)
+            search = getattr(self.store, "search_claims", None)
+            if search is not None:
+                ranked = search(text, actor_id, limit, include_retracted, topics=topics, words=words)
+                return ranked[::-1]
+        need = set(content_words(text)) if text else set()
+        # the topic's words (when it names no topic id) still filter, as without text
+        found = self.store.claims(actor=actor_id, topics=topics, words=words or sorted(need) or None,
+                                  include_retracted=include_retracted)
+        if need:
             found = [c for c in found if need <= set(c.get("words", []))]
-        return sorted(found, key=lambda c: (c.get("published", ""), c.get("article", ""), c.get("start", 0)))
+        found = sorted(found, key=lambda c: (c.get("published", ""), c.get("article", ""), c.get("start", 0)))
+        return found if limit is None else found[-limit:]
+
+    #: the longest ``/claims`` text searched for (a few words of a quote, not an article)
+    SEARCH_TEXT_MAX = 500
+
+    def _check_search_text(self, text: str) -> None:
+        """Refuse, with a message, text that cannot be searched for: every backend then
+        answers the same (a search of no words would match nothing on one, all on another)."""
+        if len(text) > self.SEARCH_TEXT_MAX:
+            raise CommandError(f"That text is too long to search for ({len(text)} characters): give a few "
+                               f"words of the quote or sentence, at most {self.SEARCH_TEXT_MAX} characters.")
+        if not content_words(text):
+            raise CommandError(f"{text!r} has no words I can search for: give a word or two of the quote "
+                               "or sentence, e.g. `/claims text=tariffs`.")
 
     def events(self, scope: str = "upcoming", actor: str | None = None, kind: str | None = None,
                today: dt.date | None = None, after: str | None = None) -> list[Record]:

@@ -45,6 +45,7 @@ _WORD = re.compile(r"\w+")
 _TOP = "\U0010ffff"  # sorts after every character: ``start_to`` + _TOP bounds a prefix
 _SCALAR_TYPES = frozenset((str, int, float, bool, type(None)))
 _STR_ONLY = frozenset((str,))
+CLAIM_LOG_MAX = 1_000_000
 
 
 # -- words ------------------------------------------------------------------------------
@@ -257,6 +258,10 @@ class Index:
         self.event_keys: list[tuple[str, int]] = []  # sorted (start, seq)
         self.event_at: dict[int, Record] = {}
         self.article_by_hash: dict[str, str] = {}
+        # the ids of claims put or deleted, in order, for readers that keep their own
+        # derived copy (``IndexedStore.claim_feed``); a new epoch tells them to start over
+        self.epoch = object()
+        self.claim_log: list[str] = []
 
     # -- building and changing -------------------------------------------------------------
     def seq_of(self, table: str, record_id: str) -> int | None:
@@ -283,6 +288,7 @@ class Index:
         rows[rid] = record
         if table == "claims":
             self._index_claim(seq, record, newest)
+            self._log_claim(rid)
         elif table == "events":
             self.event_at[seq] = record
             insort(self.event_keys, (_start(record), seq))
@@ -296,7 +302,17 @@ class Index:
         if old is None:
             return False
         self._unindex(table, self.seqs[table].pop(record_id), old)
+        if table == "claims":
+            self._log_claim(record_id)
         return True
+
+    def _log_claim(self, claim_id: str) -> None:
+        log = self.claim_log
+        if len(log) >= CLAIM_LOG_MAX:
+            # readers further behind than this rebuild from scratch, which costs about as much
+            self.epoch = object()
+            log.clear()
+        log.append(claim_id)
 
     def _unindex(self, table: str, seq: int, record: Record) -> None:
         if table == "claims":
@@ -636,6 +652,22 @@ class IndexedStore:
 
     def get_claim(self, claim_id: str) -> Record | None:
         return self._get("claims", claim_id)
+
+    def claim_feed(self, token: object | None) -> tuple[object, list[Record] | None, list[tuple[str, Record | None]]]:
+        """For a reader that keeps a derived copy of the claims (the service's relevance
+        table): ``(token, every claim, [])`` the first time or when it must start over
+        (another process's write reloaded the store), else ``(token, None, changes)``:
+        ``(id, claim or None if deleted)`` for each claim changed since ``token``, in order.
+        Records are the store's own (read-only); retracted claims are included.
+        """
+        with self._reading() as ix:
+            log = ix.claim_log
+            now = (ix.epoch, len(log))
+            if not (isinstance(token, tuple) and len(token) == 2 and token[0] is ix.epoch and token[1] <= len(log)):
+                return now, list(ix.rows["claims"].values()), []
+            rows = ix.rows["claims"]
+            changed = dict.fromkeys(log[token[1]:])
+            return now, None, [(cid, rows.get(cid)) for cid in changed]
 
     def put_claim(self, claim: Record, audit: Record | None = None) -> None:
         self._put_one("claims", claim, audit)

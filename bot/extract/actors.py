@@ -82,7 +82,7 @@ class Gazetteer:
             return None
         if key in self._query:
             return self._query[key]
-        key = re.sub(r"^the ", "", key)
+        key = key.removeprefix("the ")
         return self._query.get(key) or self._query.get(key.rstrip("s"))
 
     def lookup(self, form: str) -> tuple[str, str] | None:
