@@ -330,3 +330,9 @@ def test_the_previous_weekday_counts_from_the_day_in_view() -> None:
     filler = "Traders blamed a weaker currency and thin volume for the fall in share prices. " * 6  # not a season
     text = f"Shares closed lower on Thursday. {filler}The index ended 2% below the previous Thursday."
     assert values(text, dt.date(2019, 4, 15)) == ["2019-04-11", "2019-04-04"]
+
+
+def test_a_comparison_after_the_nine_months_is_with_that_period() -> None:
+    text = ("The brewer's third-quarter profit rose 4%. For the nine months, net fell 2% from a year earlier, "
+            "and sales were flat with the 2018 period.")
+    assert values(text, NOV) == ["2019-Q3", "P9M", "2018", "2018"]

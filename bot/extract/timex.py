@@ -23,6 +23,7 @@ from bot.extract.timex_rules import DAYNUM, RULES, Cand, Ctx, h_range_day
 
 _RANGE_TAIL = re.compile(rf"\s*(?:-|–|—|to|through|thru|until|till|and)\s*(?P<day2>{DAYNUM})")
 _RANGE_JOIN = re.compile(r"^\s*(?:-|–|—|to|through|thru|until|till|and|or|,)\s*$", re.IGNORECASE)
+_DEFINITE = re.compile(r"(?i)(?:for\s+|in\s+|during\s+|over\s+)?the\b")
 _RANGE_FROM = re.compile(r"(?:from|between)\s+$", re.IGNORECASE)
 
 
@@ -109,6 +110,8 @@ def find_timexes(text: str, published: dt.date, doc: Any = None) -> list[Timex]:
         if res is None:
             continue
         c.data["result_point"] = res.point
+        if res.type == "DURATION" and res.value in ("P6M", "P9M") and _DEFINITE.match(text, c.start):
+            ctx.periods.append(c.start)  # "the nine months", "for the six months ended Aug. 12"
         if res.point is not None and res.anchor:
             if res.point.gran == "quarter":
                 ctx.quarters.append((c.end, res.point, "fiscal" in text[c.start:c.end].lower()))

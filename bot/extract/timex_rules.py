@@ -94,6 +94,9 @@ class Ctx:
         self.anchor_end = -1
         # quarters mentioned so far (earnings reports): end offset, quarter, whether labelled fiscal
         self.quarters: list[tuple[int, Point, bool]] = []
+        # reporting periods other than a quarter ("the nine months", "the six months ended Aug. 12"):
+        # where one is named after a quarter, a comparison that follows is with that period
+        self.periods: list[int] = []
         self._tense: dict[tuple[int, int], str | None] = {}
 
     def tense(self, start: int, end: int) -> str | None:
@@ -123,6 +126,11 @@ class Ctx:
                 return self.anchor
         return Point(self.dct, "day")
 
+    def period_in_view(self, start: int, max_gap: int = 1500) -> bool:
+        """A reporting period other than a quarter was named since the last quarter."""
+        last_q = max((end for end, _, _ in self.quarters if end <= start), default=-1)
+        return any(last_q <= p < start and start - p <= max_gap for p in self.periods)
+
     def ref_quarter(self, start: int, max_gap: int = 2500) -> Point | None:
         """The quarter an earnings story reports on, for "a year ago", "the year-earlier period".
 
@@ -136,6 +144,8 @@ class Ctx:
         for end, q, fiscal in reversed(self.quarters):
             if start - end > max_gap:
                 break
+            if any(end <= p < start for p in self.periods):
+                break  # "For the nine months, net rose ... from $2 million a year earlier": not the quarter
             if not (0 <= start - end and add_months(q.date, 3) <= self.dct):
                 continue
             if fiscal:
@@ -657,6 +667,10 @@ def h_quarter(ctx: Ctx, c: Cand) -> Result | None:
         and "year" in whole
     refq = ctx.ref_quarter(c.start)
     cur_q = quarter_of(ctx.dct)
+    if q is None and not ordw and "period" in whole and ctx.period_in_view(c.start):
+        # "For the nine months, ... in the 1988 period": the same stretch of that year
+        y = (year if year is not None else ctx.dct.year) - (1 if year_ago else 0)
+        return Result("DATE", f"{y:04d}", Point(dt.date(y, 1, 1), "year"), anchor=False)
     ended = _quarter_ended(ctx, c) if q is None and year is None and not ordw and not year_ago else None
     if ended is not None:
         return Result("DATE", ended.value(), ended)
