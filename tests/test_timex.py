@@ -336,3 +336,10 @@ def test_a_comparison_after_the_nine_months_is_with_that_period() -> None:
     text = ("The brewer's third-quarter profit rose 4%. For the nine months, net fell 2% from a year earlier, "
             "and sales were flat with the 2018 period.")
     assert values(text, NOV) == ["2019-Q3", "P9M", "2018", "2018"]
+
+
+def test_obligation_or_possibility_looks_ahead_but_could_and_perfects_do_not() -> None:
+    assert one("A new vote must be held by Oct. 20.", dt.date(2025, 3, 7))[2] == "2025-10-20"
+    assert one("The envoys may meet on Sunday.")[2] == "2019-04-14"
+    assert one("The envoys may have met on Sunday.")[2] == "2019-04-07"
+    assert one("Officials could not be reached for comment on Sunday.")[2] == "2019-04-07"

@@ -24,6 +24,7 @@ _FORWARD_LEMMAS = {
 }
 _FUTURE_AUX = {"will", "shall", "'ll", "wo", "ll", "would", "'d"}
 _MODAL_AMBIG = {"could", "might", "may", "can", "should", "must", "ought"}
+_MODAL_FORWARD = {"might", "may", "can", "should", "must", "ought"}
 # verbs whose date argument lies ahead of the report even in the past tense
 _PLAN_VERBS = {"schedule", "reschedule"}
 # verbs planning an event named by their object: "planned a rally on Saturday" dates the rally
@@ -82,6 +83,11 @@ def _tense_of_verb(v: Token, depth: int = 0) -> str | None:
             return ht if ht in (PAST, FUTURE) else None
         return None
     if aux_lower & _MODAL_AMBIG:
+        # "must be held by Oct. 20", "may sign on Friday": an obligation or a possibility lies ahead;
+        # "could" is also the past of "can" ("could not be reached on Sunday"), and a perfect
+        # ("may have met on Sunday") looks back
+        if aux_lower & _MODAL_FORWARD and not aux_lower & {"have", "'ve"}:
+            return FUTURE
         return None
     if v.lemma_.lower() in _PLAN_VERBS:
         # "has scheduled a news conference Thursday", "planned a rally Saturday" -- but a plan
