@@ -38,7 +38,7 @@ pytest.importorskip("psycopg")
 from sqlalchemy import text  # noqa: E402
 
 from bot.reminders import Reminders  # noqa: E402
-from bot.reminders.runner import CLOCK_MARGIN, WATCH  # noqa: E402
+from bot.reminders.runner import CLOCK_MARGIN, SETTLE, WATCH  # noqa: E402
 from bot.reply import Caller, Reply  # noqa: E402
 from bot.service import Service  # noqa: E402
 from store.memory import MemoryStore  # noqa: E402
@@ -226,8 +226,11 @@ async def test_a_claim_left_by_a_killed_process_is_taken_over_at_the_others_watc
     assert any(j.id == "claimbot-watch" for j in b.reminders.scheduler.get_jobs())
     a.crash()
     with caplog.at_level(logging.WARNING, logger="claimbot.reminders"):
-        await cluster.advance_to(at("2025-06-13 09:00") + WATCH, [b])
-    assert [(p.reply.title, p.at) for p in cluster.posts] == [("In 7 days: Shared talks", at("2025-06-13 09:00") + WATCH)]
+        await cluster.advance_to(at("2025-06-13 09:00") + WATCH, [b])  # b sees a gone...
+        assert cluster.posts == []
+        await cluster.advance_to(at("2025-06-13 09:00") + WATCH + SETTLE, [b])  # ...and takes over SETTLE later
+    assert [(p.reply.title, p.at) for p in cluster.posts] == [
+        ("In 7 days: Shared talks", at("2025-06-13 09:00") + WATCH + SETTLE)]
     first, second = ledger(b)
     assert (first["status"], first["run"]) == ("posting", a.reminders.run_id)
     assert (second["id"], second["status"], second["run"]) == (first["id"] + "#2", "posted", b.reminders.run_id)
@@ -247,7 +250,9 @@ async def test_a_process_starting_takes_over_what_a_killed_one_was_posting(clust
     await asyncio.wait_for(a.poster.holding.wait(), 5)
     a.crash()
     cluster.clock.now = at("2025-06-13 09:03")
-    c = await cluster.boot("c")  # the restarted process: its first tick takes it over, late
+    c = await cluster.boot("c")  # the restarted process: it takes it over SETTLE after its start, late
+    assert cluster.posts == []
+    await cluster.advance_to(at("2025-06-13 09:03") + SETTLE, [c])
     assert [p.reply.title for p in cluster.posts] == ["In 7 days: Port talks"]
     assert "Late:" in cluster.posts[0].reply.text
     assert [d["status"] for d in ledger(c)] == ["posting", "posted"]
@@ -285,6 +290,7 @@ async def test_a_post_sent_by_a_process_killed_before_recording_it_is_found_not_
     cluster.clock.now = at("2025-06-13 09:01")
     with caplog.at_level(logging.WARNING, logger="claimbot.reminders"):
         b = await cluster.boot("b", poster=ReadablePoster)
+        await cluster.advance_to(at("2025-06-13 09:01") + SETTLE, [b])
     assert [p.reply.title for p in cluster.posts] == ["In 7 days: Once talks"]
     first, second = ledger(b)
     assert (first["status"], second["status"], second["message"], second["found"]) == ("posting", "posted", "m1", True)
@@ -304,6 +310,7 @@ async def test_a_claim_killed_before_its_post_went_out_is_looked_for_then_posted
     await asyncio.wait_for(a.poster.holding.wait(), 5)
     a.crash()
     b = await cluster.boot("b", poster=ReadablePoster)
+    await cluster.advance_to(cluster.clock.now + SETTLE, [b])
     assert [(p.reply.title, p.key) for p in cluster.posts] == [("In 7 days: Lost talks", ledger(b)[0]["reminder"])]
     assert [d["status"] for d in ledger(b)] == ["posting", "posted"] and len(b.poster.looked) == 1
 
@@ -547,7 +554,9 @@ async def test_two_bot_processes_one_killed_50_times_post_every_reminder_once(pg
             await asyncio.sleep(0.2)
         for b in bots:
             await b.ready()
-        await asyncio.sleep(3)  # a taker-over that would post a second time has done so by now
+        # a taker-over that would post a second time has done so by now (it takes over SETTLE
+        # after it saw the claimant gone)
+        await asyncio.sleep(SETTLE.total_seconds() + 3)
         final = [await b.ready() for b in bots]
         for n, port in enumerate(final):  # both answer after it all
             assert (await _command(port, fake, f"end{n}", "remind list", CHANNELS[n]))["text"]
@@ -565,9 +574,16 @@ async def test_two_bot_processes_one_killed_50_times_post_every_reminder_once(pg
         assert m, body
         posts.setdefault((ch, int(m.group(1))), []).append(at_)
     missing = sorted(expected - set(posts))
+    number = {e["id"]: int(EVENT.search(e["title"]).group(1)) for e in service.store.events()}
     duplicates = {key: len(times) for key, times in posts.items() if len(times) > 1}
     ledger = service.store.deliveries()
     service.store.close()
+    attempts: dict[tuple[str, int], list[str]] = {}  # what the ledger says of a reminder missing or posted twice
+    for d in sorted(ledger, key=lambda d: d["id"]):
+        key = (d["channel"], number[d["event"]])
+        attempts.setdefault(key, []).append(f"#{d['attempt']} {d['status']} {d.get('reason') or d.get('error') or ''}"
+                                            f"{' found' if d.get('found') else ''} at {d['at'][11:23]}".strip())
+    ledger_of = {key: attempts.get(key, []) for key in [*missing, *duplicates]}
     taken_over = [d for d in ledger if d.get("taken_over_from")]
     found = [d for d in ledger if d.get("found")]
     at_posts = [how for _, _, how in kills if how != "random"]
@@ -579,7 +595,8 @@ async def test_two_bot_processes_one_killed_50_times_post_every_reminder_once(pg
               f"{len(taken_over)} taken over from a killed process, {len(found)} of them found already posted "
               f"in the channel's history; Slack took a post -> the ledger said so: median "
               f"{statistics.median(lag) * 1000:.1f} ms, max {max(lag) * 1000:.1f} ms; "
-              f"duplicates: {duplicates or 'none'}; missing: {missing or 'none'}")
+              f"duplicates: {duplicates or 'none'}; missing: {missing or 'none'}"
+              + (f"; their ledger: {ledger_of}" if ledger_of else ""))
     print(report)
     assert (duplicates, missing) == ({}, []), report
     assert len(kills) == ROUNDS and taken_over and found, report

@@ -27,7 +27,7 @@ from bot.commands import AdminPolicy
 from bot.config import Secret, Settings
 from bot.reminders import Reminders
 from bot.reminders import plan as P
-from bot.reminders.runner import CLOCK_MARGIN
+from bot.reminders.runner import CLOCK_MARGIN, SETTLE
 from bot.reply import Caller, Reply
 from bot.service import Service
 from store.memory import MemoryStore
@@ -102,11 +102,15 @@ async def slack(clock):
         await fake.close()
 
 
-async def start(reminders: Reminders, poster: object, platform: str, started: list[Reminders]) -> None:
+async def start(reminders: Reminders, poster: object, platform: str, started: list[Reminders],
+                clock: FakeClock) -> None:
+    """Start, and let ``SETTLE`` pass: the first tick sees the dead run's claim, the tick
+    ``SETTLE`` later takes it over."""
     reminders.attach(platform, poster)  # type: ignore[arg-type]
-    await reminders.start()  # its first tick takes the dead run's claim over
+    await reminders.start()
     started.append(reminders)
     await reminders.settle()
+    await settle_at(reminders, clock, clock.now + SETTLE)
 
 
 def posts(fake: FakeSlackAPI, channel: str = "C0NEWS") -> list[dict]:
@@ -127,8 +131,13 @@ async def test_a_claimed_reminder_whose_post_is_in_the_channel_is_recorded_not_p
     for n in range(204):
         await fake_post(poster, f"chatter {n}")
     clock.now = CLAIMED + dt.timedelta(seconds=30)
+    reminders.attach("slack", poster)
+    await reminders.start()
+    started.append(reminders)
+    await reminders.settle()
+    assert history_calls(fake) == [] and len(ledger(service)) == 1  # not before SETTLE: a post may be on its way
     with caplog.at_level(logging.WARNING, logger="claimbot.reminders"):
-        await start(reminders, poster, "slack", started)
+        await settle_at(reminders, clock, clock.now + SETTLE)
     assert len(posts(fake)) == 206  # nothing posted again
     first, second = ledger(service)
     assert (first["status"], first["run"]) == ("posting", DEAD)
@@ -155,7 +164,7 @@ async def test_a_claimed_reminder_whose_post_is_not_in_the_channel_is_posted_onc
     await fake_post(poster, "a person's message")
     await poster.post("C0OTHER", Reply("In 7 days: Port talks"), reminder.id.replace("C0NEWS", "C0OTHER"))
     clock.now = CLAIMED + dt.timedelta(minutes=3)
-    await start(reminders, poster, "slack", started)
+    await start(reminders, poster, "slack", started, clock)
     [*_, post] = posts(fake)
     assert len(posts(fake)) == 3 and post["text"].startswith("In 7 days: Port talks")
     assert post["metadata"] == {"event_type": REMINDER_EVENT, "event_payload": {"key": reminder.id}}
@@ -171,7 +180,7 @@ async def test_reminders_not_taken_over_never_read_the_history(slack, clock):
     service.store.live.add(DEAD)  # the claimant is alive: its claim is left alone
     service.add_event({"title": "Steel talks", "kind": "dialogue", "start": "2025-06-21"}, who="test:setup")
     clock.now = at("2025-06-13 08:00")
-    await start(reminders, poster, "slack", started)
+    await start(reminders, poster, "slack", started, clock)
     await settle_at(reminders, clock, at("2025-06-14 09:00"))
     [post] = posts(fake)
     assert post["text"].startswith("In 7 days: Steel talks") and post["metadata"]["event_payload"]["key"]
@@ -184,7 +193,7 @@ async def test_a_history_read_that_fails_for_now_is_tried_again_before_posting(s
     fake.fail["conversations.history"] = "ratelimited"
     clock.now = CLAIMED + dt.timedelta(seconds=30)
     with caplog.at_level(logging.WARNING, logger="claimbot.reminders"):
-        await start(reminders, poster, "slack", started)
+        await start(reminders, poster, "slack", started, clock)
     assert posts(fake) == []  # not posted without knowing
     assert [d["status"] for d in ledger(service)] == ["posting", "failed"]
     assert "looking again later" in caplog.text
@@ -203,7 +212,7 @@ async def test_a_history_the_bot_may_not_read_does_not_cost_the_reminder(slack, 
     fake.fail["conversations.history"] = "missing_scope"  # channels:history not granted
     clock.now = CLAIMED + dt.timedelta(seconds=30)
     with caplog.at_level(logging.WARNING, logger="claimbot.reminders"):
-        await start(reminders, poster, "slack", started)
+        await start(reminders, poster, "slack", started, clock)
     [post] = posts(fake)  # posted without the look: at least once
     assert post["text"].startswith("In 7 days: Port talks")
     assert [d["status"] for d in ledger(service)] == ["posting", "posted"]
@@ -222,7 +231,7 @@ async def test_a_taker_over_killed_too_passes_on_when_the_first_claim_was(slack,
         "channel": "C0NEWS", "due": reminder.fire.isoformat(), "at": later.isoformat(), "run": "dead0002",
         "taken_over_from": DEAD, "check_since": CLAIMED.isoformat()})
     clock.now = later + dt.timedelta(minutes=1)
-    await start(reminders, poster, "slack", started)
+    await start(reminders, poster, "slack", started, clock)
     assert len(posts(fake)) == 1
     third = ledger(service)[-1]
     assert (third["attempt"], third["status"], third["message"], third["found"]) == (3, "posted", ts, True)
@@ -283,7 +292,7 @@ async def test_discord_a_taker_over_gets_back_the_message_the_dead_claimant_made
     fake, poster, service, reminders, reminder = dc
     first = await poster.post(CHANNEL_ID, Reply("In 7 days: Port talks"), reminder.id)  # then it was killed
     clock.now = CLAIMED + dt.timedelta(seconds=30)
-    await start(reminders, poster, "discord", [])
+    await start(reminders, poster, "discord", [], clock)
     assert len(fake.created) == 1  # Discord made no second message
     sends = [c.json for c in fake.recorder.find(lambda c: c.method == "POST" and c.path.endswith("/messages"))]
     assert len(sends) == 2 and sends[0]["nonce"] == sends[1]["nonce"] and sends[1]["enforce_nonce"] is True
@@ -295,7 +304,7 @@ async def test_discord_a_taker_over_gets_back_the_message_the_dead_claimant_made
 async def test_discord_a_taker_over_with_nothing_sent_posts_once(dc, clock):
     fake, poster, service, reminders, reminder = dc
     clock.now = CLAIMED + dt.timedelta(seconds=30)
-    await start(reminders, poster, "discord", [])
+    await start(reminders, poster, "discord", [], clock)
     [message] = fake.created
     assert message["embeds"][0]["title"] == "In 7 days: Port talks"
     assert [d["status"] for d in ledger(service)] == ["posting", "posted"]

@@ -18,19 +18,20 @@ How it runs:
   this run's advisory lock, ``store.runs_alive`` looks), such a claim is *taken over*:
   whoever sees that its claimant is gone (at start-up, at a tick, or at the watch tick
   ``WATCH`` after it lost a claim to a process that was still posting) claims the next
-  attempt and posts it.  The claimant may have died after the platform took its post and
-  before the ledger said so, so every post carries its reminder's key (``Poster.post``'s
-  ``key``: Slack message metadata, a Discord nonce), and a taker-over first asks the
-  platform whether that post is there (``Finder.find``: Slack channel history since the
-  first claim, less ``CLOCK_MARGIN``); if it is, it is recorded as posted and not posted
-  again.  Discord needs no look: a repeated nonce from the same bot within a few minutes
-  gives back the message it made the first time.  Only a take-over pays for the look.
-  A look that fails for a passing reason is tried again with the retry (``RETRY_AFTER``);
-  one that cannot work (Slack: ``channels:history`` not granted), or fails on the last
-  attempt, posts anyway: a reminder is never dropped for want of a look, at the risk of
-  a second copy.  Elsewhere (TinyDB) such a claim is never posted again (at most once)
-  and is reported at the next start.  No claim is made while this process's presence is
-  lost (a reconnection);
+  attempt and posts it, ``SETTLE`` after it first saw the claimant gone (a post sent just
+  before the claimant died may still be on its way).  Since the claimant may have died
+  after the platform took its post and before the ledger said so, every post carries its
+  reminder's key (``Poster.post``'s ``key``: Slack message metadata, a Discord nonce),
+  and a taker-over first asks the platform whether that post is there (``Finder.find``:
+  Slack channel history since the first claim, less ``CLOCK_MARGIN``); if it is, it is
+  recorded as posted and not posted again.  Discord needs no look: a repeated nonce from
+  the same bot within a few minutes gives back the message it made the first time.  Only
+  a take-over pays for the look.  A look that fails for a passing reason is tried again
+  with the retry (``RETRY_AFTER``); one that cannot work (Slack: ``channels:history`` not
+  granted), or fails on the last attempt, posts anyway: a reminder is never dropped for
+  want of a look, at the risk of a second copy.  Elsewhere (TinyDB) such a claim is never
+  posted again (at most once) and is reported at the next start.  No claim is made while
+  this process's presence is lost (a reconnection);
 - APScheduler keeps only the plan: an in-memory job store per process (never shared),
   fixed job ids with ``replace_existing``, and ``misfire_grace_time=None`` so a late job
   still runs (the tick decides about lateness, not APScheduler);
@@ -86,6 +87,11 @@ WATCH = dt.timedelta(seconds=15)
 # A taker-over looks for the dead claimant's post from this long before that claim: the
 # claim's time is the claimant's clock, the post's time the platform's.
 CLOCK_MARGIN = dt.timedelta(minutes=5)
+# A claim whose claimant is gone is taken over this long after this process first saw it
+# gone: a post the claimant sent just before it died may still be on its way, and the
+# platform must have taken it before the taker-over looks for it.  Longer covers slower
+# networks, and delays every take-over (a process that starts learns of the death then).
+SETTLE = dt.timedelta(seconds=3)
 
 
 class PostError(Exception):
@@ -138,7 +144,7 @@ class Reminders:
     def __init__(self, service: Any, tz: ZoneInfo | None = None, *, admins: Any = None,
                  clock: Callable[[], dt.datetime] | None = None, post_at: dt.time = P.POST_AT,
                  horizon: dt.timedelta = HORIZON, refresh: dt.timedelta = REFRESH,
-                 watch: dt.timedelta = WATCH) -> None:
+                 watch: dt.timedelta = WATCH, take_over_after: dt.timedelta = SETTLE) -> None:
         from bot.commands import AdminPolicy
 
         self.service = service
@@ -149,9 +155,12 @@ class Reminders:
         self.horizon = horizon
         self.refresh = refresh
         self.watch = watch
+        self.take_over_after = take_over_after
         self.run_id = os.urandom(4).hex()
         self.presence: Any = None  # this run's presence on a shared store (PostgreSQL), once started
         self._watching = False  # a claim was seen in another live process's hands: look again soon
+        self._gone: dict[str, dt.datetime] = {}  # run id -> when this process first saw it gone
+        self._settled_at: dt.datetime | None = None  # when the next claim of a gone run may be taken over
         self.posters: dict[str, Poster] = {}
         self.scheduler: AsyncIOScheduler | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -219,21 +228,29 @@ class Reminders:
         events = self.store.events(start_from=start_from, start_to=start_to, include_cancelled=False)
         reminders = P.plan(subs, events, self.tz, now - LOOKBACK, now + ahead, self.post_at)
         ledger = P.latest_attempts(self.store.deliveries())
-        return P.decide(reminders, ledger, now, self._abandoned(ledger))
+        return P.decide(reminders, ledger, now, self._abandoned(ledger, now))
 
-    def _abandoned(self, ledger: dict[str, Any]) -> set[str]:
+    def _abandoned(self, ledger: dict[str, Any], now: dt.datetime) -> set[str]:
         """Reminder ids claimed by a process that is gone before it recorded the outcome
-        (only on a store that can tell: ``runs_alive``).  A claim still in another live
-        process's hands asks for a watch tick."""
+        (only on a store that can tell: ``runs_alive``), once it has been seen gone for
+        ``take_over_after``.  A claim still in another live process's hands asks for a watch tick;
+        one whose claimant was seen gone only just, for a tick when it has settled."""
         posting = {rid: str(d.get("run") or "") for rid, d in ledger.items()
                    if d.get("status") == "posting" and d.get("run") != self.run_id}
         alive_of = getattr(self.store, "runs_alive", None)
         if not posting or not callable(alive_of):
             return set()
         alive = alive_of(set(posting.values()))
-        dead = {rid for rid, run in posting.items() if run not in alive}
-        if len(dead) < len(posting):
-            self._watching = True
+        dead = set()
+        for rid, run in posting.items():
+            if run in alive:
+                self._watching = True
+                continue
+            settled = self._gone.setdefault(run, now) + self.take_over_after
+            if settled <= now:
+                dead.add(rid)
+            elif self._settled_at is None or settled < self._settled_at:
+                self._settled_at = settled
         return dead
 
     def _skip(self, decisions: list[P.Decision], now: dt.datetime) -> None:
@@ -486,6 +503,7 @@ class Reminders:
         assert self._tick_lock is not None
         async with self._tick_lock:
             self._watching = False
+            self._settled_at = None
             now = self.clock()
             agenda = await self._call(self._agenda, now)
             if await self._act(agenda.due):  # a post failed: plan its retry
@@ -493,8 +511,9 @@ class Reminders:
                 agenda = await self._call(self._agenda, now)
             if self.running:
                 self._schedule(agenda.upcoming, now)
-                if self._watching and self.scheduler is not None:
-                    self.scheduler.add_job(self._job, DateTrigger(now + self.watch), id=WATCH_JOB,
+                looks = [t for t in (now + self.watch if self._watching else None, self._settled_at) if t]
+                if looks and self.scheduler is not None:
+                    self.scheduler.add_job(self._job, DateTrigger(max(now, min(looks))), id=WATCH_JOB,
                                            name="look again at claims in other hands", replace_existing=True)
 
     async def _act(self, due: list[P.Decision]) -> bool:
