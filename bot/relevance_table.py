@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from bot.extract.actors import Gazetteer
-from bot.extract.topics import TopicIndex
+from bot.extract.topics import STOPWORDS, TopicIndex
 from bot.relevance import (
     FEATURES_VERSION,
     STANCE_CODES,
@@ -98,9 +98,12 @@ class _Column:
         self.data = np.zeros(1024, dtype=dtype)
         self.n = 0
 
+    def trim(self) -> None:
+        self.data = self.data[:max(self.n, 16)].copy()
+
     def append(self, value: Any) -> None:
         if self.n == len(self.data):
-            self.data = np.concatenate([self.data, np.zeros_like(self.data)])
+            self.data = np.concatenate([self.data, np.zeros(len(self.data) // 2 + 16, self.data.dtype)])
         self.data[self.n] = value
         self.n += 1
 
@@ -109,7 +112,7 @@ class _Column:
         if need > len(self.data):
             size = len(self.data)
             while size < need:
-                size *= 2
+                size += size // 2 + 16
             grown = np.zeros(size, dtype=self.data.dtype)
             grown[:self.n] = self.data[:self.n]
             self.data = grown
@@ -131,7 +134,7 @@ class RelevanceTable:
 
     def _reset(self) -> None:
         self.records: list[Record] = []
-        self.row_of: dict[str, int] = {}
+        self.row_of_key = _Column(np.int32)  # the store's key for a claim -> its row (-1: none)
         self.alive = _Column(np.bool_)
         self.confidence = _Column(np.float64)
         self.stance = _Column(np.int8)
@@ -148,31 +151,47 @@ class RelevanceTable:
         self.t_depth = _Column(np.int32)
         self.by_actor = _Postings()
         self.by_topic = _Postings()
-        self.by_word = _Postings()  # the words a store's ``words=`` query matches
+        # the words a store's ``words=`` query matches (store.index.claim_words), kept as
+        # how they differ from by_text, which holds most of them: (by_text - text_only) | extra_words,
+        # stopwords left out (no query word is one; a query form that is, reads the claims)
+        self.extra_words = _Postings()
+        self.text_only = _Postings()
         self.by_text = _Postings()  # relevance features: analysed words of the claim
         self.by_context = _Postings()  # ... and of the sentence before it
         self.t_by_word = _Postings()
         self.t_by_topic = _Postings()
 
     # -- keeping in step with the store -----------------------------------------------------
-    def sync(self, feed: Callable[[object | None], tuple[object, list[Record] | None, list[tuple[str, Record | None]]]]) -> bool:
-        """Catch up with the store: ``feed(token)`` gives a new token and either every claim
-        (a fresh start) or the claims changed since ``token`` (``None``: deleted).  True when
-        the table was built afresh."""
+    def sync(self, feed: Callable[[object | None], tuple[
+            object, list[tuple[int, Record]] | None, list[tuple[int, Record | None]]]]) -> bool:
+        """Catch up with the store (``IndexedStore.claim_feed``): ``feed(token)`` gives a new
+        token and either every (key, claim) (a fresh start) or the claims changed since
+        ``token`` (``None``: deleted).  True when the table was built afresh."""
         token, full, changes = feed(self.token)
-        rebuilt = full is not None
         if full is not None:
             self._reset()
-            for claim in full:
-                self._add(claim)
-        for claim_id, claim in changes:
-            old = self.row_of.pop(claim_id, None)
-            if old is not None:
-                self.alive.data[old] = False
+            for key, claim in full:
+                self._add(key, claim)
+            self._trim()
+        keys = self.row_of_key
+        for key, claim in changes:
+            if key < keys.n and keys.data[key] >= 0:
+                self.alive.data[keys.data[key]] = False
+                keys.data[key] = -1
             if claim is not None:
-                self._add(claim)
+                self._add(key, claim)
         self.token = token
-        return rebuilt
+        return full is not None
+
+    def _trim(self) -> None:
+        """Give back what growing by doubling reserved (after a full build)."""
+        for postings in (self.by_actor, self.by_topic, self.extra_words, self.text_only, self.by_text,
+                         self.by_context, self.t_by_word, self.t_by_topic):
+            for k, p in postings.items():
+                postings[k] = array("i", p)
+        for col in vars(self).values():
+            if isinstance(col, _Column):
+                col.trim()
 
     def index_articles(self, articles: Iterable[tuple[str, Iterable[str]]]) -> None:
         """Index the analysed words of these (article id, words) now, rather than when one
@@ -183,13 +202,16 @@ class RelevanceTable:
                 self.article_seen.data[code] = True
                 self.art_by_word.add(set(words), code)
 
-    def _add(self, claim: Record) -> None:
+    def _add(self, key: int, claim: Record) -> None:
         row = len(self.records)
         f = claim.get("rel")
         if not f or f.get("v") != FEATURES_VERSION:
             f = features(claim, self.gaz, self.topics)
         self.records.append(claim)
-        self.row_of[claim["id"]] = row
+        keys = self.row_of_key
+        if key >= keys.n:
+            keys.extend([-1] * (key + 1 - keys.n))
+        keys.data[key] = row
         self.alive.append(not claim.get("retracted"))
         self.confidence.append(float(claim.get("confidence", 0.5)))
         self.stance.append(STANCE_CODES.get(claim.get("stance", "neutral"), 0))
@@ -198,8 +220,11 @@ class RelevanceTable:
         self.by_actor.add((actor if type(actor) is str else "",), row)
         topics = claim.get("topics", [])
         self.by_topic.add(set(topics) if isinstance(topics, list) else (), row)
-        self.by_word.add(claim_words(claim), row)
-        self.by_text.add(f["text"], row)
+        text = f["text"]
+        self.by_text.add(text, row)
+        words = claim_words(claim)
+        self.extra_words.add(words.difference(text).difference(STOPWORDS), row)
+        self.text_only.add(set(text).difference(words), row)
         self.by_context.add(f["context"], row)
         article = claim.get("article", "")
         code = self.article_code.get(article)
@@ -236,9 +261,9 @@ class RelevanceTable:
         topic_ids = sorted(tq.ids)
         sel = has([self.by_topic.rows(t) for t in topic_ids], rows) if topic_ids else np.zeros(len(rows), np.bool_)
         for forms in query_terms(sorted(set(tq.words) | tq.head_alts)):
-            term = has([self.by_word.rows(forms[0])], rows)
-            for form in forms[1:]:
-                term &= has([self.by_word.rows(form)], rows)
+            term = np.ones(len(rows), np.bool_)
+            for form in forms:
+                term &= self._has_word(form, rows, has)
             sel |= term
         rows = rows[sel]
         if not len(rows):
@@ -316,6 +341,14 @@ class RelevanceTable:
         f_rows, f_rel, f_stance = f_rows[keep], f_rel[keep], f_stance[keep]
 
         return self._tally(f_rows, f_rel, f_stance, limit)
+
+    def _has_word(self, form: str, rows: np.ndarray, has: Callable[[Iterable[np.ndarray], np.ndarray], np.ndarray]) -> np.ndarray:
+        """Which of ``rows`` a store's ``claims(words=[form])`` would find."""
+        if form in STOPWORDS:  # not indexed: read the claims (no query made of words asks)
+            records = self.records
+            return np.fromiter((form in claim_words(records[r]) for r in rows.tolist()), np.bool_, len(rows))
+        in_text = has([self.by_text.rows(form)], rows) & ~has([self.text_only.rows(form)], rows)
+        return in_text | has([self.extra_words.rows(form)], rows)
 
     def _in_article(self, rows: np.ndarray, ask: np.ndarray,
                     article_words: Callable[[str], Iterable[str]]) -> Callable[[str], np.ndarray]:

@@ -258,10 +258,10 @@ class Index:
         self.event_keys: list[tuple[str, int]] = []  # sorted (start, seq)
         self.event_at: dict[int, Record] = {}
         self.article_by_hash: dict[str, str] = {}
-        # the ids of claims put or deleted, in order, for readers that keep their own
+        # the seqs of claims put or deleted, in order, for readers that keep their own
         # derived copy (``IndexedStore.claim_feed``); a new epoch tells them to start over
         self.epoch = object()
-        self.claim_log: list[str] = []
+        self.claim_log = array("q")
 
     # -- building and changing -------------------------------------------------------------
     def seq_of(self, table: str, record_id: str) -> int | None:
@@ -288,7 +288,7 @@ class Index:
         rows[rid] = record
         if table == "claims":
             self._index_claim(seq, record, newest)
-            self._log_claim(rid)
+            self._log_claim(seq)
         elif table == "events":
             self.event_at[seq] = record
             insort(self.event_keys, (_start(record), seq))
@@ -301,18 +301,24 @@ class Index:
         old = self.rows[table].pop(record_id, None)
         if old is None:
             return False
-        self._unindex(table, self.seqs[table].pop(record_id), old)
+        seq = self.seqs[table].pop(record_id)
+        self._unindex(table, seq, old)
         if table == "claims":
-            self._log_claim(record_id)
+            self._log_claim(seq)
         return True
 
-    def _log_claim(self, claim_id: str) -> None:
+    def built(self) -> None:
+        """Say that the index was just built from scratch: its readers start over anyway
+        (a new epoch), so the log of the build's claims is dropped."""
+        self.claim_log = array("q")
+
+    def _log_claim(self, seq: int) -> None:
         log = self.claim_log
         if len(log) >= CLAIM_LOG_MAX:
             # readers further behind than this rebuild from scratch, which costs about as much
             self.epoch = object()
-            log.clear()
-        log.append(claim_id)
+            log = self.claim_log = array("q")
+        log.append(seq)
 
     def _unindex(self, table: str, seq: int, record: Record) -> None:
         if table == "claims":
@@ -576,10 +582,12 @@ class IndexedStore:
         """Make ``self._ix`` reflect the latest committed data."""
 
     def preload(self) -> None:
-        """Build every index now, the word index included (a long-running process calls
-        this at start-up, so that no query pays for it)."""
-        with self._reading() as ix:
-            _ = ix.by_word
+        """Read and index everything now (a long-running process calls this at start-up,
+        so that no query pays for it).  Not the word index: the bot's service answers
+        word queries from its own columns (bot/relevance_table.py), and anyone else
+        builds it on first use."""
+        with self._reading():
+            pass
 
     @contextmanager
     def _exclusive(self) -> Iterator[None]:
@@ -653,21 +661,23 @@ class IndexedStore:
     def get_claim(self, claim_id: str) -> Record | None:
         return self._get("claims", claim_id)
 
-    def claim_feed(self, token: object | None) -> tuple[object, list[Record] | None, list[tuple[str, Record | None]]]:
+    def claim_feed(self, token: object | None) -> tuple[object, list[tuple[int, Record]] | None,
+                                                        list[tuple[int, Record | None]]]:
         """For a reader that keeps a derived copy of the claims (the service's relevance
-        table): ``(token, every claim, [])`` the first time or when it must start over
-        (another process's write reloaded the store), else ``(token, None, changes)``:
-        ``(id, claim or None if deleted)`` for each claim changed since ``token``, in order.
-        Records are the store's own (read-only); retracted claims are included.
+        table).  Each claim comes with its key, a small int that stays the claim's while it
+        is stored (a replaced claim keeps it).  Returns ``(token, every (key, claim), [])``
+        the first time or when the reader must start over (another process's write
+        reloaded the store), else ``(token, None, changes)``: ``(key, claim, or None if
+        deleted)`` for each claim changed since ``token``.  Records are the store's own
+        (read-only); retracted claims are included.
         """
         with self._reading() as ix:
             log = ix.claim_log
             now = (ix.epoch, len(log))
             if not (isinstance(token, tuple) and len(token) == 2 and token[0] is ix.epoch and token[1] <= len(log)):
-                return now, list(ix.rows["claims"].values()), []
-            rows = ix.rows["claims"]
-            changed = dict.fromkeys(log[token[1]:])
-            return now, None, [(cid, rows.get(cid)) for cid in changed]
+                return now, list(ix.claim_at.items()), []
+            claim_at = ix.claim_at
+            return now, None, [(seq, claim_at.get(seq)) for seq in dict.fromkeys(log[token[1]:])]
 
     def put_claim(self, claim: Record, audit: Record | None = None) -> None:
         self._put_one("claims", claim, audit)

@@ -504,8 +504,8 @@ class TinyDBStore(IndexedStore):
     ``lock_timeout``: seconds a write waits for another process's write before raising
     ``StoreError``.
 
-    ``preload``: read the whole file and build every in-memory index (the word index
-    too) now, as a long-running process should (the same as calling ``preload()``).
+    ``preload``: read the whole file and build the in-memory indexes now, as a
+    long-running process should (the same as calling ``preload()``).
     Otherwise the store opens *cold* when its sidecar (``store.sidecar``, ``FILE.index``)
     matches the file: the queries on claims, articles and events are answered from the
     sidecar, reading only what they return, and anything else (subscriptions,
@@ -878,6 +878,7 @@ class TinyDBStore(IndexedStore):
                 if doc["id"] in seqs:
                     raise self._bad(table, str(doc_id), f"id {doc['id']!r} is used twice")
                 ix.put(table, doc_id, doc)
+        ix.built()
         return ix
 
     def _bad(self, table: str, key: str, why: str) -> StoreError:
