@@ -343,9 +343,3 @@ def test_obligation_or_possibility_looks_ahead_but_could_and_perfects_do_not() -
     assert one("The envoys may meet on Sunday.")[2] == "2019-04-14"
     assert one("The envoys may have met on Sunday.")[2] == "2019-04-07"
     assert one("Officials could not be reached for comment on Sunday.")[2] == "2019-04-07"
-
-
-def test_last_the_verb_stays_out_of_a_duration() -> None:
-    assert one("The truce is expected to last three weeks.") == ("three weeks", "DURATION", "P3W")
-    assert one("The duties would last five years.") == ("five years", "DURATION", "P5Y")
-    assert one("Prices fell over the last five years.") == ("the last five years", "DURATION", "P5Y")

@@ -1031,9 +1031,6 @@ def c_duration(ctx: Ctx, c: Cand) -> bool:
         return False  # ages: "a 10-year-old policy", "5 years old"
     if re.search(r"\baged?\s*$", prev):
         return False
-    if (g.get("rel") or "").lower() == "last" and not g.get("det") and not g.get("approx") and re.search(
-            r"\b(?:will|would|could|can|may|might|should|must|to|not|n't|'ll|did|does|do)\s+$", prev):
-        c.start = c.m.start("num")  # "would last five years": the verb, and the duration after it
     num = (g.get("num") or "").strip().lower()
     unit = (g.get("unit") or "").lower()
     if num in ("a", "an") and unit in ("day", "year", "week", "month", "hour", "quarter", "night", "minute") \
