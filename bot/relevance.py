@@ -84,7 +84,8 @@ class Query:
         found = self._mods.get(actor)
         if found is None:
             # words that only name the actor asked about carry nothing ("Chinese" for China's claims)
-            mods = [w for w in self.tq.words if w not in self.tq.head_alts and self.resolved.get(w) != actor]
+            tq = self.tq
+            mods = [w for w in tq.words if w not in tq.head_alts and w not in tq.generic and self.resolved.get(w) != actor]
             found = self._mods[actor] = (mods, tuple((w, self.resolved.get(w)) for w in mods))
         return found
 

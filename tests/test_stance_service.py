@@ -60,3 +60,13 @@ def test_bad_queries(svc: Service):
         svc.stance("atlantis", "tariffs")
     with pytest.raises(CommandError):
         svc.stance("chile", "   ")
+
+
+def test_a_generic_noun_is_no_modifier(svc: Service):
+    # "goods" names nothing in particular: a claim on tariffs on Uruguayan goods shares the
+    # head only with "tariffs on Argentine goods", and weighs less than one that names Argentina
+    claim(svc, "brazil", "tariffs", "support", "Brazil backs the new tariffs on Argentine goods.")
+    claim(svc, "brazil", "tariffs", "oppose", "Brazil rejects the planned tariffs on Uruguayan goods.")
+    ans = svc.stance("brazil", "tariffs on Argentine goods")
+    assert ans.stance == "support" and ans.counts == {"support": 1, "oppose": 1, "neutral": 0}
+    assert svc.stance("brazil", "tariffs on goods").stance == "mixed"  # no particular goods: both alike

@@ -63,6 +63,7 @@ class TopicQuery:
     head: str = ""  # the word the query is about: "tariffs on Chinese cars" -> "tariff"
     head_alts: frozenset[str] = frozenset()  # one-word synonyms of the head ("duty", "levy")
     head_topics: frozenset[str] = frozenset()  # topics whose name holds the head ("critical minerals")
+    generic: frozenset[str] = frozenset()  # words that name no particular thing ("goods" in "tariffs on Indian goods")
 
 
 def query_head(text: str) -> str:
@@ -78,8 +79,10 @@ def query_head(text: str) -> str:
 
 
 class TopicIndex:
-    def __init__(self, topics: list[Topic], word_groups: list[list[str]] | None = None) -> None:
+    def __init__(self, topics: list[Topic], word_groups: list[list[str]] | None = None,
+                 generic_nouns: list[str] | None = None) -> None:
         word_groups = word_groups or []
+        self.generic = frozenset(stem(w) for w in generic_nouns or ())
         self.topics = {t.id: t for t in topics}
         phrases: dict[str, str] = {}
         for t in topics:
@@ -125,7 +128,7 @@ class TopicIndex:
                 head_topics.add(self._phrases[m.group(0)])
         return TopicQuery(text=text, ids=frozenset(ids), words=words, head=head,
                           head_alts=frozenset(self._alts.get(head, set()) | {head}),
-                          head_topics=frozenset(head_topics))
+                          head_topics=frozenset(head_topics), generic=self.generic.intersection(words))
 
     def narrower(self, topic_id: str) -> set[str]:
         return {t.id for t in self.topics.values() if topic_id in t.broader}
@@ -137,4 +140,4 @@ def topic_index() -> TopicIndex:
     return TopicIndex([
         Topic(t["id"], t["label"], tuple(t.get("synonyms", ())), tuple(t.get("broader", ())))
         for t in data["topics"]
-    ], data.get("word_groups", []))
+    ], data.get("word_groups", []), data.get("generic_nouns", []))
