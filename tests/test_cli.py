@@ -117,3 +117,22 @@ def test_stance_does_not_load_the_model(corpus: Path, tmp_path: Path):
     p = subprocess.run([sys.executable, "-c", code, str(db)], capture_output=True, text=True, timeout=60)
     assert p.returncode == 0, p.stderr
     assert p.stdout.strip().endswith("NO-SPACY")
+
+
+def test_a_reader_that_goes_away_ends_the_listing_quietly(tmp_path: Path) -> None:
+    """`claimbot claims | head`: no BrokenPipeError traceback, exit status 141 (SIGPIPE's)."""
+    from benchmarks.synth import make_tables
+    from store.base import open_store
+
+    db = tmp_path / "many.json"
+    store = open_store(str(db))
+    store.load(make_tables(3000, seed=2))  # far more than a pipe buffer holds
+    store.close()
+    proc = subprocess.Popen([sys.executable, "-m", "bot.cli", "claims", "--db", str(db)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout is not None and proc.stderr is not None
+    assert proc.stdout.readline()  # the listing started
+    proc.stdout.close()  # the reader goes away
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 141
+    assert "Traceback" not in err and "BrokenPipe" not in err, err
