@@ -343,3 +343,18 @@ def test_obligation_or_possibility_looks_ahead_but_could_and_perfects_do_not() -
     assert one("The envoys may meet on Sunday.")[2] == "2019-04-14"
     assert one("The envoys may have met on Sunday.")[2] == "2019-04-07"
     assert one("Officials could not be reached for comment on Sunday.")[2] == "2019-04-07"
+
+
+def test_participle_of_a_plan_looks_ahead_unless_its_clause_is_past() -> None:
+    feb = dt.date(2024, 2, 28)  # a Wednesday
+    assert one("Kenya holds a vote expected in April.", feb)[2] == "2024-04"
+    assert one("Talks slated for Monday will go ahead.", feb)[2] == "2024-03-04"
+    assert tx("The vote, expected in April, was called off.", feb)[0][2] == "2023-04"
+    assert one("The minister attended talks held on Monday.", feb)[2] == "2024-02-26"
+
+
+def test_two_months_joined_by_and_form_a_range() -> None:
+    text = "Peru holds a run-off expected in April and May."
+    ts = find_timexes(text, dt.date(2024, 2, 28))
+    assert [t.value for t in ts] == ["2024-04", "2024-05"]
+    assert timex_ranges(text, ts) == [(0, 1)]

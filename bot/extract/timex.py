@@ -150,14 +150,18 @@ def _trim_extent(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def timex_ranges(text: str, timexes: list[Timex]) -> list[tuple[int, int]]:
-    """Index pairs (i, i+1) of neighbouring dates that form one range ("June 15 to 17")."""
+    """Index pairs (i, i+1) of neighbouring dates of the same precision that form one range
+    ("June 15 to 17", "in April and May")."""
     pairs = []
     for i in range(len(timexes) - 1):
         a, b = timexes[i], timexes[i + 1]
         if a.type not in ("DATE", "TIME") or b.type not in ("DATE", "TIME"):
             continue
-        if not re.match(r"^\d{4}-\d\d-\d\d", a.value) or not re.match(r"^\d{4}-\d\d-\d\d", b.value):
-            continue
+        day = r"^\d{4}-\d\d-\d\d"
+        month = r"^\d{4}-\d\d$"
+        if not (re.match(day, a.value) and re.match(day, b.value)) and not (
+                re.match(month, a.value) and re.match(month, b.value)):
+            continue  # two days ("June 15 to 17") or two months ("in April and May")
         if _RANGE_JOIN.match(text[a.end:b.start]) and a.value[:10] <= b.value[:10]:
             pairs.append((i, i + 1))
     return pairs

@@ -34,6 +34,9 @@ _PLAN_OBJECT_VERBS = {"plan", "replan"}
 _INVARIANT_PAST = {"hurt", "cut", "put", "set", "hit", "let", "quit", "shut", "cost", "spread", "split", "cast",
                    "bet", "rid", "shed", "burst", "thrust", "upset", "beat", "bid", "broadcast", "forecast",
                    "offset", "read", "slit", "spit", "wed", "undercut", "outbid", "overbid", "reset", "recast"}
+# participles whose date lies ahead of the noun they describe ("an election expected in April")
+_FORWARD_PARTICIPLES = {"expected", "scheduled", "rescheduled", "slated", "planned", "set", "proposed", "intended",
+                        "earmarked", "pencilled", "penciled", "tipped"}
 _PUTOFF_VERBS = {"postpone", "delay", "adjourn", "defer", "extend", "push", "move", "give", "set", "recess"}
 
 
@@ -108,6 +111,11 @@ def _tense_of_verb(v: Token, depth: int = 0) -> str | None:
     if v.tag_ == "VBN" and any(a.lemma_ == "have" for a in auxes):
         return PAST
     if v.tag_ == "VBN" and not auxes:
+        if v.lower_ in _FORWARD_PARTICIPLES and v.dep_ in ("acl", "amod") and depth < 3:
+            # "an election expected in April", "talks slated for Monday": ahead, unless the
+            # clause they sit in is told in the past ("the vote, expected in April, was cancelled")
+            up = _verb_of(v.head)
+            return PAST if up is not None and up.i != v.i and _tense_of_verb(up, depth + 1) == PAST else FUTURE
         # reduced relative ("the talks held Sunday") or passive without aux: past
         return PAST
     if any(t in ("VBZ", "VBP") for t in tags):
