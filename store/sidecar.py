@@ -173,17 +173,13 @@ class Sidecar:
         self.json_path = json_path
         self.path = sidecar_path(json_path)
         self.directory, self.name = os.path.split(self.path)
-        self._reader: sqlite3.Connection | None = None
-        self._reader_ino: int | None = None
-        self._writer: sqlite3.Connection | None = None
-        self._writer_ino: int | None = None
+        self._open: dict[str, tuple[sqlite3.Connection, int]] = {}  # mode (ro, rw) -> (connection, inode)
         self._pid = os.getpid()
 
     # -- connections ------------------------------------------------------------------------
     def _forked(self) -> None:
         if self._pid != os.getpid():  # a connection must not cross a fork: drop, never close
-            self._reader = self._writer = None
-            self._reader_ino = self._writer_ino = None
+            self._open = {}
             self._pid = os.getpid()
 
     def _connect(self, mode: str) -> tuple[sqlite3.Connection, int]:
@@ -209,52 +205,41 @@ class Sidecar:
             con.close()  # replaced while connecting: once more
         raise Stale("the sidecar keeps being replaced")
 
-    def _read_connection(self) -> sqlite3.Connection:
+    def _connection(self, mode: str) -> sqlite3.Connection:
+        """The open ``mode`` ("ro" or "rw") connection, reopened when the sidecar file was
+        replaced (another inode) since it was opened."""
         self._forked()
         try:
             ino = os.stat(self.path).st_ino
         except OSError:
             self.close()
             raise Stale("no sidecar") from None
-        if self._reader is None or self._reader_ino != ino:
-            if self._reader is not None:
-                self._reader.close()
-                self._reader = None
-            self._reader, self._reader_ino = self._connect("ro")
-        return self._reader
-
-    def _write_connection(self) -> sqlite3.Connection:
-        self._forked()
-        try:
-            ino = os.stat(self.path).st_ino
-        except OSError:
-            self.close()
-            raise Stale("no sidecar") from None
-        if self._writer is None or self._writer_ino != ino:
-            if self._writer is not None:
-                self._writer.close()
-                self._writer = None
-            self._writer, self._writer_ino = self._connect("rw")
-            self._writer.execute("PRAGMA synchronous=FULL")
-        return self._writer
+        found = self._open.get(mode)
+        if found is not None and found[1] == ino:
+            return found[0]
+        if found is not None:
+            del self._open[mode]
+            found[0].close()
+        con, ino = self._open[mode] = self._connect(mode)
+        if mode == "rw":
+            con.execute("PRAGMA synchronous=FULL")
+        return con
 
     def close(self) -> None:
         self._forked()
-        for con in (self._reader, self._writer):
-            if con is not None:
-                try:
-                    con.close()
-                except sqlite3.Error:
-                    pass
-        self._reader = self._writer = None
-        self._reader_ino = self._writer_ino = None
+        for con, _ in self._open.values():
+            try:
+                con.close()
+            except sqlite3.Error:
+                pass
+        self._open = {}
 
     # -- reading ----------------------------------------------------------------------------
     def read(self, fn: Callable[[sqlite3.Connection], T]) -> T:
         """``fn(connection)`` inside one read transaction, if the sidecar matches the JSON
         file as it is now; raises ``Stale`` otherwise (or when SQLite fails)."""
         try:
-            con = self._read_connection()
+            con = self._connection("ro")
             con.execute("BEGIN")
             try:
                 if not self._matches(con, json_signature(self.json_path)):
@@ -281,7 +266,7 @@ class Sidecar:
         if sig is None:
             return False
         try:
-            con = self._write_connection()
+            con = self._connection("rw")
             return self._matches(con, sig)
         except (Stale, sqlite3.Error):
             self.close()
@@ -446,7 +431,7 @@ class Sidecar:
         for every record of it the write changed.  One transaction; raises ``Stale``
         (changing nothing) when the sidecar is not at ``old``."""
         try:
-            con = self._write_connection()
+            con = self._connection("rw")
             con.execute("BEGIN IMMEDIATE")
             try:
                 if not self._matches(con, old):
