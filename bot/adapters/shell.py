@@ -41,30 +41,19 @@ class Console:
     def loop(self, stdin: TextIO, stdout: TextIO, prompt: bool = False) -> int:
         """Answer each line until end of input or quit; the number of error answers is returned."""
         errors = 0
-        if prompt:
-            stdout.write("claimbot console: type /help for the commands, quit to leave.\n")
+        _greet(stdout, prompt)
         while True:
-            if prompt:
-                stdout.write(PROMPT)
-                stdout.flush()
+            _prompt(stdout, prompt)
             try:
                 line = stdin.readline()
             except KeyboardInterrupt:
                 stdout.write("\n")
                 break
-            if not line:
-                if prompt:
-                    stdout.write("\n")
+            command = _command(line, stdout, prompt)
+            if command is _STOP:
                 break
-            line = line.strip()
-            if not line or line.startswith("#"):
-                continue
-            if line.lower() in QUIT:
-                break
-            reply = self.reply(line)
-            errors += reply.is_error
-            stdout.write(render(reply) + "\n\n")
-            stdout.flush()
+            if command is not _SKIP:
+                errors += _answer(stdout, self.reply(str(command)))
         return errors
 
     async def aloop(self, stdin: TextIO, stdout: TextIO, prompt: bool = False) -> int:
@@ -93,27 +82,49 @@ class Console:
 
         threading.Thread(target=read, name="claimbot-stdin", daemon=True).start()
         errors = 0
-        if prompt:
-            stdout.write("claimbot console: type /help for the commands, quit to leave.\n")
+        _greet(stdout, prompt)
         while True:
-            if prompt:
-                stdout.write(PROMPT)
-                stdout.flush()
-            line = await lines.get()
-            if not line:
-                if prompt:
-                    stdout.write("\n")
+            _prompt(stdout, prompt)
+            command = _command(await lines.get(), stdout, prompt)
+            if command is _STOP:
                 break
-            line = line.strip()
-            if not line or line.startswith("#"):
-                continue
-            if line.lower() in QUIT:
-                break
-            reply = await off_loop(self.reply, line)
-            errors += reply.is_error
-            stdout.write(render(reply) + "\n\n")
-            stdout.flush()
+            if command is not _SKIP:
+                errors += _answer(stdout, await off_loop(self.reply, str(command)))
         return errors
+
+
+_SKIP, _STOP = object(), object()
+
+
+def _greet(stdout: TextIO, prompt: bool) -> None:
+    if prompt:
+        stdout.write("claimbot console: type /help for the commands, quit to leave.\n")
+
+
+def _prompt(stdout: TextIO, prompt: bool) -> None:
+    if prompt:
+        stdout.write(PROMPT)
+        stdout.flush()
+
+
+def _command(line: str, stdout: TextIO, prompt: bool) -> str | object:
+    """The command an input line holds, or _SKIP (blank, a # comment) or _STOP (end of
+    input, quit)."""
+    if not line:  # end of input
+        if prompt:
+            stdout.write("\n")
+        return _STOP
+    line = line.strip()
+    if not line or line.startswith("#"):
+        return _SKIP
+    return _STOP if line.lower() in QUIT else line
+
+
+def _answer(stdout: TextIO, reply: Reply) -> int:
+    """Print ``reply``; 1 if it is an error answer."""
+    stdout.write(render(reply) + "\n\n")
+    stdout.flush()
+    return int(reply.is_error)
 
 
 class ConsolePoster:
