@@ -358,3 +358,9 @@ def test_two_months_joined_by_and_form_a_range() -> None:
     ts = find_timexes(text, dt.date(2024, 2, 28))
     assert [t.value for t in ts] == ["2024-04", "2024-05"]
     assert timex_ranges(text, ts) == [(0, 1)]
+
+
+def test_vague_count_earlier_or_later_is_a_length_not_a_past_or_future() -> None:
+    found = tx("The plant shut in May, and days later the owner sold it.")
+    assert ("days later", "DURATION", "PXD") in found
+    assert one("The plant shut a few weeks ago.")[2] == "PAST_REF"

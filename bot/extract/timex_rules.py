@@ -845,7 +845,11 @@ def h_ago(ctx: Ctx, c: Cand) -> Result | None:
     if unit is None:
         return None
     if n is None:
-        return Result("DATE", "PAST_REF" if d in ("ago", "earlier", "before", "previously", "back") else "FUTURE_REF")
+        if d in ("earlier", "later"):
+            # "days later", "a few weeks earlier" count from the story's time, not the report's:
+            # no past or future of the publication date, just an unknown length
+            return Result("DURATION", duration_value(None, unit))
+        return Result("DATE", "PAST_REF" if d in ("ago", "before", "previously", "back") else "FUTURE_REF")
     sign = -1 if d in ("ago", "earlier", "before", "previously", "back") else 1
     # "ago" and "from now" count from the publication date; "earlier"/"later" from the story's time
     if d in ("ago", "from now", "hence", "back"):
