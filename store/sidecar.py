@@ -423,7 +423,7 @@ class Sidecar:
             except OSError:
                 pass
             raise
-        _fsync_directory(self.directory)
+        fsync_directory(self.directory)
 
     def apply(self, changes: Mapping[str, list[Change]], old: Signature, new: Signature) -> None:
         """Bring a sidecar made from JSON version ``old`` to version ``new``: ``changes``
@@ -563,7 +563,9 @@ def _word_blocks(by_word: Mapping[str, list[int]]) -> Iterator[tuple[str, int, b
             yield word, block, _pack(seqs)
 
 
-def _fsync_directory(directory: str) -> None:
+def fsync_directory(directory: str) -> None:
+    """Make a rename in ``directory`` durable.  Failing here changes nothing: the new file
+    is in place and complete either way, so the error is not reported as a failed write."""
     try:
         fd = os.open(directory, os.O_RDONLY)
     except OSError:

@@ -55,7 +55,7 @@ from tinydb.table import Document
 from store.base import DEFAULT_DB, TABLES, Record, StoreError
 from store.index import Batch, Index, IndexedStore, _as_list, freeze_loaded, gc_paused
 from store.sidecar import TABLES as SIDECAR_TABLES
-from store.sidecar import Change, Sidecar, Stale, json_signature
+from store.sidecar import Change, Sidecar, Stale, fsync_directory, json_signature
 
 Signature = tuple[int, int, int]  # (st_mtime_ns, st_size, st_ino)
 T = TypeVar("T")
@@ -214,7 +214,7 @@ class AtomicJSONStorage(Storage):
             raise
         self.signature = signature
         self._set_pin(pin)
-        _fsync_directory(self.directory)
+        fsync_directory(self.directory)
 
     def remove_stale_temps(self) -> None:
         """Delete temporary files left by a writer that died before its rename.
@@ -481,21 +481,6 @@ def _write_tables(out: Any, tables: dict[str, dict[str, Any]]) -> None:
             first = False
         out.write("}")
     out.write("}")
-
-
-def _fsync_directory(directory: str) -> None:
-    # Makes the rename durable.  Failing here changes nothing: the new file is in place
-    # and complete either way, so the error is not reported as a failed write.
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 class TinyDBStore(IndexedStore):
