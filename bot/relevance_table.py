@@ -148,7 +148,9 @@ class RelevanceTable:
     def _reset(self) -> None:
         self.records: list[Record] = []
         self.row_of_key = _Column(np.int32)  # the store's key for a claim -> its row (-1: none)
-        self.alive = _Column(np.bool_)
+        self.alive = _Column(np.bool_)  # the claim's current row, and not retracted
+        self.retracted = _Column(np.bool_)  # the claim's current row, retracted
+        self.key_of_row = _Column(np.int64)  # the store's key (its order)
         self.confidence = _Column(np.float64)
         self.stance = _Column(np.int8)
         self.vague_ctx = _Column(np.bool_)  # a bare position with a sentence before it
@@ -193,6 +195,7 @@ class RelevanceTable:
         for key, claim in changes:
             if key < keys.n and keys.data[key] >= 0:
                 self.alive.data[keys.data[key]] = False
+                self.retracted.data[keys.data[key]] = False
                 keys.data[key] = -1
             if claim is not None:
                 self._add(key, claim)
@@ -234,6 +237,8 @@ class RelevanceTable:
             keys.extend([-1] * (key + 1 - keys.n))
         keys.data[key] = row
         self.alive.append(not claim.get("retracted"))
+        self.retracted.append(bool(claim.get("retracted")))
+        self.key_of_row.append(key)
         self.confidence.append(float(claim.get("confidence", 0.5)))
         self.stance.append(STANCE_CODES.get(claim.get("stance", "neutral"), 0))
         self.vague_ctx.append(bool(f["context"]) and vague_object(claim))
@@ -362,6 +367,33 @@ class RelevanceTable:
         f_rows, f_rel, f_stance = f_rows[keep], f_rel[keep], f_stance[keep]
 
         return self._tally(f_rows, f_rel, f_stance, limit)
+
+    def find(self, actor: str | None = None, topics: list[str] | None = None, words: list[str] | None = None,
+             include_retracted: bool = False) -> list[Record]:
+        """What ``Store.claims(actor=, topics=, words=, include_retracted=)`` gives, in the
+        store's order, from the columns (so the store needs no word index of its own)."""
+        if actor is not None:
+            rows = self.by_actor.rows(actor)
+        else:
+            rows = np.arange(len(self.records), dtype=np.int32)
+        live = self.alive.data[rows]
+        if include_retracted:
+            live |= self.retracted.data[rows]
+        rows = rows[live]
+        has = _membership(len(self.records))
+        if topics:
+            rows = rows[has([self.by_topic.rows(t) for t in dict.fromkeys(topics)], rows)]
+        if words:
+            terms = query_terms(words)
+            sel = np.zeros(len(rows), np.bool_)
+            for forms in terms:
+                term = np.ones(len(rows), np.bool_)
+                for form in forms:
+                    term &= self._has_word(form, rows, has)
+                sel |= term
+            rows = rows[sel]
+        rows = rows[np.argsort(self.key_of_row.data[rows], kind="stable")]
+        return [self.records[r] for r in rows.tolist()]
 
     def _has_word(self, form: str, rows: np.ndarray, has: Callable[[Iterable[np.ndarray], np.ndarray], np.ndarray]) -> np.ndarray:
         """Which of ``rows`` a store's ``claims(words=[form])`` would find."""

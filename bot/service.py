@@ -419,12 +419,21 @@ class Service:
                 return ranked[::-1]
         need = set(content_words(text)) if text else set()
         # the topic's words (when it names no topic id) still filter, as without text
-        found = self.store.claims(actor=actor_id, topics=topics, words=words or sorted(need) or None,
-                                  include_retracted=include_retracted)
+        found = self._find_claims(actor_id, topics, words or sorted(need) or None, include_retracted)
         if need:
             found = [c for c in found if need <= set(c.get("words", []))]
         found = sorted(found, key=lambda c: (c.get("published", ""), c.get("article", ""), c.get("start", 0)))
         return found if limit is None else found[-limit:]
+
+    def _find_claims(self, actor: str | None, topics: list[str] | None, words: Iterable[str] | None,
+                     include_retracted: bool) -> list[Record]:
+        """``Store.claims``, answered from the /stance columns when there are some (word
+        queries then need no word index in the store)."""
+        table = self._relevance_table() if words else None
+        if table is None:
+            return self.store.claims(actor=actor, topics=topics, words=words, include_retracted=include_retracted)
+        with self._table_lock:
+            return table.find(actor, topics, list(words or ()), include_retracted)
 
     #: the longest ``/claims`` text searched for (a few words of a quote, not an article)
     SEARCH_TEXT_MAX = 500

@@ -176,6 +176,7 @@ def test_admin_changes_are_seen_without_a_rebuild() -> None:
     svc.retract_claim(first["id"], "wrong source", who="test")
     assert svc.stance("peru", "fishing quotas").stance == "none"
     assert svc._relevance_table() is table and table.token[0] is epoch  # followed the feed
+    assert table.find("peru") == [] and [c["id"] for c in table.find("peru", include_retracted=True)] == [first["id"]]
 
 
 def test_another_process_write_is_seen(tmp_path: Any) -> None:
@@ -202,3 +203,27 @@ def test_a_store_read_cold_is_scored_claim_by_claim(tmp_path: Any) -> None:
     assert not cold.store.loaded
     assert cold.stance("peru", "fishing quotas").stance == "support"
     assert cold._table is None
+
+
+def test_word_queries_as_the_store_answers_them(synthetic: Any) -> None:
+    """``find`` gives what ``Store.claims`` gives (the bot's /claims answers from it)."""
+    import random
+
+    from benchmarks.synth import vocabulary
+
+    table = Service(synthetic)._relevance_table()
+    rng = random.Random(4)
+    voc = vocabulary()
+    some_words = sorted({w for c in synthetic.claims()[:300] for w in c["words"]})
+    checked = 0
+    for _ in range(150):
+        actor = rng.choice([None, *voc.actors[:8]])
+        topics = rng.choice([None, [rng.choice(voc.topics)], rng.sample(voc.topics, 2)])
+        words = rng.choice([None, rng.sample(some_words, 1), rng.sample(some_words, 2), ["rare-earth"], ["the"]])
+        retracted = rng.random() < 0.3
+        want = synthetic.claims(actor=actor, topics=topics, words=words, include_retracted=retracted)
+        got = table.find(actor, topics, words, retracted)
+        assert [c["id"] for c in got] == [c["id"] for c in want], (actor, topics, words, retracted)
+        checked += len(want)
+    assert checked > 1000
+    assert any(c.get("retracted") for c in table.find(include_retracted=True))
