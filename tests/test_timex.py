@@ -364,3 +364,13 @@ def test_vague_count_earlier_or_later_is_a_length_not_a_past_or_future() -> None
     found = tx("The plant shut in May, and days later the owner sold it.")
     assert ("days later", "DURATION", "PXD") in found
     assert one("The plant shut a few weeks ago.")[2] == "PAST_REF"
+
+
+def test_possessive_weekday_follows_a_future_clause() -> None:
+    assert one("The minister will lead the delegation to Monday's talks.", SUN)[2] == "2019-04-15"
+    assert one("Spain abstained in Friday's vote.", SUN)[2] == "2019-04-12"
+
+
+def test_capitalised_daily_mid_sentence_is_a_name() -> None:
+    assert tx("The report ran in China Daily and in the Daily Telegraph.") == []
+    assert one("Prices are published daily.")[2] == "P1D"

@@ -358,7 +358,8 @@ def h_weekday(ctx: Ctx, c: Cand) -> Result | None:
     if not pre and re.search(r"['’]s$", c.m.group(0)):
         # "Wednesday's ruling": the clause tense is about something else; an event named this
         # way is usually behind the report unless announced as ahead
-        fwd = re.search(r"(?i:ahead\s+of|until|next|upcoming|coming)\s+$", ctx.before(c.start, 15))  # noqa: E501
+        fwd = re.search(r"(?i:ahead\s+of|until|next|upcoming|coming)\s+$", ctx.before(c.start, 15)) or (
+            ctx.tense(c.start, c.end) == FUTURE)  # "will chair the delegation to Monday's talks"
         day = weekday_near(ctx.dct, wd, FUTURE if fwd else PAST)
         return Result("DATE", day.isoformat(), Point(day, "day"))
     day = _resolve_weekday(ctx, c, wd, pre)
@@ -1105,7 +1106,10 @@ def c_bare_plural(ctx: Ctx, c: Cand) -> bool:
 
 
 def c_set_adv(ctx: Ctx, c: Cand) -> bool:
-    w = c.m.group("adv").lower()
+    adv = c.m.group("adv")
+    if adv[:1].isupper() and not re.search(r"(?:^|[.!?:\"“”]\s*|\n\s*)$", ctx.before(c.start, 5)):
+        return False  # capitalised mid-sentence: a name ("China Daily", "Daily Market Updates")
+    w = adv.lower()
     if w in ("annually", "quarterly", "yearly"):
         return False  # rates of growth and dividends: TimeBank leaves them unmarked
     if w in ("daily", "nightly", "hourly", "weekly"):
