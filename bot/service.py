@@ -87,7 +87,8 @@ class Service:
         self.gaz = gazetteer()
         self.topics = topic_index()
         self.listeners: list[Callable[[str], None]] = []  # told "events" / "subscriptions" on change
-        self._table: Any = None  # bot.relevance_table.RelevanceTable, built on first use
+        self._table: Any = None  # bot.relevance_table.RelevanceTable, built by warm()
+        self._columns = False  # warm() was called: a long-running process, worth the columns
         self._table_lock = threading.RLock()
 
     def _changed(self, what: str) -> None:
@@ -325,10 +326,12 @@ class Service:
         return StanceAnswer(actor, self.gaz.label(actor), topic_query, label, cited, found.counts)
 
     def _relevance_table(self) -> Any:
-        """The claims as columns (bot.relevance_table), in step with the store, when the store
-        holds its claims in memory and has a change feed; else None (score claim by claim)."""
+        """The claims as columns (bot.relevance_table), in step with the store, in a process
+        that called ``warm()`` (building them costs more than a few queries: not for one-shot
+        commands), when the store holds its claims in memory and has a change feed; else
+        None (score claim by claim)."""
         feed = getattr(self.store, "claim_feed", None)
-        if feed is None or not getattr(self.store, "loaded", True):
+        if not self._columns or feed is None or not getattr(self.store, "loaded", True):
             return None
         with self._table_lock:
             if self._table is None:
@@ -341,7 +344,9 @@ class Service:
             return self._table
 
     def warm(self) -> None:
-        """Build what queries need now (a long-running process calls this at start-up)."""
+        """Build what queries need now, and keep it up to date from then on (a long-running
+        process calls this at start-up, after ``store.preload()``)."""
+        self._columns = True
         self._relevance_table()
 
     def _relevant(self, actor: str, tq: TopicQuery) -> list[tuple[float, Record, str]]:
