@@ -176,11 +176,23 @@ def test_compose_postgres_profile_is_healthchecked_and_awaited(compose):
     assert f"postgresql://{user}:THAT_PASSWORD@postgres:5432/{db}" in (REPO / ".env.example").read_text()
 
 
-def test_compose_has_no_profile_but_postgres_and_no_secret(compose):
+def test_compose_has_no_profile_but_postgres_and_scale_and_no_secret(compose):
     profiles = {p for s in compose["services"].values() for p in s.get("profiles", [])}
-    assert profiles == {"postgres"}
+    assert profiles == {"postgres", "scale"}
     text = (DEPLOY / "compose.yaml").read_text()
     assert not re.search(r"xox[abp]-|xapp-|PASSWORD: [^$\s]", text)
+
+
+def test_compose_second_bot_shares_the_database_and_takes_the_other_shard(compose):
+    bot, second = compose["services"]["bot"], compose["services"]["bot-2"]
+    assert second["profiles"] == ["scale"]
+    assert second["image"] == bot["image"] and second["command"] == bot["command"]
+    assert second["env_file"] == bot["env_file"]  # the same CLAIMBOT_DB (PostgreSQL) and tokens
+    assert second["depends_on"]["postgres"]["condition"] == "service_healthy"
+    assert "required" not in second["depends_on"]["postgres"]  # never without the database
+    assert second["environment"]["DISCORD_SHARD_IDS"].startswith("${DISCORD_SHARD_IDS_2:-1}")
+    host_ports = {p.rsplit(":", 1)[0] for p in bot["ports"]}
+    assert host_ports.isdisjoint(p.rsplit(":", 1)[0] for p in second["ports"])  # both can publish
 
 
 # -- claimbot.service -----------------------------------------------------------------------------
