@@ -197,3 +197,13 @@ def test_causative_complement_is_the_speakers_wish():
 def test_reported_speech_is_kept_even_when_neutral():
     found = by_actor("Kenyan officials said the delegation would travel to Kampala.", "kenya")
     assert found[0].cue == "say" and found[0].stance == "neutral"
+
+
+@pytest.mark.parametrize("text,actor,word", [
+    ("Argentina has ruled out reopening the fisheries deal.", "argentina", "deal"),
+    ("Paraguay said it would give up the beef quota.", "paraguay", "quota"),
+])
+def test_a_verb_with_its_particle_is_a_cue(text, actor, word):
+    # "rule out", "give up": the particle makes the position ("rule" alone is no cue)
+    (claim,) = by_actor(text, actor)
+    assert claim.stance == "oppose" and target_stance(claim, word) == "oppose"

@@ -152,7 +152,7 @@ class _Extractor:
                     continue
                 if tok.dep_ not in ("acomp", "ROOT", "conj", "xcomp", "ccomp"):
                     continue
-            elif not self.lex.is_cue(lemma):
+            elif not self.lex.is_cue_token(tok):
                 continue
             if tok.dep_ in ("ccomp", "xcomp") and tok.head.lemma_.lower() in CAUSATIVE_HEADS and \
                     any(c.dep_ == "nsubj" for c in tok.children):

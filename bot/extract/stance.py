@@ -49,6 +49,11 @@ class Lexicon:
     def is_cue(self, lemma: str) -> bool:
         return lemma in self.report or lemma in self.support or lemma in self.oppose
 
+    def is_cue_token(self, tok: Token) -> bool:
+        """A cue by its lemma, or a verb with its particle ("rule out", "walk away")."""
+        lemma = tok.lemma_.lower()
+        return self.is_cue(lemma) or (tok.pos_ in ("VERB", "AUX") and self.is_cue(_phrasal(tok)))
+
     def polarity(self, tok: Token) -> int:
         """+1 / -1 for an evaluative word, 0 for a neutral one."""
         lemma = tok.lemma_.lower()
