@@ -374,3 +374,9 @@ def test_possessive_weekday_follows_a_future_clause() -> None:
 def test_capitalised_daily_mid_sentence_is_a_name() -> None:
     assert tx("The report ran in China Daily and in the Daily Telegraph.") == []
     assert one("Prices are published daily.")[2] == "P1D"
+
+
+def test_first_end_of_a_range_of_times_takes_the_day_of_the_second() -> None:
+    found = tx("Polls open from 7 a.m. to 8 p.m. on Sunday.")
+    assert [v for _, _, v in found] == ["2019-04-14T07:00", "2019-04-14T20:00"]
+    assert tx("The market opens at 9 a.m. and the vote is on Sunday.")[0][2] == "2019-04-12T09:00"

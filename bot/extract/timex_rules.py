@@ -257,8 +257,9 @@ def h_clock(ctx: Ctx, c: Cand) -> Result | None:
     if h > 24 or mi > 59:
         return None
     day = None
-    if g.get("day") or g.get("pday"):
-        day = day_point(ctx, c, g.get("day") or g["pday"])
+    named = g.get("day") or g.get("pday") or g.get("rday")
+    if named:
+        day = day_point(ctx, c, named)
     if day is None:
         day = ctx.ref(c.start, 250, day_only=True).date
     hhmm = f"T{h:02d}:{mi:02d}"
@@ -1318,7 +1319,11 @@ RULES: list[Rule] = [
         # a clock time converted in brackets ends there; the day after it is an expression of its own
         # ("10:35 a.m. (0735 GMT) Friday") that still dates the time
         rf"(?:(?=\s+\(\d{{1,4}}(?::\d\d)?\s+{_TZ}\),?\s+(?:(?i:on)\s+)?(?P<pday>{CLOCK_DAY}))"
-        rf"|,?\s+(?:(?i:on)\s+)?(?P<day>{CLOCK_DAY}))?"), h_clock, prio=1),
+        rf"|,?\s+(?:(?i:on)\s+)?(?P<day>{CLOCK_DAY})"
+        # the first end of a range of times takes the day named after the second:
+        # "from 7 a.m. to 8 p.m. on Sunday"
+        rf"|(?=\s*(?:-|–|to|and|until|till)\s*\d{{1,2}}(?:[:.][0-5]\d)?\s*(?i:a\.m\.?|p\.m\.?|am|pm)(?![\w])"
+        rf"(?:\s+\(?{_TZ}\)?)?,?\s+(?:(?i:on)\s+)?(?P<rday>{CLOCK_DAY})))?"), h_clock, prio=1),
     Rule("clock24", _r(
         rf"{B}(?P<h>[01]?\d|2[0-4]):(?P<mi>[0-5]\d){E}(?:\s+(?P<tz>{_TZ}){E})"
         rf"(?:,?\s+(?:(?i:on)\s+)?(?P<day>{CLOCK_DAY}))?"), h_clock, prio=1),
