@@ -142,6 +142,22 @@ class Store(Protocol):
     def close(self) -> None: ...
 
 
+@runtime_checkable
+class SearchableStore(Protocol):
+    """A store that also answers free text with a full-text search of its own (the
+    PostgreSQL backend).  Optional: the service falls back on ``Store.claims`` with
+    words where a store has none."""
+
+    def search_claims(self, text: str, actor: str | None = None, limit: int | None = 50,
+                      include_retracted: bool = False, *, topics: Iterable[str] | None = None,
+                      words: Iterable[str] | None = None) -> list[Record]:
+        """Claims whose quote or sentence matches ``text``, best match first, at most
+        ``limit`` (None: all); ``actor``, ``topics`` and ``words`` filter as in
+        ``Store.claims``.  Any text is safe to pass: user text never raises here, and
+        text without searchable words matches nothing."""
+        ...
+
+
 def default_db() -> str:
     return os.environ.get("CLAIMBOT_DB") or DEFAULT_DB
 

@@ -306,6 +306,83 @@ def test_search_claims(pg_url):
     s.close()
 
 
+def test_search_claims_filters_and_any_text(pg_url):
+    s = PostgresStore(pg_url)
+    s.load({"claims": [
+        claim("c1", quote="the tariff on steel imports"),
+        claim("c2", quote="tariffs on steel and aluminium", topics=["steel-tariffs"]),
+        claim("c3", actor="china", quote="steel tariffs are unfair", words=["duti"]),
+    ]})
+    assert ids(s.search_claims("tariffs steel", topics=["steel-tariffs"])) == ["c2"]
+    assert ids(s.search_claims("tariffs", actor="china", words=["duti"])) == ["c3"]  # a stem the claim has
+    assert ids(s.search_claims("tariffs", words=["!!!"])) == []  # punctuation only: matches nothing
+    assert set(ids(s.search_claims("steel", limit=None))) == {"c1", "c2", "c3"}
+    for odd in ("steel\x00tariff", "steel\ud800", "x" * 5000, " ".join(["steel"] * 5000), "a & !b | c:* <->",
+                 "'\"\\;--", ""):
+        s.search_claims(odd)  # never raises
+    assert ids(s.search_claims(" ".join(["steel"] * 5000))) != []  # the first SEARCH_CHARS are searched
+    s.close()
+
+
+# -- the cache of decoded claims -----------------------------------------------------------------------
+
+def test_claim_cache_sees_changes_made_by_another_process(pg_url):
+    """Two store objects on one database stand for two processes: what one changes,
+    the other's cached records never hide, be it a correction or a retraction."""
+    first, second = PostgresStore(pg_url), PostgresStore(pg_url)
+    first.load({"claims": [claim(f"c{i}", quote=f"we oppose the export ban number {i}") for i in range(1, 4)]})
+    assert ids(first.claims()) == ["c1", "c2", "c3"]
+    cache = first._claim_cache
+    assert len(cache) == 3 and cache.misses == 3
+    assert ids(first.claims(words=["ban"])) == ["c1", "c2", "c3"] and cache.misses == 3  # nothing decoded again
+    assert ids(first.search_claims("export ban")) and cache.misses == 3
+
+    second.put_claim(claim("c2", quote="we now support the export ban"))  # corrected elsewhere
+    assert [c["quote"] for c in first.claims()] == [
+        "we oppose the export ban number 1", "we now support the export ban", "we oppose the export ban number 3"]
+    assert cache.misses == 4  # only the changed one decoded again
+    assert ids(first.search_claims("support")) == ["c2"]
+
+    second.put_claim(claim("c3", quote="we oppose the export ban number 3", retracted=True))  # retracted elsewhere
+    assert ids(first.claims()) == ["c1", "c2"]
+    assert [c["retracted"] for c in first.claims(include_retracted=True)] == [False, False, True]
+    assert ids(first.search_claims("oppose")) == ["c1"]
+
+    second.load({"claims": [claim("c1", quote="we oppose the export ban number 1", actor="china")]})  # an import
+    assert ids(first.claims(actor="japan")) == ["c2"] and first.claims(actor="china")[0]["actor"] == "china"
+    first.close()
+    second.close()
+
+
+def test_claim_cache_is_bounded_and_answers_alike(pg_url):
+    """A cache of 5 records holds 5 (the last used) and gives the answers of no cache."""
+    small, none = PostgresStore(pg_url, claim_cache=5), PostgresStore(pg_url, claim_cache=0)
+    small.load({"claims": [claim(f"c{i:02}", actor=("japan", "china")[i % 2], quote=f"export ban {i}")
+                           for i in range(20)]})
+    queries = [{}, {"actor": "japan"}, {"actor": "china", "words": ["ban"]}, {"topics": ["rare-earths"]}, {}]
+    for q in queries:
+        assert small.claims(**q) == none.claims(**q)
+        assert len(small._claim_cache) <= 5
+    last = ids(small.claims())
+    assert list(small._claim_cache._items) == last[-5:]  # the least recently used left first
+    assert small.search_claims("export ban", limit=None) == none.search_claims("export ban", limit=None)
+    assert len(none._claim_cache) == 0
+    small.close()
+    none.close()
+
+
+def test_preload_fills_the_claim_cache_with_the_newest_claims(pg_url):
+    s = PostgresStore(pg_url, claim_cache=3)
+    s.load({"claims": [claim(f"c{i}", retracted=i == 4) for i in range(6)]})
+    s.preload()
+    assert list(s._claim_cache._items) == ["c2", "c3", "c5"]  # not the retracted c4; newest last
+    misses = s._claim_cache.misses
+    assert ids(s.claims(article="a1")) == ["c0", "c1", "c2", "c3", "c5"]
+    assert s._claim_cache.misses == misses + 2  # c0 and c1 decoded, the others came from the cache
+    assert len(s._claim_cache) == 3
+    s.close()
+
+
 # -- agreement with the in-memory backend ----------------------------------------------------------
 
 def _random_ops(rng: random.Random, n: int) -> list[tuple]:

@@ -13,6 +13,9 @@ plain JSON data.  What PostgreSQL adds:
 - ``claim_delivery`` is ``INSERT ... ON CONFLICT (id) DO NOTHING``: exactly one claimant
   of a delivery id gets True;
 - ``search_claims`` answers ``/claims TEXT`` with full-text search over quote + sentence;
+- claim queries ask for ids and row versions (``xmin``) first and decode only the records
+  a per-process cache does not hold at that version (``store.postgres.cache``);
+  ``preload`` fills that cache with the newest claims;
 - several processes: ``presence(run)`` holds a run's advisory lock on a connection of
   its own and hears ``NOTIFY``, which the writes of events and subscriptions send;
   ``runs_alive`` tells which runs still hold theirs (``store.postgres.presence``);
@@ -32,15 +35,39 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Table, bindparam, create_engine, delete, exists, func, or_, select, update
+from sqlalchemy import (
+    Table,
+    Text,
+    any_,
+    bindparam,
+    create_engine,
+    delete,
+    exists,
+    func,
+    literal_column,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy import text as sql
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError, StatementError
 
 from store.base import TABLES, Bundle, Record, StoreError
-from store.index import _as_list, _topics, bundle_records, claim_words, copy_record, gc_paused, query_terms
+from store.index import (
+    _as_list,
+    _topics,
+    bundle_records,
+    claim_words,
+    copy_record,
+    freeze_loaded,
+    gc_paused,
+    query_terms,
+)
 from store.postgres import schema
+from store.postgres.cache import DEFAULT_SIZE, DecodedCache
 from store.postgres.presence import CHANNEL, LOCK_SPACE, Presence, run_key
 from store.postgres.tables import BY_NAME, TS_CONFIG, articles, claims, deliveries, events, subscriptions
 from store.postgres.tables import audit as audit_table
@@ -67,11 +94,14 @@ class PostgresStore:
     ``check_index``: refuse a database whose indexed columns were computed differently
     (by a claimbot whose ``claim_words`` differs): its word queries would miss claims.
     ``claimbot migrate`` rebuilds them (``reindex``).
+    ``claim_cache``: how many decoded claim records to keep for later queries
+    (``store.postgres.cache``; 0: decode every record every time).
     """
 
     def __init__(self, url: str, *, auto_migrate: bool = True, check_index: bool = True, pool_size: int = 5,
-                 max_overflow: int = 10, connect_timeout: int = 10) -> None:
+                 max_overflow: int = 10, connect_timeout: int = 10, claim_cache: int = DEFAULT_SIZE) -> None:
         self.url = safe_url(url)
+        self._claim_cache = DecodedCache(claim_cache)
         target = engine_url(url)
         self._conninfo = target.set(drivername="postgresql").render_as_string(hide_password=False)
         self._schema_name: str | None = None
@@ -227,39 +257,59 @@ class PostgresStore:
     def claims(self, *, actor: str | None = None, topics: Iterable[str] | None = None,
                words: Iterable[str] | None = None, article: str | None = None,
                include_retracted: bool = False) -> list[Record]:
-        query = select(claims.c.doc).order_by(claims.c.seq)
-        if actor is not None:
-            query = query.where(claims.c.actor == actor)
-        if article is not None:
-            query = query.where(claims.c.article == article)
-        topic_list = list(dict.fromkeys(_as_list(topics)))
-        if topic_list:
-            query = query.where(claims.c.topics.overlap(topic_list))
-        word_list = _as_list(words)
-        if word_list:
-            terms = query_terms(word_list)
-            if not terms:
-                return []  # only punctuation: no claim has such a word
-            query = query.where(or_(*(claims.c.words.contains(list(forms)) for forms in terms)))
-        if not include_retracted:
-            query = query.where(~claims.c.retracted)
-        return self._docs(query)
+        query = _claim_filters(select(*_KEY).order_by(claims.c.seq), actor=actor, topics=topics, words=words,
+                               article=article, include_retracted=include_retracted)
+        return [] if query is None else self._claim_docs(query)
 
-    def search_claims(self, text: str, actor: str | None = None, limit: int = 50,
-                      include_retracted: bool = False) -> list[Record]:
-        """Claims whose quote or sentence matches ``text`` (PostgreSQL full-text search:
-        English stemming, stop words dropped, every remaining word required), best
-        matches first, then in stored order."""
-        if limit <= 0:
+    def search_claims(self, text: str, actor: str | None = None, limit: int | None = 50,
+                      include_retracted: bool = False, *, topics: Iterable[str] | None = None,
+                      words: Iterable[str] | None = None) -> list[Record]:
+        """Claims whose quote or sentence matches ``text`` (PostgreSQL full-text search,
+        ``plainto_tsquery``: English stemming, stop words dropped, every remaining word
+        required, anywhere in quote + sentence), best matches first (``ts_rank_cd``:
+        the more often and the closer together the words occur, the better), then in
+        stored order; at most ``limit`` (None: all).  ``actor``, ``topics`` and ``words``
+        filter as in ``claims``.
+
+        Any text is safe: it is a bound parameter, and ``plainto_tsquery`` reads no
+        operators; NUL characters and lone surrogates are dropped, and only the first
+        ``SEARCH_CHARS`` characters are searched (a query of thousands of words would
+        exhaust the server's stack).  Text without searchable words matches nothing."""
+        if limit is not None and limit <= 0:
             return []
-        tsquery = func.plainto_tsquery(text_config(), text)
-        query = (select(claims.c.doc).where(claims.c.tsv.op("@@")(tsquery))
-                 .order_by(func.ts_rank(claims.c.tsv, tsquery).desc(), claims.c.seq).limit(limit))
-        if actor is not None:
-            query = query.where(claims.c.actor == actor)
-        if not include_retracted:
-            query = query.where(~claims.c.retracted)
-        return self._docs(query)
+        tsquery = func.plainto_tsquery(text_config(), search_text(text))
+        query = _claim_filters(
+            select(*_KEY).where(claims.c.tsv.op("@@")(tsquery))
+            .order_by(func.ts_rank_cd(claims.c.tsv, tsquery).desc(), claims.c.seq),
+            actor=actor, topics=topics, words=words, include_retracted=include_retracted)
+        if query is None:
+            return []
+        return self._claim_docs(query if limit is None else query.limit(limit))
+
+    def _claim_docs(self, query: Any) -> list[Record]:
+        """The records of the claims ``query`` selects as ``(id, version)`` rows, in its
+        order: those decoded before (same id, same row version) from the cache, the
+        others fetched and decoded, in the same snapshot (REPEATABLE READ), so the
+        versions read are the versions the query saw (see ``store.postgres.cache``)."""
+        cache = self._claim_cache
+        if not cache.size:  # no cache: one query, as before there was one
+            return self._docs(query.with_only_columns(claims.c.doc))
+        with self._errors("read"), self._engine.connect() as conn:
+            conn = conn.execution_options(isolation_level="REPEATABLE READ")
+            with conn.begin():
+                keys: list[tuple[str, str]] = conn.execute(query).all()  # type: ignore[assignment]
+                found, missing = cache.lookup(keys)
+                if not missing:
+                    return found  # type: ignore[return-value]  # no None left
+                rows = conn.execute(select(claims.c.id, _VERSION, claims.c.doc.cast(Text))
+                                    .where(claims.c.id == any_(bindparam("ids", missing, type_=ARRAY(Text)))))
+                fetched = rows.all()
+        with gc_paused():  # thousands of dicts and lists, none in a cycle
+            decoded = [(rid, version, json.loads(doc)) for rid, version, doc in fetched]
+        by_id = {rid: record for rid, _, record in decoded}
+        records = [record if record is not None else by_id[rid] for record, (rid, _) in zip(found, keys, strict=True)]
+        cache.store((rid, version, record) for (rid, version), record in zip(keys, records, strict=True))
+        return records
 
     def get_claim(self, claim_id: str) -> Record | None:
         return self._get(claims, claim_id)
@@ -402,7 +452,21 @@ class PostgresStore:
                         self._notify(conn, table)
 
     def preload(self) -> None:
-        """Nothing to load: PostgreSQL answers every query from its own indexes."""
+        """Decode the newest claims (not retracted) into the claim cache, as many as it
+        holds, so that a long-running process's first queries find them decoded;
+        PostgreSQL answers the queries themselves from its indexes."""
+        size = self._claim_cache.size
+        if not size:
+            return
+        query = (select(claims.c.id, _VERSION, claims.c.doc.cast(Text)).where(~claims.c.retracted)
+                 .order_by(claims.c.seq.desc()).limit(size))
+        with gc_paused():
+            rows = self._rows(query)
+            decoded = [(rid, version, json.loads(doc)) for rid, version, doc in reversed(rows)]  # newest last
+            del rows
+            self._claim_cache.store(decoded)
+            del decoded
+        freeze_loaded()  # as the TinyDB backend does after its load: data without cycles
 
     def close(self) -> None:
         """Close the pool's connections (and any presence); the object must not be used
@@ -476,6 +540,49 @@ class PostgresStore:
                 _upsert(conn, name, records)
             if table in NOTIFIED:
                 self._notify(conn, table)
+
+
+#: what claim queries select first: the id and the row version (``store.postgres.cache``)
+_VERSION = literal_column("claims.xmin::text")
+_KEY = (claims.c.id, _VERSION)
+
+#: ``search_claims`` searches this many characters of its text at most
+SEARCH_CHARS = 1000
+
+
+def search_text(text: str) -> str:
+    """``text`` as ``search_claims`` sends it: without NUL (PostgreSQL text cannot hold
+    it) and lone surrogates (not UTF-8), its words in the first ``SEARCH_CHARS``
+    characters (a word cut there is left out)."""
+    text = str(text)
+    if len(text) > SEARCH_CHARS:
+        cut = text[:SEARCH_CHARS]
+        text = cut if text[SEARCH_CHARS].isspace() or not cut.split() else cut.rsplit(None, 1)[0]
+    text = text.replace("\x00", " ")
+    return text.encode("utf-8", "replace").decode("utf-8")
+
+
+def _claim_filters(query: Any, *, actor: str | None = None, topics: Iterable[str] | None = None,
+                   words: Iterable[str] | None = None, article: str | None = None,
+                   include_retracted: bool = False) -> Any:
+    """``query`` with the filters of ``Store.claims``; None when nothing can match
+    (words that are only punctuation)."""
+    if actor is not None:
+        query = query.where(claims.c.actor == actor)
+    if article is not None:
+        query = query.where(claims.c.article == article)
+    topic_list = list(dict.fromkeys(_as_list(topics)))
+    if topic_list:
+        query = query.where(claims.c.topics.overlap(topic_list))
+    word_list = _as_list(words)
+    if word_list:
+        terms = query_terms(word_list)
+        if not terms:
+            return None  # only punctuation: no claim has such a word
+        query = query.where(or_(*(claims.c.words.contains(list(forms)) for forms in terms)))
+    if not include_retracted:
+        query = query.where(~claims.c.retracted)
+    return query
 
 
 #: tables whose changes are NOTIFYed: the reminders of other processes plan from them
