@@ -114,6 +114,90 @@ def test_claims_answers_agree_on_text_actor_and_topic(commands):
     assert len(commands.run_line(READER, "/claims rare earths").items) == 2
 
 
+# -- /claims TEXT: full-text search on PostgreSQL, the word index on TinyDB --------------------------------
+
+# Written for these tests (not taken from any article).
+TARIFF_CLAIMS = [
+    {"actor": "south korea", "topic": "tariffs", "stance": "oppose", "speaker": "A trade official",
+     "statement": "Seoul rejects the tariff on steel imports and the quotas on steel.", "date": "2025-04-14"},
+    {"actor": "us", "topic": "tariffs", "stance": "support", "speaker": "A commerce official",
+     "statement": "Washington raises tariffs on aluminium and on steel imports.", "date": "2025-04-15"},
+    {"actor": "japan", "topic": "trade", "stance": "neutral", "speaker": "A ministry spokesman",
+     "statement": "Tokyo expects steel imports to rise this year.", "date": "2025-04-16"},
+]
+
+
+@pytest.fixture
+def tariffs(service):
+    """``service`` with three steel claims more; their quotes by actor."""
+    return {service.add_claim(c, who="test:setup")["actor"]: c["statement"] for c in TARIFF_CLAIMS}
+
+
+def _quotes(reply) -> list[str]:  # noqa: ANN001 - a Reply
+    return [item.text.strip("\u201c\u201d") for item in reply.items]
+
+
+def test_claims_text_search_stems_and_takes_several_words(commands, tariffs, store):
+    """``/claims TEXT`` through the command, on both backends: words stemmed ("tariffs"
+    finds "tariff"), every word required, actor and topic filters kept; on PostgreSQL the
+    best match first."""
+    from tests.test_commands import READER
+
+    pg = hasattr(store, "search_claims")
+    by_stem = commands.run_line(READER, "/claims text=tariffs")
+    assert {tariffs["south-korea"], tariffs["us"]} <= set(_quotes(by_stem))  # "the tariff" and "tariffs"
+    if pg:  # quote and sentence only (TinyDB matches the topics a claim was indexed under too)
+        assert set(_quotes(by_stem)) == {tariffs["south-korea"], tariffs["us"]}
+        assert by_stem.title == "Claims saying 'tariffs' (2)"
+    several = commands.run_line(READER, '/claims text="steel imports"')
+    assert set(_quotes(several)) == set(tariffs.values())
+    assert _quotes(commands.run_line(READER, '/claims text="steel aluminium"')) == [tariffs["us"]]  # every word
+    steel = _quotes(commands.run_line(READER, "/claims text=steel"))
+    assert set(steel) == set(tariffs.values())
+    if pg:  # ranked as PostgreSQL ranks it: "steel" twice first
+        assert steel[0] == tariffs["south-korea"]
+    else:  # by date, newest first
+        assert steel == [tariffs["japan"], tariffs["us"], tariffs["south-korea"]]
+    assert _quotes(commands.run_line(READER, "/claims us text=tariffs")) == [tariffs["us"]]  # actor kept
+    assert _quotes(commands.run_line(READER, "/claims topic=trade text=steel")) == [tariffs["japan"]]  # topic kept
+    exports = commands.run_line(READER, '/claims "rare earths" exports')  # topic, then text
+    assert len(exports.items) == 2 and all("rare earth exports" in q for q in _quotes(exports))
+
+
+def test_claims_text_search_without_a_match_says_so(commands, tariffs):
+    from tests.test_commands import READER
+
+    none = commands.run_line(READER, "/claims text=fisheries")
+    assert none.items == [] and none.title == "Claims saying 'fisheries' (0)"
+    assert none.text.startswith("No claims match.")
+    assert commands.run_line(READER, "/claims china text=tariffs").items == []  # the words, not by that actor
+    for text in ("!!!", "the of and", "--"):  # nothing to search for: said, on both backends alike
+        reply = commands.rerun(READER, "claims", {"text": text})
+        assert reply.kind == "error" and "has no words I can search for" in reply.text, (text, reply)
+    long = commands.rerun(READER, "claims", {"text": "steel " * 100})
+    assert long.kind == "error" and "too long to search for" in long.text
+
+
+NASTY_TEXTS = [
+    "'); DROP TABLE claims; --", "steel & !imports | tariffs", "tariff:* <-> steel", '"unclosed steel',
+    "(((steel", "steel)))", "\\ steel \\", "steel\x00imports", "-tariffs", "tariffs OR steel", "steel -imports",
+    "st\u00e9el \u65e5\u672c tariffs", "'steel'", "%s %(x)s {0} $1 ?", "@everyone steel", "<script>steel</script>",
+    "steel\ud800imports", "x" * 300, " ".join(["steel"] * 80),
+]
+
+
+@pytest.mark.parametrize("text", NASTY_TEXTS)
+def test_claims_text_with_special_characters_never_fails(commands, tariffs, service, text):
+    """tsquery syntax, SQL, quotes, NUL, lone surrogates: an answer or a clear message, never
+    an apology; nothing changes."""
+    from tests.test_commands import READER
+
+    for reply in (commands.rerun(READER, "claims", {"text": text}),
+                  commands.run_line(READER, f"/claims text={text}")):
+        assert reply.kind != "apology", (text, reply)
+    assert len(service.claims()) == len(CLAIMS) + len(TARIFF_CLAIMS)
+
+
 # -- claimbot stance --json, the same articles on both backends ---------------------------------------
 
 # Written for this test (not taken from any article).
