@@ -24,6 +24,7 @@ from bot.domain import Claim, stable_id
 from bot.extract import EXTRACTOR_VERSION
 from bot.extract.actors import Gazetteer, gazetteer
 from bot.extract.quotes import Quote, find_quotes, is_placeholder, mask, should_mask
+from bot.extract.spans import DocEnts
 from bot.extract.stance import CAUSATIVE_HEADS, Target, clause_stance, lexicon, targets
 from bot.extract.topics import topic_index
 
@@ -75,10 +76,12 @@ class ArticleState:
 
 
 def extract_claims(text: str, published: str, article_id: str, doc: Doc | None = None,
-                   quote_docs: dict[int, Doc] | None = None) -> list[Claim]:
+                   quote_docs: dict[int, Doc] | None = None, quotes: list[Quote] | None = None) -> list[Claim]:
     """Claims of one article.  ``doc`` is the parse of ``masked_text(text)`` when the caller
-    parsed already (batch ingest); ``quote_docs`` maps a quote's start offset to its parse."""
-    quotes = find_quotes(text)
+    parsed already (batch ingest); ``quote_docs`` maps a quote's start offset to its parse;
+    ``quotes`` are the quotes ``masked_text`` found (found again when not given)."""
+    if quotes is None:
+        quotes = find_quotes(text)
     if doc is None:
         from bot.extract.nlp import get_nlp
 
@@ -101,6 +104,7 @@ class _Extractor:
         self.published = published
         self.article = article_id
         self.doc = doc
+        self.ents = DocEnts(doc)  # Span.ents rebuilds all of the doc's entities per call
         self.quotes = [q for q in quotes if should_mask(q)]
         self.quote_docs = quote_docs
         self.gaz: Gazetteer = gazetteer()
@@ -284,9 +288,9 @@ class _Extractor:
         return doc[left:right + 1]
 
     def _person_in(self, span: Span, sent: Span) -> Person | None:
-        ents = [e for e in span.ents if e.label_ == "PERSON"] if span.ents else []
+        ents = [e for e in self.ents.within(span) if e.label_ == "PERSON"]
         if not ents:
-            ents = [e for e in sent.ents if e.label_ == "PERSON" and span.start <= e.start < span.end]
+            ents = [e for e in self.ents.within(sent) if e.label_ == "PERSON" and span.start <= e.start < span.end]
         if not ents:
             # a surname met before, tagged otherwise by the model ("Muto said")
             for tok in span:
@@ -372,7 +376,7 @@ class _Extractor:
         found = [m for m in self._find(span.text) if m.kind != "person"]
         head_low = head.lemma_.lower()
         if head.ent_type_ == "ORG" and head_low not in self.gaz.bodies_set:
-            org = next((e for e in span.ents if e.start <= head.i < e.end), None)
+            org = next((e for e in self.ents.within(span) if e.start <= head.i < e.end), None)
             if org is not None and not self._find(org.text):
                 # a company, newspaper or university is a source, not a government
                 return SpeakerRef(_tidy(org.text), span.text.strip(), "source", None)
@@ -402,7 +406,7 @@ class _Extractor:
         return None
 
     def _learn_people(self, sent: Span) -> None:
-        for ent in sent.ents:
+        for ent in self.ents.within(sent):
             name = self._clean_name(ent.text)
             if ent.label_ == "PERSON" and len(name.split()) > 1 and \
                     (self.gaz.lookup(name) or ("", "person"))[1] == "person":

@@ -27,6 +27,7 @@ from typing import Any
 
 from bot.domain import Event, Timex, stable_id
 from bot.extract import EXTRACTOR_VERSION
+from bot.extract.spans import DocEnts
 from bot.extract.timex import find_timexes, timex_ranges
 from bot.extract.timex_calendar import add_months
 from bot.extract.timex_tense import FUTURE, PAST, PRESENT, tense_at
@@ -289,7 +290,7 @@ def _participants(text: str, s: int, e: int, doc: Any) -> list[str]:
     return actors
 
 
-def _place(text: str, s: int, e: int, trigger: _Trigger, doc: Any) -> str:
+def _place(text: str, s: int, e: int, trigger: _Trigger, doc: Any, ents: DocEnts | None = None) -> str:
     """A place named with 'in'/'at' closest to the trigger ('talks in Beijing')."""
     best, best_d = "", None
     for m in _PLACE.finditer(text, s, e):
@@ -299,8 +300,8 @@ def _place(text: str, s: int, e: int, trigger: _Trigger, doc: Any) -> str:
             continue
         if doc is not None:
             span = doc.char_span(m.start(2), m.start(2) + len(name), alignment_mode="expand")
-            if span is not None and span.ents and not any(ent.label_ in ("GPE", "LOC", "FAC", "ORG")
-                                                         for ent in span.ents):
+            span_ents = (ents.within(span) if ents is not None else span.ents) if span is not None else None
+            if span_ents and not any(ent.label_ in ("GPE", "LOC", "FAC", "ORG") for ent in span_ents):
                 continue
         d = abs(m.start() - trigger.end)
         if best_d is None or d < best_d:
@@ -517,10 +518,11 @@ def extract_events(text: str, published: dt.date, article_id: str, doc: Any = No
                 due = _add(anchor, *dur)
                 kind = trig.kind if trig.kind in ("policy",) else "deadline"
                 found.append(_Found(kind, due, None, "day", (s, e), trig, t))
+    ents = DocEnts(doc) if doc is not None and found else None
     for f in found:
         f.headline = f.sent[0] == 0 and not re.search(r"[.!?\"”]\s*$", text[f.sent[0]:f.sent[1]])
         f.participants = _participants(text, f.sent[0], f.sent[1], doc)
-        f.place = _place(text, f.sent[0], f.sent[1], f.trigger, doc)
+        f.place = _place(text, f.sent[0], f.sent[1], f.trigger, doc, ents)
         f.title = _title(f, text, doc, lex["labels"])
     return [_to_event(f, text, published, article_id) for f in _merge(found)]
 

@@ -31,7 +31,7 @@ def extract_many(articles: Iterable[Article], batch_size: int = 16, n_process: i
         per_article.setdefault(i, {})[q.start] = d
     for i, (article, doc) in enumerate(zip(articles, docs, strict=True)):
         claims = extract_claims(article.text, article.published, article.id, doc=doc,
-                                quote_docs=per_article.get(i, {}))  # type: ignore[arg-type]
+                                quote_docs=per_article.get(i, {}), quotes=masked[i][1])  # type: ignore[arg-type]
         yield Extraction(article, claims, _events(article, doc))
 
 
