@@ -41,7 +41,32 @@ def stem(word: str) -> str:
 def content_words(text: str) -> list[str]:
     """Stemmed content words of ``text`` (hyphenated words split), in order."""
     text = text.lower().replace("\u2019", "'").replace("-", " ")
-    return [stem(w) for w in _WORD.findall(text) if w not in STOPWORDS and stem(w) not in STOPWORDS]
+    kept = _KEPT
+    out = []
+    for w in _WORD.findall(text):
+        try:
+            s = kept[w]
+        except KeyError:
+            if len(kept) >= _KEPT_MAX:
+                kept.clear()
+            s = kept[w] = _content_stem(w)
+        if s is not None:
+            out.append(s)
+    return out
+
+
+def _content_stem(word: str) -> str | None:
+    """The stem ``content_words`` keeps for ``word``, or None for a stopword."""
+    if word in STOPWORDS:
+        return None
+    s = stem(word)
+    return None if s in STOPWORDS else s
+
+
+# content_words' answer per word: ingest analyses every claim's text, a vocabulary of news
+# words; the memo starts over past _KEPT_MAX words
+_KEPT: dict[str, str | None] = {}
+_KEPT_MAX = 200_000
 
 
 @dataclass(frozen=True)
