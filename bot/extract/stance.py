@@ -157,7 +157,8 @@ def targets(pred: Token, within: Span | None = None) -> list[Target]:
                         sign = -sign
         left, right = _phrase_bounds(tok)
         doc = tok.doc
-        depth = sum(1 for a in tok.ancestors if a.i != pred.i and pred.i in {x.i for x in a.ancestors})
+        # the ancestors of tok that pred governs: the words between them on the path
+        depth = _steps_up(tok, pred.i) - 1 if tok.i != pred.i else 0
         out.append(Target(doc[left:right + 1].text, doc[left].idx, doc[right].idx + len(doc[right]),
                           label(sign, evaluative), tok.lemma_.lower(), depth + 1))
     return out
@@ -209,6 +210,15 @@ def _phrase_bounds(tok: Token) -> tuple[int, int]:
         if c.dep_ in ("prep", "compound", "amod", "nummod", "pobj") and c.right_edge.i - tok.i < 8:
             right = max(right, c.right_edge.i)
     return left, right
+
+
+def _steps_up(tok: Token, top: int) -> int:
+    """Dependency steps from ``tok`` up to the token at ``top`` (one of its ancestors)."""
+    n, node = 0, tok
+    while node.i != top and node.head.i != node.i:
+        node = node.head
+        n += 1
+    return n
 
 
 def _path_sign(tok: Token, pred: Token, lex: Lexicon) -> tuple[int | None, bool]:
