@@ -61,13 +61,25 @@ class _Postings(defaultdict[str, "array[int]"]):
         return np.frombuffer(p, dtype=np.int32) if p else _EMPTY
 
 
-def _membership(size: int) -> Callable[[Iterable[np.ndarray], np.ndarray], np.ndarray]:
+def _membership(size: int, sorted_postings: bool = True) -> Callable[[Iterable[np.ndarray], np.ndarray], np.ndarray]:
     """``has(postings, rows)``: for each of ``rows`` (< ``size``), is it in any of ``postings``?
-    One scratch mask per query, set and cleared around each test."""
+
+    Few rows against long postings: a binary search of each row (postings and rows sorted);
+    else a scratch mask over ``size``, set from the postings and cleared after the test.
+    """
     mark = np.zeros(size, dtype=np.bool_)
 
     def has(postings: Iterable[np.ndarray], rows: np.ndarray) -> np.ndarray:
-        postings = list(postings)
+        postings = [p for p in postings if len(p)]
+        if not postings:
+            return np.zeros(len(rows), np.bool_)
+        if sorted_postings and sum(map(len, postings)) > 8 * len(rows):
+            out = np.zeros(len(rows), np.bool_)
+            for p in postings:
+                at = np.searchsorted(p, rows)
+                np.minimum(at, len(p) - 1, out=at)
+                out |= p[at] == rows
+            return out
         for p in postings:
             mark[p] = True
         out = mark[rows]
@@ -75,6 +87,15 @@ def _membership(size: int) -> Callable[[Iterable[np.ndarray], np.ndarray], np.nd
             mark[p] = False
         return out
     return has
+
+
+def _date_number(value: Any) -> int:
+    """"2025-03-01" -> 20250301 (the same order as the strings); -1 for anything else."""
+    if type(value) is str and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        digits = value[:4] + value[5:7] + value[8:]
+        if digits.isascii() and digits.isdigit():
+            return int(digits)
+    return -1
 
 
 def _score(q: Query, pairs: tuple[tuple[str, str | None], ...], word: Callable[[str], np.ndarray],
@@ -151,6 +172,7 @@ class RelevanceTable:
         self.alive = _Column(np.bool_)  # the claim's current row, and not retracted
         self.retracted = _Column(np.bool_)  # the claim's current row, retracted
         self.key_of_row = _Column(np.int64)  # the store's key (its order)
+        self.published = _Column(np.int64)  # YYYYMMDD, or -1 when not a plain YYYY-MM-DD
         self.confidence = _Column(np.float64)
         self.stance = _Column(np.int8)
         self.vague_ctx = _Column(np.bool_)  # a bare position with a sentence before it
@@ -239,6 +261,7 @@ class RelevanceTable:
         self.alive.append(not claim.get("retracted"))
         self.retracted.append(bool(claim.get("retracted")))
         self.key_of_row.append(key)
+        self.published.append(_date_number(claim.get("published")))
         self.confidence.append(float(claim.get("confidence", 0.5)))
         self.stance.append(STANCE_CODES.get(claim.get("stance", "neutral"), 0))
         self.vague_ctx.append(bool(f["context"]) and vague_object(claim))
@@ -286,11 +309,7 @@ class RelevanceTable:
         rows = rows[self.alive.data[rows]]
         topic_ids = sorted(tq.ids)
         sel = has([self.by_topic.rows(t) for t in topic_ids], rows) if topic_ids else np.zeros(len(rows), np.bool_)
-        for forms in query_terms(sorted(set(tq.words) | tq.head_alts)):
-            term = np.ones(len(rows), np.bool_)
-            for form in forms:
-                term &= self._has_word(form, rows, has)
-            sel |= term
+        sel |= self._has_terms(query_terms(sorted(set(tq.words) | tq.head_alts)), rows, has)
         rows = rows[sel]
         if not len(rows):
             return tally(())
@@ -298,8 +317,13 @@ class RelevanceTable:
         # the claim's analysed words: Query._score, vectorised
         _, pairs = q._modifiers(actor)
 
+        memo: dict[str, np.ndarray] = {}
+
         def in_text(w: str) -> np.ndarray:
-            return has([self.by_text.rows(w)], rows)
+            found = memo.get(w)
+            if found is None:
+                found = memo[w] = has([self.by_text.rows(w)], rows)
+            return found
         head, cov, alts = _score(q, pairs, in_text, len(rows))
         topic_hit = has([self.by_topic.rows(t) for t in tq.ids], rows) if tq.ids else np.zeros(len(rows), np.bool_)
         if tq.head_topics:
@@ -384,24 +408,37 @@ class RelevanceTable:
         if topics:
             rows = rows[has([self.by_topic.rows(t) for t in dict.fromkeys(topics)], rows)]
         if words:
-            terms = query_terms(words)
-            sel = np.zeros(len(rows), np.bool_)
-            for forms in terms:
-                term = np.ones(len(rows), np.bool_)
-                for form in forms:
-                    term &= self._has_word(form, rows, has)
-                sel |= term
-            rows = rows[sel]
+            rows = rows[self._has_terms(query_terms(words), rows, has)]
         rows = rows[np.argsort(self.key_of_row.data[rows], kind="stable")]
         return [self.records[r] for r in rows.tolist()]
+
+    def _has_terms(self, terms: list[tuple[str, ...]], rows: np.ndarray,
+                   has: Callable[[Iterable[np.ndarray], np.ndarray], np.ndarray]) -> np.ndarray:
+        """Which of ``rows`` a store's ``claims(words=)`` finds for these query terms: any
+        term, all forms of a term.  Words plain in the postings are tested in one pass."""
+        plain: list[np.ndarray] = []
+        sel = np.zeros(len(rows), np.bool_)
+        for forms in terms:
+            if len(forms) == 1 and forms[0] not in STOPWORDS and not self.text_only.get(forms[0]):
+                plain += [self.by_text.rows(forms[0]), self.extra_words.rows(forms[0])]
+                continue
+            term = np.ones(len(rows), np.bool_)
+            for form in forms:
+                term &= self._has_word(form, rows, has)
+            sel |= term
+        if plain:
+            sel |= has(plain, rows)
+        return sel
 
     def _has_word(self, form: str, rows: np.ndarray, has: Callable[[Iterable[np.ndarray], np.ndarray], np.ndarray]) -> np.ndarray:
         """Which of ``rows`` a store's ``claims(words=[form])`` would find."""
         if form in STOPWORDS:  # not indexed: read the claims (no query made of words asks)
             records = self.records
             return np.fromiter((form in claim_words(records[r]) for r in rows.tolist()), np.bool_, len(rows))
-        in_text = has([self.by_text.rows(form)], rows) & ~has([self.text_only.rows(form)], rows)
-        return in_text | has([self.extra_words.rows(form)], rows)
+        found = has([self.by_text.rows(form), self.extra_words.rows(form)], rows)
+        if self.text_only.get(form):
+            found &= ~has([self.text_only.rows(form)], rows) | has([self.extra_words.rows(form)], rows)
+        return found
 
     def _in_article(self, rows: np.ndarray, ask: np.ndarray,
                     article_words: Callable[[str], Iterable[str]]) -> Callable[[str], np.ndarray]:
@@ -411,7 +448,7 @@ class RelevanceTable:
         for code in dict.fromkeys(arts[~self.article_seen.data[arts]].tolist()):
             self.article_seen.data[code] = True
             self.art_by_word.add(set(article_words(self.article_ids[code])), code)
-        art_has = _membership(len(self.article_ids))
+        art_has = _membership(len(self.article_ids), sorted_postings=False)  # codes in indexing order
         at = np.flatnonzero(ask)
 
         def in_article(w: str) -> np.ndarray:
@@ -436,9 +473,16 @@ class RelevanceTable:
                 # rows at or above the limit-th best rank, then the exact order among those few
                 floor = -np.partition(-rank, limit - 1)[limit - 1]
                 near = np.flatnonzero(rank >= floor)
-                near = near[np.lexsort((-conf[near], -rank[near]))]
-                last = near[limit - 1]
-                cut = (rank[near] > rank[last]) | ((rank[near] == rank[last]) & (conf[near] >= conf[last]))
+                # the service's order: rank, confidence (both down), publication date (up); the
+                # date as a number where every one of these is a plain YYYY-MM-DD
+                pub = self.published.data[rows[near]]
+                if (pub < 0).any():
+                    pub = np.zeros(len(near), np.int64)
+                order = np.lexsort((pub, -conf[near], -rank[near]))
+                near, pub = near[order], pub[order]
+                last = limit - 1
+                r, c, d = rank[near], conf[near], pub
+                cut = (r > r[last]) | ((r == r[last]) & ((c > c[last]) | ((c == c[last]) & (d <= d[last]))))
                 picked = near[cut]
         else:
             picked = np.arange(len(rows))
