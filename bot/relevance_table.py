@@ -172,7 +172,7 @@ class RelevanceTable:
         self.alive = _Column(np.bool_)  # the claim's current row, and not retracted
         self.retracted = _Column(np.bool_)  # the claim's current row, retracted
         self.key_of_row = _Column(np.int64)  # the store's key (its order)
-        self.published = _Column(np.int64)  # YYYYMMDD, or -1 when not a plain YYYY-MM-DD
+        self.published = _Column(np.int32)  # YYYYMMDD, or -1 when not a plain YYYY-MM-DD
         self.confidence = _Column(np.float64)
         self.stance = _Column(np.int8)
         self.vague_ctx = _Column(np.bool_)  # a bare position with a sentence before it
@@ -185,7 +185,7 @@ class RelevanceTable:
         self.t_first = _Column(np.int32)  # first target row
         self.t_count = _Column(np.int32)
         self.t_stance = _Column(np.int8)
-        self.t_depth = _Column(np.int32)
+        self.t_depth = _Column(np.int16)
         self.by_actor = _Postings()
         self.by_topic = _Postings()
         # the words a store's ``words=`` query matches (store.index.claim_words), kept as
@@ -289,7 +289,7 @@ class RelevanceTable:
         for t, tf in targets:
             trow = self.t_stance.n
             self.t_stance.append(STANCE_CODES.get(t.get("stance", "neutral"), 0))
-            self.t_depth.append(int(t.get("depth", 1)))
+            self.t_depth.append(min(max(int(t.get("depth", 1)), -9999), 9999))  # (int16)
             self.t_by_word.add(tf["words"], trow)
             self.t_by_topic.add(set(tf["topics"]), trow)
 
@@ -477,7 +477,7 @@ class RelevanceTable:
                 # date as a number where every one of these is a plain YYYY-MM-DD
                 pub = self.published.data[rows[near]]
                 if (pub < 0).any():
-                    pub = np.zeros(len(near), np.int64)
+                    pub = np.zeros(len(near), np.int32)
                 order = np.lexsort((pub, -conf[near], -rank[near]))
                 near, pub = near[order], pub[order]
                 last = limit - 1

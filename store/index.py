@@ -245,9 +245,6 @@ class Index:
         self.claim_at: dict[int, Record] = {}
         self.by_actor: defaultdict[str, set[int]] = defaultdict(set)
         self.by_topic: defaultdict[str, set[int]] = defaultdict(set)
-        # actor -> topic -> seqs: claims(actor=, topics=) (the /stance query) is a union
-        # of a few of these, with no intersection of large sets
-        self.by_actor_topic: defaultdict[str, defaultdict[str, set[int]]] = defaultdict(_topic_sets)
         self.by_article: defaultdict[str, set[int]] = defaultdict(set)
         self.retracted: set[int] = set()
         self.actor_n: defaultdict[str, int] = defaultdict(int)  # non-retracted claims
@@ -344,10 +341,8 @@ class Index:
         self.by_actor[actor].add(seq)
         self.by_article[article if type(article) is str else ""].add(seq)
         by_topic = self.by_topic
-        mine = self.by_actor_topic[actor] if topics else None
         for topic in topics:
             by_topic[topic].add(seq)
-            mine[topic].add(seq)  # type: ignore[index]
         if claim.get("retracted"):
             self.retracted.add(seq)
         else:
@@ -366,12 +361,6 @@ class Index:
         _discard(self.by_article, _text(claim.get("article")), seq)
         for topic in topics:
             _discard(self.by_topic, topic, seq)
-        mine = self.by_actor_topic.get(actor)
-        if mine is not None:
-            for topic in topics:
-                _discard(mine, topic, seq)
-            if not mine:
-                del self.by_actor_topic[actor]
         if seq in self.retracted:
             self.retracted.discard(seq)
         else:
@@ -412,14 +401,7 @@ class Index:
         # Index sets are never changed here: ``&``, ``|`` and ``-`` make new sets.
         narrow: list[set[int]] = []  # every result is in each of these
         wanted = list(dict.fromkeys(_as_list(topics)))
-        if actor is not None and wanted:
-            per_topic = self.by_actor_topic.get(actor) or {}
-            found = [per_topic[t] for t in wanted if t in per_topic]
-            if not found:
-                return []
-            narrow.append(found[0] if len(found) == 1 else set().union(*found))
-            wanted = []
-        elif actor is not None:
+        if actor is not None:
             narrow.append(self.by_actor.get(actor) or set())
         if article is not None:
             narrow.append(self.by_article.get(article) or set())
@@ -509,10 +491,6 @@ class Index:
 def _start(event: Record) -> str:
     start = event.get("start")
     return start if isinstance(start, str) else ""
-
-
-def _topic_sets() -> defaultdict[str, set[int]]:
-    return defaultdict(set)
 
 
 def _add_postings(by_word: defaultdict[str, array[int]], words: Iterable[str], seq: int,

@@ -389,10 +389,8 @@ class Sidecar:
                 con.executemany("INSERT INTO claims VALUES (?, ?, ?, ?, ?, ?)",
                                 (_claim_row(seq, claim_at[seq]) for seq in sorted(claim_at)))
                 con.executemany("INSERT INTO claim_topics VALUES (?, ?, ?)",
-                                ((topic, actor, seq)
-                                 for actor, per_topic in sorted(ix.by_actor_topic.items())
-                                 for topic, seqs in per_topic.items()
-                                 for seq in seqs))
+                                ((topic, _str(claim_at[seq].get("actor")), seq)
+                                 for seq in sorted(claim_at) for topic in _topics(claim_at[seq])))
                 by_word = ix.by_word
                 con.executemany("INSERT INTO claim_words VALUES (?, ?, ?)", _word_blocks(by_word))
                 seqs = ix.seqs["articles"]
