@@ -98,21 +98,19 @@ def _date_number(value: Any) -> int:
     return -1
 
 
-def _score(q: Query, pairs: tuple[tuple[str, str | None], ...], word: Callable[[str], np.ndarray],
+def _score(q: Query, pairs: tuple[tuple[str, str | None], ...], word: Callable[[list[str]], np.ndarray],
            n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``Query._score`` for ``n`` texts at once, ``word(w)`` telling which have ``w``:
-    (head present, share of modifiers present, any synonym of the head present)."""
+    """``Query._score`` for ``n`` texts at once, ``word(ws)`` telling which have any of the
+    words ``ws``: (head present, share of modifiers present, any synonym of the head present)."""
     tq = q.tq
-    alts = np.zeros(n, np.bool_)
-    for w in tq.head_alts:
-        alts |= word(w)
+    alts = word(sorted(tq.head_alts))
     if not pairs:
         return alts, np.ones(n), alts
     hits = np.zeros(n, dtype=np.int64)
     for w, actor in pairs:
-        hits += word(w) | word(actor) if actor else word(w)
+        hits += word([w, actor] if actor else [w])
     cov = hits / len(pairs)
-    bare = word(tq.head) if len(pairs) <= 2 else np.zeros(n, np.bool_)
+    bare = word([tq.head]) if len(pairs) <= 2 else np.zeros(n, np.bool_)
     return np.where(hits == 0, bare, alts), cov, alts
 
 
@@ -317,12 +315,13 @@ class RelevanceTable:
         # the claim's analysed words: Query._score, vectorised
         _, pairs = q._modifiers(actor)
 
-        memo: dict[str, np.ndarray] = {}
+        memo: dict[tuple[str, ...], np.ndarray] = {}
 
-        def in_text(w: str) -> np.ndarray:
-            found = memo.get(w)
+        def in_text(ws: list[str]) -> np.ndarray:
+            key = tuple(ws)
+            found = memo.get(key)
             if found is None:
-                found = memo[w] = has([self.by_text.rows(w)], rows)
+                found = memo[key] = has([self.by_text.rows(w) for w in ws], rows)
             return found
         head, cov, alts = _score(q, pairs, in_text, len(rows))
         topic_hit = has([self.by_topic.rows(t) for t in tq.ids], rows) if tq.ids else np.zeros(len(rows), np.bool_)
@@ -337,7 +336,7 @@ class RelevanceTable:
             ask = ~head & alts
             if ask.any():
                 in_article = self._in_article(rows, ask, article_words)
-                art_head, art_cov, _ = _score(q, pairs, lambda w: in_text(w) | in_article(w), len(rows))
+                art_head, art_cov, _ = _score(q, pairs, lambda ws: in_text(ws) | in_article(ws), len(rows))
                 took = ask & art_head & (art_cov >= 0.5)
                 head |= took
                 cov = np.where(took, 0.0, cov)
@@ -346,7 +345,8 @@ class RelevanceTable:
         # about, or else what its article is about
         ask = ~passed & self.vague_ctx.data[rows]
         if ask.any():
-            ctx_head, ctx_cov, _ = _score(q, pairs, lambda w: has([self.by_context.rows(w)], rows), len(rows))
+            ctx_head, ctx_cov, _ = _score(q, pairs, lambda ws: has([self.by_context.rows(w) for w in ws], rows),
+                                                len(rows))
             by_context = ask & ctx_head
             ask &= ~ctx_head
             art_head, art_cov, _ = _score(q, pairs, self._in_article(rows, ask, article_words), len(rows))
@@ -369,8 +369,8 @@ class RelevanceTable:
             owner = np.repeat(np.arange(len(f_rows)), counts)
             starts = np.repeat(self.t_first.data[f_rows] - np.cumsum(counts) + counts, counts)
             trows = starts + np.arange(len(owner))
-            def in_target(w: str) -> np.ndarray:
-                return t_has([self.t_by_word.rows(w)], trows)
+            def in_target(ws: list[str]) -> np.ndarray:
+                return t_has([self.t_by_word.rows(w) for w in ws], trows)
             t_head, t_cov, _ = _score(q, pairs, in_target, len(trows))
             if tq.ids:
                 t_head |= topic_hit[fast][owner] & t_has([self.t_by_topic.rows(t) for t in tq.ids], trows)
@@ -441,9 +441,9 @@ class RelevanceTable:
         return found
 
     def _in_article(self, rows: np.ndarray, ask: np.ndarray,
-                    article_words: Callable[[str], Iterable[str]]) -> Callable[[str], np.ndarray]:
-        """``in_article(w)``: which of ``rows`` (among those in ``ask``) have an article with the
-        analysed word ``w``.  An article's words are indexed the first time a claim asks."""
+                    article_words: Callable[[str], Iterable[str]]) -> Callable[[list[str]], np.ndarray]:
+        """``in_article(ws)``: which of ``rows`` (among those in ``ask``) have an article with
+        any of the analysed words ``ws``.  An article's words are indexed the first time a claim asks."""
         arts = self.article.data[rows[ask]]
         for code in dict.fromkeys(arts[~self.article_seen.data[arts]].tolist()):
             self.article_seen.data[code] = True
@@ -451,10 +451,10 @@ class RelevanceTable:
         art_has = _membership(len(self.article_ids), sorted_postings=False)  # codes in indexing order
         at = np.flatnonzero(ask)
 
-        def in_article(w: str) -> np.ndarray:
+        def in_article(ws: list[str]) -> np.ndarray:
             out = np.zeros(len(rows), np.bool_)
-            if w and len(at):
-                out[at] = art_has([self.art_by_word.rows(w)], arts)
+            if len(at):
+                out[at] = art_has([self.art_by_word.rows(w) for w in ws if w], arts)
             return out
         return in_article
 
