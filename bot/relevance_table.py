@@ -185,6 +185,8 @@ class RelevanceTable:
         self.t_stance = _Column(np.int8)
         self.t_depth = _Column(np.int16)
         self.by_actor = _Postings()
+        self.actor_code = _Column(np.int32)  # index into actor_codes' order
+        self.actor_codes: dict[str, int] = {}
         self.by_topic = _Postings()
         # the words a store's ``words=`` query matches (store.index.claim_words), kept as
         # how they differ from by_text, which holds most of them: (by_text - text_only) | extra_words,
@@ -264,7 +266,9 @@ class RelevanceTable:
         self.stance.append(STANCE_CODES.get(claim.get("stance", "neutral"), 0))
         self.vague_ctx.append(bool(f["context"]) and vague_object(claim))
         actor = claim.get("actor")
-        self.by_actor.add((actor if type(actor) is str else "",), row)
+        actor = actor if type(actor) is str else ""
+        self.by_actor.add((actor,), row)
+        self.actor_code.append(self.actor_codes.setdefault(actor, len(self.actor_codes)))
         topics = claim.get("topics", [])
         self.by_topic.add(set(topics) if isinstance(topics, list) else (), row)
         text = f["text"]
@@ -303,12 +307,28 @@ class RelevanceTable:
 
         # candidates: the actor's live claims filed under a topic the query names, or with
         # any query word (a word of several forms needs all of them), as Store.claims finds them
-        rows = self.by_actor.rows(actor)
-        rows = rows[self.alive.data[rows]]
-        topic_ids = sorted(tq.ids)
-        sel = has([self.by_topic.rows(t) for t in topic_ids], rows) if topic_ids else np.zeros(len(rows), np.bool_)
-        sel |= self._has_terms(query_terms(sorted(set(tq.words) | tq.head_alts)), rows, has)
-        rows = rows[sel]
+        code = self.actor_codes.get(actor)
+        if code is None:
+            return tally(())
+        actor_of = self.actor_code.data
+
+        def actors_own(p: np.ndarray) -> np.ndarray:
+            return p[actor_of[p] == code]
+        found = [actors_own(self.by_topic.rows(t)) for t in sorted(tq.ids)]
+        other: list[tuple[str, ...]] = []
+        for forms in query_terms(sorted(set(tq.words) | tq.head_alts)):
+            if self._plain(forms):
+                found += [actors_own(self.by_text.rows(forms[0])), actors_own(self.extra_words.rows(forms[0]))]
+            else:
+                other.append(forms)
+        if other:
+            mine = self.by_actor.rows(actor)
+            found.append(mine[self._has_terms(other, mine, has)])
+        union = np.zeros(len(self.records), np.bool_)
+        for p in found:
+            union[p] = True
+        union &= self.alive.data[:len(self.records)]
+        rows = np.flatnonzero(union).astype(np.int32)
         if not len(rows):
             return tally(())
 
@@ -375,12 +395,17 @@ class RelevanceTable:
             if tq.ids:
                 t_head |= topic_hit[fast][owner] & t_has([self.t_by_topic.rows(t) for t in tq.ids], trows)
             t_stance = self.t_stance.data[trows]
-            # best key (t_cov, not neutral, -depth); the first target wins a tie
-            order = np.lexsort((np.arange(len(trows)), self.t_depth.data[trows], t_stance == 0,
-                                -t_cov, ~t_head, owner))
-            owner_sorted = owner[order]
-            first = order[np.r_[True, owner_sorted[1:] != owner_sorted[:-1]]]
-            best = first[t_head[first]]
+            # each claim's best target by (coverage, not neutral, -depth), the first of equals:
+            # one integer key, its maximum per claim's run of targets, the first that has it
+            hits = np.rint(t_cov * len(pairs)).astype(np.int64) if pairs else np.zeros(len(trows), np.int64)
+            depth = self.t_depth.data[trows].astype(np.int64)
+            key = np.where(t_head, ((hits * 2 + (t_stance != 0)) << 16) + (20000 - depth), -1)
+            some = counts > 0
+            run_max = np.maximum.reduceat(key, (np.cumsum(counts) - counts)[some])
+            at = np.flatnonzero(key == np.repeat(run_max, counts[some]))
+            owners = owner[at]
+            first = at[np.r_[True, owners[1:] != owners[:-1]]]
+            best = first[key[first] >= 0]
             has_best[owner[best]] = True
             best_stance[owner[best]] = t_stance[best]
         took = has_best & (best_stance != 0)
@@ -419,7 +444,7 @@ class RelevanceTable:
         plain: list[np.ndarray] = []
         sel = np.zeros(len(rows), np.bool_)
         for forms in terms:
-            if len(forms) == 1 and forms[0] not in STOPWORDS and not self.text_only.get(forms[0]):
+            if self._plain(forms):
                 plain += [self.by_text.rows(forms[0]), self.extra_words.rows(forms[0])]
                 continue
             term = np.ones(len(rows), np.bool_)
@@ -429,6 +454,10 @@ class RelevanceTable:
         if plain:
             sel |= has(plain, rows)
         return sel
+
+    def _plain(self, forms: tuple[str, ...]) -> bool:
+        """A query term that is one word, found in by_text | extra_words alone."""
+        return len(forms) == 1 and forms[0] not in STOPWORDS and not self.text_only.get(forms[0])
 
     def _has_word(self, form: str, rows: np.ndarray, has: Callable[[Iterable[np.ndarray], np.ndarray], np.ndarray]) -> np.ndarray:
         """Which of ``rows`` a store's ``claims(words=[form])`` would find."""
@@ -471,7 +500,8 @@ class RelevanceTable:
                 picked = np.zeros(0, dtype=np.intp)
             else:
                 # rows at or above the limit-th best rank, then the exact order among those few
-                floor = -np.partition(-rank, limit - 1)[limit - 1]
+                values, n = np.unique(rank, return_counts=True)  # few values, many of each
+                floor = values[len(values) - 1 - np.searchsorted(np.cumsum(n[::-1]), limit)]
                 near = np.flatnonzero(rank >= floor)
                 # the service's order: rank, confidence (both down), publication date (up); the
                 # date as a number where every one of these is a plain YYYY-MM-DD
