@@ -314,16 +314,25 @@ class RelevanceTable:
 
         def actors_own(p: np.ndarray) -> np.ndarray:
             return p[actor_of[p] == code]
-        found = [actors_own(self.by_topic.rows(t)) for t in sorted(tq.ids)]
+        # the postings narrowed to the actor's rows, once per query (every row below is one)
+        topics = {t: actors_own(self.by_topic.rows(t)) for t in tq.ids | tq.head_topics}
+        texts: dict[str, np.ndarray] = {}
+
+        def text_rows(w: str) -> np.ndarray:
+            found = texts.get(w)
+            if found is None:
+                found = texts[w] = actors_own(self.by_text.rows(w))
+            return found
+        found = [topics[t] for t in sorted(tq.ids)]
         other: list[tuple[str, ...]] = []
         for forms in query_terms(sorted(set(tq.words) | tq.head_alts)):
             if self._plain(forms):
-                found += [actors_own(self.by_text.rows(forms[0])), actors_own(self.extra_words.rows(forms[0]))]
+                found += [text_rows(forms[0]), actors_own(self.extra_words.rows(forms[0]))]
             else:
                 other.append(forms)
         if other:
             mine = self.by_actor.rows(actor)
-            found.append(mine[self._has_terms(other, mine, has)])
+            found.append(mine[self._has_terms(other, mine, has, actors_own)])
         union = np.zeros(len(self.records), np.bool_)
         for p in found:
             union[p] = True
@@ -341,12 +350,12 @@ class RelevanceTable:
             key = tuple(ws)
             found = memo.get(key)
             if found is None:
-                found = memo[key] = has([self.by_text.rows(w) for w in ws], rows)
+                found = memo[key] = has([text_rows(w) for w in ws], rows)
             return found
         head, cov, alts = _score(q, pairs, in_text, len(rows))
-        topic_hit = has([self.by_topic.rows(t) for t in tq.ids], rows) if tq.ids else np.zeros(len(rows), np.bool_)
+        topic_hit = has([topics[t] for t in tq.ids], rows) if tq.ids else np.zeros(len(rows), np.bool_)
         if tq.head_topics:
-            by_head_topic = ~head & has([self.by_topic.rows(t) for t in tq.head_topics], rows)
+            by_head_topic = ~head & has([topics[t] for t in tq.head_topics], rows)
             head |= by_head_topic
             cov = np.where(by_head_topic, np.maximum(cov, 0.5), cov)
         base = np.full(len(rows), 0.5)
@@ -438,9 +447,11 @@ class RelevanceTable:
         return [self.records[r] for r in rows.tolist()]
 
     def _has_terms(self, terms: list[tuple[str, ...]], rows: np.ndarray,
-                   has: Callable[[Iterable[np.ndarray], np.ndarray], np.ndarray]) -> np.ndarray:
+                   has: Callable[[Iterable[np.ndarray], np.ndarray], np.ndarray],
+                   narrow: Callable[[np.ndarray], np.ndarray] | None = None) -> np.ndarray:
         """Which of ``rows`` a store's ``claims(words=)`` finds for these query terms: any
-        term, all forms of a term.  Words plain in the postings are tested in one pass."""
+        term, all forms of a term.  Words plain in the postings are tested in one pass.
+        ``narrow(postings)``: the postings cut down to a set holding ``rows`` (cheaper tests)."""
         plain: list[np.ndarray] = []
         sel = np.zeros(len(rows), np.bool_)
         for forms in terms:
@@ -449,24 +460,27 @@ class RelevanceTable:
                 continue
             term = np.ones(len(rows), np.bool_)
             for form in forms:
-                term &= self._has_word(form, rows, has)
+                term &= self._has_word(form, rows, has, narrow)
             sel |= term
         if plain:
-            sel |= has(plain, rows)
+            sel |= has([narrow(p) for p in plain] if narrow else plain, rows)
         return sel
 
     def _plain(self, forms: tuple[str, ...]) -> bool:
         """A query term that is one word, found in by_text | extra_words alone."""
         return len(forms) == 1 and forms[0] not in STOPWORDS and not self.text_only.get(forms[0])
 
-    def _has_word(self, form: str, rows: np.ndarray, has: Callable[[Iterable[np.ndarray], np.ndarray], np.ndarray]) -> np.ndarray:
+    def _has_word(self, form: str, rows: np.ndarray, has: Callable[[Iterable[np.ndarray], np.ndarray], np.ndarray],
+                  narrow: Callable[[np.ndarray], np.ndarray] | None = None) -> np.ndarray:
         """Which of ``rows`` a store's ``claims(words=[form])`` would find."""
         if form in STOPWORDS:  # not indexed: read the claims (no query made of words asks)
             records = self.records
             return np.fromiter((form in claim_words(records[r]) for r in rows.tolist()), np.bool_, len(rows))
-        found = has([self.by_text.rows(form), self.extra_words.rows(form)], rows)
+        cut = narrow or (lambda p: p)
+        extra = cut(self.extra_words.rows(form))
+        found = has([cut(self.by_text.rows(form)), extra], rows)
         if self.text_only.get(form):
-            found &= ~has([self.text_only.rows(form)], rows) | has([self.extra_words.rows(form)], rows)
+            found &= ~has([cut(self.text_only.rows(form))], rows) | has([extra], rows)
         return found
 
     def _in_article(self, rows: np.ndarray, ask: np.ndarray,
