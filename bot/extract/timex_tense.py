@@ -86,7 +86,7 @@ def _tense_of_verb(v: Token, depth: int = 0) -> str | None:
             return ht if ht in (PAST, FUTURE) else None
         return None
     if aux_lower & _MODAL_AMBIG:
-        # "must be held by Oct. 20", "may sign on Friday": an obligation or a possibility lies ahead;
+        # "must be ratified by Nov. 3", "may sign on Friday": an obligation or a possibility lies ahead;
         # "could" is also the past of "can" ("could not be reached on Sunday"), and a perfect
         # ("may have met on Sunday") looks back
         if aux_lower & _MODAL_FORWARD and not aux_lower & {"have", "'ve"}:
