@@ -367,9 +367,6 @@ class Service:
                 out.append((rel, c, stance))
         return out
 
-    def _relevance(self, claim: Record, tq: TopicQuery) -> tuple[float, str]:
-        return relevance(claim, Query.prepare(tq, self.gaz), self.gaz, self.topics, self._article_words)
-
     def _article_words(self, article_id: str) -> set[str]:
         """The analysed words of a stored article (older stores: analysed here); the last
         ARTICLE_CACHE articles asked for are kept."""

@@ -26,6 +26,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import aiohttp
@@ -240,14 +241,21 @@ async def test_a_claim_left_by_a_killed_process_is_taken_over_at_the_others_watc
     assert [p.reply.title for p in cluster.posts] == ["In 7 days: Shared talks", "Tomorrow: Shared talks"]
 
 
-async def test_a_process_starting_takes_over_what_a_killed_one_was_posting(cluster):
+async def posting_held(cluster: Any, title: str) -> Any:
+    """Process "a", subscribed, with an event due for its 7-day reminder at 09:00 on June 13,
+    stuck posting it: it has claimed the delivery, the platform has nothing yet."""
     a = await cluster.boot("a")
     subscribe(a)
-    a.service.add_event({"title": "Port talks", "kind": "dialogue", "start": "2025-06-20"}, who="test")
+    a.service.add_event({"title": title, "kind": "dialogue", "start": "2025-06-20"}, who="test")
     a.poster.hold = asyncio.Event()
     await cluster.advance_to(at("2025-06-13 09:00"), [])
     a.reminders.scheduler.wakeup()
     await asyncio.wait_for(a.poster.holding.wait(), 5)
+    return a
+
+
+async def test_a_process_starting_takes_over_what_a_killed_one_was_posting(cluster):
+    a = await posting_held(cluster, "Port talks")
     a.crash()
     cluster.clock.now = at("2025-06-13 09:03")
     c = await cluster.boot("c")  # the restarted process: it takes it over SETTLE after its start, late
@@ -259,13 +267,7 @@ async def test_a_process_starting_takes_over_what_a_killed_one_was_posting(clust
 
 
 async def test_a_live_process_still_posting_is_left_alone(cluster):
-    a = await cluster.boot("a")
-    subscribe(a)
-    a.service.add_event({"title": "Slow talks", "kind": "dialogue", "start": "2025-06-20"}, who="test")
-    a.poster.hold = asyncio.Event()
-    await cluster.advance_to(at("2025-06-13 09:00"), [])
-    a.reminders.scheduler.wakeup()
-    await asyncio.wait_for(a.poster.holding.wait(), 5)
+    a = await posting_held(cluster, "Slow talks")
     b = await cluster.boot("b")
     await cluster.advance_to(at("2025-06-13 09:10"), [b])  # several watch ticks: a is alive, b waits
     assert cluster.posts == []
@@ -301,13 +303,7 @@ async def test_a_post_sent_by_a_process_killed_before_recording_it_is_found_not_
 
 
 async def test_a_claim_killed_before_its_post_went_out_is_looked_for_then_posted_once(cluster):
-    a = await cluster.boot("a")
-    subscribe(a)
-    a.service.add_event({"title": "Lost talks", "kind": "dialogue", "start": "2025-06-20"}, who="test")
-    a.poster.hold = asyncio.Event()  # claimed; the post never left
-    await cluster.advance_to(at("2025-06-13 09:00"), [])
-    a.reminders.scheduler.wakeup()
-    await asyncio.wait_for(a.poster.holding.wait(), 5)
+    a = await posting_held(cluster, "Lost talks")  # claimed; the post never left
     a.crash()
     b = await cluster.boot("b", poster=ReadablePoster)
     await cluster.advance_to(cluster.clock.now + SETTLE, [b])
