@@ -70,6 +70,10 @@ def _membership(size: int, sorted_postings: bool = True) -> Callable[[Iterable[n
     mark = np.zeros(size, dtype=np.bool_)
 
     def has(postings: Iterable[np.ndarray], rows: np.ndarray) -> np.ndarray:
+        if sorted_postings and len(rows):
+            # only the part of each posting between the first and the last of ``rows``
+            first, last = rows[0], rows[-1]
+            postings = [p[p.searchsorted(first):p.searchsorted(last, "right")] for p in postings]
         postings = [p for p in postings if len(p)]
         if not postings:
             return np.zeros(len(rows), np.bool_)
@@ -96,6 +100,11 @@ def _date_number(value: Any) -> int:
         if digits.isascii() and digits.isdigit():
             return int(digits)
     return -1
+
+
+def _actor(claim: Record) -> str:
+    actor = claim.get("actor")
+    return actor if type(actor) is str else ""
 
 
 def _score(q: Query, pairs: tuple[tuple[str, str | None], ...], word: Callable[[list[str]], np.ndarray],
@@ -197,6 +206,11 @@ class RelevanceTable:
         self.by_context = _Postings()  # ... and of the sentence before it
         self.t_by_word = _Postings()
         self.t_by_topic = _Postings()
+        # a full build adds the claims actor by actor, so each actor's rows up to ``built`` are
+        # one run, ``span[actor code]``: narrowing a posting to an actor's claims is then two
+        # binary searches and a slice, plus a filter of the rows added since (the tail)
+        self.built = 0
+        self.span: dict[int, tuple[int, int]] = {}
 
     # -- keeping in step with the store -----------------------------------------------------
     def sync(self, feed: Callable[[object | None], tuple[
@@ -208,11 +222,13 @@ class RelevanceTable:
         if full is not None:
             self._reset()
             self.row_of_key.extend([-1] * (max((k for k, _ in full), default=-1) + 1))
-            for i, (key, claim) in enumerate(full, 1):
+            for i, (key, claim) in enumerate(sorted(full, key=lambda kc: _actor(kc[1])), 1):  # (stable)
                 self._add(key, claim)
                 if not i % 4096:
                     self._flush()  # few Python objects alive at once: they would stay in RSS
             self._trim()
+            self.built = len(self.records)
+            self.span = {self.actor_codes[a]: (p[0], p[-1] + 1) for a, p in self.by_actor.items()}
         keys = self.row_of_key
         for key, claim in changes:
             if key < keys.n and keys.data[key] >= 0:
@@ -265,8 +281,7 @@ class RelevanceTable:
         self.confidence.append(float(claim.get("confidence", 0.5)))
         self.stance.append(STANCE_CODES.get(claim.get("stance", "neutral"), 0))
         self.vague_ctx.append(bool(f["context"]) and vague_object(claim))
-        actor = claim.get("actor")
-        actor = actor if type(actor) is str else ""
+        actor = _actor(claim)
         self.by_actor.add((actor,), row)
         self.actor_code.append(self.actor_codes.setdefault(actor, len(self.actor_codes)))
         topics = claim.get("topics", [])
@@ -310,10 +325,15 @@ class RelevanceTable:
         code = self.actor_codes.get(actor)
         if code is None:
             return tally(())
-        actor_of = self.actor_code.data
+        lo, hi = self.span.get(code, (0, 0))
+        built = self.built
+        mine = self.by_actor.rows(actor)
+        tail = mine[mine.searchsorted(built):]  # the actor's rows added since the build
 
         def actors_own(p: np.ndarray) -> np.ndarray:
-            return p[actor_of[p] == code]
+            """The part of ``p`` that can hold the actor's rows (every use tests rows of the actor)."""
+            own = p[p.searchsorted(lo):p.searchsorted(hi)]
+            return np.concatenate((own, p[p.searchsorted(built):])) if len(tail) else own
         # the postings narrowed to the actor's rows, once per query (every row below is one)
         topics = {t: actors_own(self.by_topic.rows(t)) for t in tq.ids | tq.head_topics}
         texts: dict[str, np.ndarray] = {}
@@ -325,19 +345,24 @@ class RelevanceTable:
             return found
         found = [topics[t] for t in sorted(tq.ids)]
         other: list[tuple[str, ...]] = []
-        for forms in query_terms(sorted(set(tq.words) | tq.head_alts)):
+        terms = query_terms(sorted(set(tq.words) | tq.head_alts))
+        single = {forms[0] for forms in terms if len(forms) == 1}
+        for forms in terms:
+            if len(forms) > 1 and not single.isdisjoint(forms):
+                continue  # "counter-tariff" needs "tariff", a term of its own: found with it
             if self._plain(forms):
                 found += [text_rows(forms[0]), actors_own(self.extra_words.rows(forms[0]))]
             else:
                 other.append(forms)
         if other:
-            mine = self.by_actor.rows(actor)
             found.append(mine[self._has_terms(other, mine, has, actors_own)])
         union = np.zeros(len(self.records), np.bool_)
         for p in found:
             union[p] = True
-        union &= self.alive.data[:len(self.records)]
-        rows = np.flatnonzero(union).astype(np.int32)
+        rows = (np.flatnonzero(union[lo:hi]) + lo).astype(np.int32)
+        if len(tail):
+            rows = np.concatenate((rows, tail[union[tail]]))
+        rows = rows[self.alive.data[rows]]
         if not len(rows):
             return tally(())
 
@@ -503,33 +528,68 @@ class RelevanceTable:
 
     def _tally(self, rows: np.ndarray, rel: np.ndarray, stance: np.ndarray, limit: int) -> Tally:
         conf = self.confidence.data[rows]
-        weight = rel * rel * conf
         counts = np.bincount(stance, minlength=3)
         out_counts = {s: int(counts[STANCE_CODES[s]]) for s in ("support", "oppose", "neutral")}
-        weights = {s: fsum(weight[stance == STANCE_CODES[s]].tolist()) for s in STANCE_NAMES}
+        weights = dict(zip(STANCE_NAMES, exact_sums(rel * rel * conf, stance, len(STANCE_NAMES)), strict=True))
         rank = rel + np.where(stance != 0, 0.25, 0.0)
-        # the best ``limit`` by (rank, confidence), with every row tied with the last of them
+        # the service's order: rank, confidence (both down), publication date (up); the date
+        # as a number where every one of these is a plain YYYY-MM-DD
         if 0 <= limit < len(rows):
-            if limit == 0:
-                picked = np.zeros(0, dtype=np.intp)
-            else:
-                # rows at or above the limit-th best rank, then the exact order among those few
-                values, n = np.unique(rank, return_counts=True)  # few values, many of each
-                floor = values[len(values) - 1 - np.searchsorted(np.cumsum(n[::-1]), limit)]
-                near = np.flatnonzero(rank >= floor)
-                # the service's order: rank, confidence (both down), publication date (up); the
-                # date as a number where every one of these is a plain YYYY-MM-DD
-                pub = self.published.data[rows[near]]
-                if (pub < 0).any():
-                    pub = np.zeros(len(near), np.int32)
-                order = np.lexsort((pub, -conf[near], -rank[near]))
-                near, pub = near[order], pub[order]
-                last = limit - 1
-                r, c, d = rank[near], conf[near], pub
-                cut = (r > r[last]) | ((r == r[last]) & ((c > c[last]) | ((c == c[last]) & (d <= d[last]))))
-                picked = near[cut]
+            pub = self.published.data[rows]
+            later = -pub if (pub >= 0).all() else np.zeros(len(rows), np.int32)
+            picked = best_rows((rank, conf, later), limit)
         else:
             picked = np.arange(len(rows))
         records = self.records
         top = [(float(rank[i]), records[rows[i]], STANCE_NAMES[stance[i]]) for i in picked.tolist()]
         return Tally(out_counts, weights, top)
+
+
+def best_rows(keys: tuple[np.ndarray, ...], limit: int) -> np.ndarray:
+    """The rows among the first ``limit`` by ``keys`` (each: greater is better; the next key
+    breaks ties of the one before), and every row tied on all keys with the last of them:
+    the caller's full ordering decides among those.  A partition per key, no sort."""
+    rows = np.arange(len(keys[0]))
+    picked = []
+    need = limit
+    for key in keys:
+        if need <= 0 or len(rows) <= need:
+            break
+        values = key[rows]
+        kth = np.partition(values, len(values) - need)[len(values) - need]  # the need-th greatest
+        above = values > kth  # fewer than ``need``: all in
+        picked.append(rows[above])
+        need -= len(picked[-1])
+        rows = rows[values == kth]
+    if need > 0:
+        picked.append(rows)
+    return np.concatenate(picked) if picked else rows[:0]
+
+
+def exact_sums(values: np.ndarray, groups: np.ndarray, n: int) -> list[float]:
+    """The correctly rounded sum of the ``values`` of each group ``0..n-1``: ``math.fsum`` of
+    each group's values, to the bit, with no Python loop over the values.
+
+    Each finite value is ``m * 2**(e - 53)`` with a 53-bit integer ``m``; ``m``'s two 26-bit
+    halves are summed per (group, exponent) by ``np.bincount`` in float64, which adds
+    integers below 2**53 without rounding, and the few partial sums are put together as
+    Python integers and divided once (correctly rounded)."""
+    if not len(values) or not np.isfinite(values).all():
+        return [fsum(values[groups == g].tolist()) for g in range(n)]
+    mant, exp = np.frexp(values)
+    m = (mant * float(1 << 53)).astype(np.int64)
+    e0 = int(exp.min())
+    span = int(exp.max()) - e0 + 1
+    slot = groups.astype(np.int64) * span + (exp - e0)
+    high = np.bincount(slot, weights=(m >> 26).astype(np.float64), minlength=n * span)
+    low = np.bincount(slot, weights=(m & ((1 << 26) - 1)).astype(np.float64), minlength=n * span)
+    out = []
+    for g in range(n):
+        total = 0
+        for k in range(span):
+            h, lo = high[g * span + k], low[g * span + k]
+            if h or lo:
+                total += ((int(h) << 26) + int(lo)) << k
+        shift = e0 - 53  # total * 2**shift is the exact sum
+        out.append(float(total << shift) if shift >= 0 else total / (1 << -shift))
+    return out

@@ -63,6 +63,71 @@ def test_same_citations_whatever_the_limit(synthetic: Any, limit: int) -> None:
     assert answers(table_service(synthetic), queries, limit) == answers(loop_service(synthetic), queries, limit)
 
 
+
+def test_claims_written_after_the_build() -> None:
+    """A full build lays each actor's claims out as one run of rows; claims written later go
+    after them (the tail) and are found and scored all the same."""
+    tables = make_tables(3000, seed=21)
+    cut = len(tables["articles"]) // 2
+    early = {a["id"] for a in tables["articles"][:cut]}
+    store = open_store("memory:")
+    store.load({"articles": tables["articles"][:cut], "events": [],
+                "claims": [c for c in tables["claims"] if c["article"] in early]})
+    svc = table_service(store)
+    table = svc._table
+    built = table.built
+    for article in tables["articles"][cut:]:
+        store.add_article_bundle(article, [c for c in tables["claims"] if c["article"] == article["id"]], [])
+    queries = make_queries(150, seed=22)
+    got, want = answers(svc, queries), answers(loop_service(store), queries)
+    assert svc._table is table and table.built == built < len(table.records)  # followed the feed
+    assert sum(1 for a in want if isinstance(a, dict) and a["stance"] != "none") > 50
+    assert got == want
+
+
+def test_exact_sums_are_fsum_to_the_bit() -> None:
+    import math
+
+    import numpy as np
+
+    from bot.relevance_table import exact_sums
+
+    rng = np.random.default_rng(5)
+    for trial in range(200):
+        n = int(rng.integers(0, 300))
+        values = rng.choice([0.5, 0.7, 1.3, 0.1, 2.0 ** -1070, 3e5], n) * rng.uniform(0.0, 1.0, n) ** int(rng.integers(1, 6))
+        values *= rng.choice([1.0, -1.0], n) if trial % 3 == 0 else 1.0
+        if trial % 7 == 0:
+            values = values * 2.0 ** rng.integers(-60, 60, n)  # a wide spread of exponents
+        groups = rng.integers(0, 4, n)
+        got = exact_sums(values, groups, 4)
+        want = [math.fsum(values[groups == g].tolist()) for g in range(4)]
+        assert [v.hex() for v in got] == [v.hex() for v in want], trial
+    assert exact_sums(np.array([1.0, math.inf]), np.array([0, 0]), 2) == [math.inf, 0.0]
+
+
+def test_best_rows_keeps_the_first_and_every_tie_with_the_last() -> None:
+    import numpy as np
+
+    from bot.relevance_table import best_rows
+
+    rng = np.random.default_rng(8)
+    for _ in range(300):
+        n = int(rng.integers(0, 60))
+        keys = (rng.integers(0, 4, n).astype(np.float64), rng.integers(0, 3, n) / 4, rng.integers(-3, 0, n))
+        limit = int(rng.integers(0, 15))
+        order = sorted(range(n), key=lambda i: tuple(-k[i] for k in keys))
+        if limit >= n:
+            want = set(range(n))
+        elif limit == 0:
+            want = set()
+        else:
+            last = tuple(k[order[limit - 1]] for k in keys)
+            want = {i for i in range(n) if tuple(k[i] for k in keys) >= last}
+        got = best_rows(keys, limit).tolist()
+        assert len(got) == len(set(got)) and set(got) == want
+
+
 # -- each branch of relevance(), on claims written for these tests ---------------------------------
 
 def _claim(svc: Service, cid: str, actor: str, sentence: str, targets: list[tuple[str, str]],
