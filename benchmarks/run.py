@@ -80,6 +80,7 @@ class Config:
     postgres: bool = False
     pg_sizes: tuple[int, ...] = ()  # () skips the PostgreSQL /stance rows
     pg_stance_budget: float = 30.0  # seconds of PostgreSQL /stance queries per store at most (0: no limit)
+    pg_articles: int | None = None  # articles of the PostgreSQL ingest rows (None: ``articles``)
     seed: int = 7
     workdir: str | None = None
     keep: bool = False
@@ -778,13 +779,14 @@ def run_bench(cfg: Config, say: Callable[[str], None] = lambda _m: None) -> Resu
         if cfg.articles > 0:
             res.ingest = attempt(f"ingest {cfg.articles} articles",
                                  lambda: bench_ingest(workdir, cfg.articles, cfg.seed, say))
-        if cfg.postgres and (cfg.pg_sizes or cfg.articles > 0):
+        pg_articles = cfg.articles if cfg.pg_articles is None else cfg.pg_articles
+        if cfg.postgres and (cfg.pg_sizes or pg_articles > 0):
             from benchmarks.postgres import bench_postgres, default_url
             from benchmarks.synth import make_queries
 
             res.postgres = bench_postgres(cfg.pg_url or default_url(), cfg.pg_sizes,
                                           make_queries(cfg.queries, seed=cfg.seed + 4), cfg.pg_stance_budget,
-                                          cfg.articles, cfg.seed, cfg.cold_runs, workdir, paths, say, attempt)
+                                          pg_articles, cfg.seed, cfg.cold_runs, workdir, paths, say, attempt)
     finally:
         if not cfg.keep and not cfg.workdir:
             shutil.rmtree(workdir, ignore_errors=True)
@@ -815,6 +817,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--pg-sizes", default=None,
                    help="PostgreSQL store sizes in claims, comma-separated (default: the largest of --sizes; "
                         "0: no PostgreSQL /stance rows); 100000,1000000 adds the 1M rows (about 3 more minutes)")
+    p.add_argument("--pg-articles", type=int, default=200,
+                   help="articles of the PostgreSQL ingest rows, by one process and by two at once "
+                        "(0: skip them; fewer than --articles keeps the whole run under 10 minutes)")
     p.add_argument("--pg-stance-budget", type=float, default=30.0,
                    help="stop PostgreSQL /stance queries on a store after this many seconds (0: never)")
     p.add_argument("--no-postgres", action="store_true", help="no PostgreSQL rows at all")
@@ -837,7 +842,7 @@ def main(argv: list[str] | None = None) -> int:
     cfg = Config(sizes=sizes, queries=args.queries,
                  scan_queries=args.scan_queries, articles=args.articles, cold_runs=args.cold_runs,
                  write_batch=args.write_batch, pg_url=args.pg_url, postgres=not args.no_postgres,
-                 pg_stance_budget=args.pg_stance_budget,
+                 pg_stance_budget=args.pg_stance_budget, pg_articles=args.pg_articles,
                  pg_sizes=pg_sizes,
                  stance_budget=args.stance_budget, seed=args.seed, workdir=args.workdir, keep=args.keep, out=args.out)
     from rich.console import Console
