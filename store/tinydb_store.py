@@ -409,6 +409,18 @@ class _Shared:
     def __init__(self) -> None:
         self.lists: dict[tuple[Any, ...], list[Any]] = {}
         self.dicts: dict[tuple[Any, ...], dict[str, Any]] = {}
+        self.ints: dict[int, int] = {}
+        self.floats: dict[float, float] = {}
+
+    def number(self, value: Any) -> Any:
+        """An int or float (offsets, confidences: few values, many times): one object per
+        value, as interning does for strings.  Ints and floats are kept apart (1 == 1.0, and
+        the file must say which), and so are 0.0 and -0.0, and NaN, which is never equal."""
+        if type(value) is int:
+            return self.ints.setdefault(value, value)
+        if value != 0 and value == value:
+            return self.floats.setdefault(value, value)
+        return value
 
     def small_list(self, values: list[Any]) -> list[Any]:
         """A list of at most ``MAX`` items, its strings interned; shared if all are."""
@@ -464,6 +476,8 @@ def _compact(doc: dict[str, Any], shared: _Shared) -> dict[str, Any]:
                                 for v in value]
         elif kind is dict:
             doc[key] = shared.record(value)
+        elif kind is int or kind is float:
+            doc[key] = shared.number(value)
     return doc
 
 def _write_tables(out: Any, tables: dict[str, dict[str, Any]]) -> None:

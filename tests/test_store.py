@@ -613,6 +613,24 @@ def test_reader_matches_json_load(tmp_path, monkeypatch, indent, window):
         assert tinydb_store._read_tables(handle) == tables
 
 
+def test_equal_numbers_load_as_one_object_and_keep_their_json(tmp_path):
+    """Offsets and confidences repeat across claims: loaded once each, as strings are interned,
+    without turning 1.0 into 1 or -0.0 into 0.0."""
+    import store.tinydb_store as tinydb_store
+
+    docs = {str(i): {"id": f"c{i}", "start": 1000 + i % 3, "confidence": 0.7, "one": 1 if i % 2 else 1.0,
+                     "zero": -0.0 if i % 2 else 0.0, "big": 10 ** 30, "nan": float("nan"), "flag": i % 2 == 0}
+            for i in range(1, 40)}
+    path = tmp_path / "db.json"
+    path.write_text(json.dumps({"claims": docs}))
+    with open(path, encoding="utf-8") as handle:
+        got = tinydb_store._read_tables(handle)
+    assert json.dumps(got) == json.dumps({"claims": docs})
+    claims = list(got["claims"].values())
+    assert len({id(c["start"]) for c in claims}) == 3 and len({id(c["confidence"]) for c in claims}) == 1
+    assert len({id(c["big"]) for c in claims}) == 1 and {type(c["flag"]) for c in claims} == {bool}
+
+
 def test_a_file_written_by_plain_tinydb_opens(tmp_path):
     path = tmp_path / "plain.json"
     db = TinyDB(path, indent=4)
