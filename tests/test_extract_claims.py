@@ -207,3 +207,16 @@ def test_a_verb_with_its_particle_is_a_cue(text, actor, word):
     # "rule out", "give up": the particle makes the position ("rule" alone is no cue)
     (claim,) = by_actor(text, actor)
     assert claim.stance == "oppose" and target_stance(claim, word) == "oppose"
+
+
+@pytest.mark.parametrize("text,actor,word,not_stance", [
+    # a participle clause: refusing the talks says nothing of the herders
+    ("Chile refused to join the grazing talks, angering herders who depend on the pasture.", "chile", "herders",
+     "oppose"),
+    # a relative clause: rejecting the pact is not rejecting the farmers it shields
+    ("Peru rejected the water pact that shields upland farmers.", "peru", "farmers", "oppose"),
+])
+def test_the_verb_above_a_clause_says_nothing_of_what_the_clause_names(text, actor, word, not_stance):
+    found = by_actor(text, actor)
+    assert all(target_stance(c, word) != not_stance for c in found if any(word in t["text"] for t in c.targets))
+    assert any(any(word in t["text"] for t in c.targets) for c in found)

@@ -234,6 +234,14 @@ def _path_sign(tok: Token, pred: Token, lex: Lexicon) -> tuple[int | None, bool]
     chain = [pred] + list(reversed(path))  # top-down
     for i, node in enumerate(chain[:-1]):
         nxt = chain[i + 1]
+        if nxt.dep_ == "relcl" or nxt.dep_ == "advcl" and not any(c.dep_ == "mark" for c in nxt.children):
+            # a relative clause, or an adverbial one with no conjunction (a participle, a
+            # purpose), is a proposition of its own: "would not pursue talks, widening a rift",
+            # "opposes the deal that protects farmers" say nothing of the rift or the farmers;
+            # only the words from the clause down count.  ("will not let up until X is gone"
+            # still reaches X: the conjunction ties the clause to the verb's sense.)
+            sign, evaluative = 1, False
+            continue
         if nxt.dep_ == "conj" and nxt.pos_ == node.pos_:
             continue  # "ease or lift the ban": coordinated words are alternatives, not nested
         if nxt.dep_ == "prep" and nxt.lower_ in ("on", "of", "to") and any(
