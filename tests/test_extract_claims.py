@@ -220,3 +220,13 @@ def test_the_verb_above_a_clause_says_nothing_of_what_the_clause_names(text, act
     found = by_actor(text, actor)
     assert all(target_stance(c, word) != not_stance for c in found if any(word in t["text"] for t in c.targets))
     assert any(any(word in t["text"] for t in c.targets) for c in found)
+
+
+@pytest.mark.parametrize("text,actor,word,stance", [
+    ("Uruguay tabled a quota plan that Montevideo strongly backs.", "uruguay", "plan", "support"),
+    ("Fiji announced a fuel levy, which Samoan officials call punitive.", "samoa", "levy", "oppose"),
+])
+def test_a_relative_clause_is_about_the_noun_it_hangs_on(text, actor, word, stance):
+    # the relative clause's predicate has no object of its own: its noun is the object
+    found = [c for c in by_actor(text, actor) if not c.quote.startswith("Uruguay tabled")]
+    assert any(target_stance(c, word) == stance for c in found), [(c.quote, c.targets) for c in found]

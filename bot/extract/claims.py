@@ -25,7 +25,7 @@ from bot.extract import EXTRACTOR_VERSION
 from bot.extract.actors import Gazetteer, gazetteer
 from bot.extract.quotes import Quote, find_quotes, is_placeholder, mask, should_mask
 from bot.extract.spans import DocEnts
-from bot.extract.stance import CAUSATIVE_HEADS, Target, clause_stance, lexicon, targets
+from bot.extract.stance import CAUSATIVE_HEADS, Target, clause_stance, lexicon, relative_antecedent, targets
 from bot.extract.topics import topic_index
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -459,6 +459,8 @@ class _Extractor:
                 span = self.doc[min(left, pred.i):pred.right_edge.i + 1]
             text = span.text
             tgts = targets(pred)
+            if not tgts:
+                tgts = [t for t in (relative_antecedent(pred),) if t is not None]
             stance = _overall(tgts) if tgts else clause_stance(pred)
             if not tgts and stance == "neutral" and content_pred is pred:
                 return 0  # a position verb with nothing evaluated; reported speech is kept

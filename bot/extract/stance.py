@@ -164,6 +164,28 @@ def targets(pred: Token, within: Span | None = None) -> list[Target]:
     return out
 
 
+def relative_antecedent(pred: Token) -> Target | None:
+    """The noun a relative clause is about, as the object of a predicate with none of its own:
+    "a goal Hanoi strongly backs" backs the goal; "a levy which officials call punitive" is
+    against the levy.  None for any other predicate."""
+    noun = pred.head
+    if pred.dep_ != "relcl" or noun.pos_ not in NOUN_POS:
+        return None
+    lex = lexicon()
+    sign, evaluative = 1, False
+    for c in pred.children:  # an object complement decides: "call it punitive"
+        if c.dep_ in ("oprd", "acomp", "xcomp", "ccomp") and c.pos_ == "ADJ" and lex.polarity(c):
+            sign, evaluative = lex.polarity(c) * (-1 if pred.lemma_.lower() in lex.negate else 1), True
+    if not evaluative:
+        stance = clause_stance(pred)
+    else:
+        stance = label(-sign if negated(pred) else sign, evaluative)
+    left, right = _phrase_bounds(noun)
+    doc = noun.doc
+    return Target(doc[left:right + 1].text, doc[left].idx, doc[right].idx + len(doc[right]), stance,
+                  noun.lemma_.lower(), 1)
+
+
 # verbs whose complement's subject acts at the speaker's wish ("see X lift", "make X pay"):
 # the act is the speaker's position, not the other agent's
 CAUSATIVE_HEADS = {"see", "want", "make", "let", "have", "help", "force", "need", "like", "prefer", "wish",
