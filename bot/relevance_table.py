@@ -15,8 +15,9 @@ per-claim loop.
 Row layout: each claim is one row; postings map a word (or topic, or actor) to the sorted
 rows that have it, as ``array('i')`` that grow in place and are viewed as numpy arrays
 without copying.  A full build adds the claims actor by actor, so the postings' part for
-one actor is a slice (claims changed since go after every actor's run: the tail).  A claim's targets are contiguous rows of a second, target-level table;
-an article's words are postings of article codes.
+one actor is a slice (claims changed since go after every actor's run: the tail).  A
+claim's targets are contiguous rows of a second, target-level table; an article's words
+are postings of article codes.
 """
 from __future__ import annotations
 

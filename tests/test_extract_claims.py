@@ -230,3 +230,17 @@ def test_a_relative_clause_is_about_the_noun_it_hangs_on(text, actor, word, stan
     # the relative clause's predicate has no object of its own: its noun is the object
     found = [c for c in by_actor(text, actor) if not c.quote.startswith("Uruguay tabled")]
     assert any(target_stance(c, word) == stance for c in found), [(c.quote, c.targets) for c in found]
+
+
+def test_a_relative_clause_about_its_own_subject_has_no_object():
+    from bot.extract.nlp import get_nlp
+    from bot.extract.stance import relative_antecedent
+
+    def antecedent(text: str, verb: str):
+        (pred,) = [t for t in get_nlp()(text) if t.text == verb]
+        assert pred.dep_ == "relcl"
+        return relative_antecedent(pred)
+    # "which" is the subject: Fiji holds the view, it is not what the view is about
+    assert antecedent("Fiji, which strongly objects, left the fishing talks early.", "objects") is None
+    found = antecedent("Tonga tabled a tuna plan that Samoa strongly backs.", "backs")
+    assert found is not None and found.text == "a tuna plan" and found.stance == "support"

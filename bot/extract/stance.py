@@ -171,6 +171,9 @@ def relative_antecedent(pred: Token) -> Target | None:
     noun = pred.head
     if pred.dep_ != "relcl" or noun.pos_ not in NOUN_POS:
         return None
+    subject = next((c for c in pred.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subject is None or subject.lower_ in ("which", "who", "that"):
+        return None  # "Japan, which objects": the noun is the one who holds the view, not its object
     lex = lexicon()
     sign, evaluative = 1, False
     for c in pred.children:  # an object complement decides: "call it punitive"
