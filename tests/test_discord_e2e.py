@@ -10,7 +10,6 @@ import asyncio
 
 import discord
 import pytest
-import yarl
 
 from bot.adapters.discord_app import DiscordBot
 from bot.commands import Commands
@@ -33,8 +32,7 @@ LISTED_ADMIN = "1001"
 @pytest.fixture
 async def dc(service, monkeypatch):
     fake = await FakeDiscord().start()
-    monkeypatch.setattr(discord.http.Route, "BASE", fake.api_base)
-    monkeypatch.setattr(discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY", yarl.URL(fake.gateway_url))
+    fake.point_client_here(monkeypatch)
     settings = Settings(discord_token=Secret("fake-discord-token"), discord_guild_id=int(GUILD_ID),
                         admins=frozenset({f"discord:{LISTED_ADMIN}"}), admin_role_id=ADMIN_ROLE_ID)
     # the client waits guild_ready_timeout for more guilds after the last GUILD_CREATE
@@ -227,8 +225,7 @@ async def test_quoted_mentions_and_markdown_are_neutralised(dc, service):
 
 async def test_without_a_guild_id_commands_sync_globally(service, monkeypatch):
     fake = await FakeDiscord().start()
-    monkeypatch.setattr(discord.http.Route, "BASE", fake.api_base)
-    monkeypatch.setattr(discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY", yarl.URL(fake.gateway_url))
+    fake.point_client_here(monkeypatch)
     settings = Settings(discord_token=Secret("fake-discord-token"))
     bot = DiscordBot(Commands(service, settings.admin_policy()), settings, guild_ready_timeout=0.05)
     task = asyncio.create_task(bot.start("fake-discord-token"))

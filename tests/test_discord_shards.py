@@ -13,7 +13,6 @@ import json
 import aiohttp
 import discord
 import pytest
-import yarl
 
 from bot.adapters.discord_app import DiscordBot, DiscordPoster, ShardedDiscordBot, create_bot
 from bot.commands import Commands
@@ -122,8 +121,7 @@ async def _no_identify_wait(shard_id: int | None, *, initial: bool = False) -> N
 class Cluster:
     def __init__(self, fake: FakeDiscord, monkeypatch: pytest.MonkeyPatch) -> None:
         self.fake = fake
-        monkeypatch.setattr(discord.http.Route, "BASE", fake.api_base)
-        monkeypatch.setattr(discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY", yarl.URL(fake.gateway_url))
+        fake.point_client_here(monkeypatch)
         self.bots: list[DiscordBot] = []
         self.tasks: list[asyncio.Task] = []
 

@@ -7,9 +7,7 @@ import asyncio
 from zoneinfo import ZoneInfo
 
 import aiohttp
-import discord
 import pytest
-import yarl
 
 from bot.adapters.discord_app import DiscordBot, DiscordPoster
 from bot.adapters.slack_app import EVENTS_PATH, SlackBot, SlackPoster
@@ -159,8 +157,7 @@ def _caller(platform: str, channel: str):  # noqa: ANN202
 @pytest.fixture
 async def dc(clock, monkeypatch):
     fake = await FakeDiscord().start()
-    monkeypatch.setattr(discord.http.Route, "BASE", fake.api_base)
-    monkeypatch.setattr(discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY", yarl.URL(fake.gateway_url))
+    fake.point_client_here(monkeypatch)
     settings = Settings(discord_token=Secret("fake-discord-token"), discord_guild_id=int(GUILD_ID))
     service, reminders, commands = world(clock, settings.admin_policy())
     bot = DiscordBot(commands, settings, guild_ready_timeout=0.05)

@@ -16,9 +16,7 @@ import logging
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
-import discord
 import pytest
-import yarl
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.discord_app import DiscordBot, DiscordPoster
@@ -264,8 +262,7 @@ async def test_fake_slack_history_pages_newest_first_between_oldest_and_latest(s
 @pytest.fixture
 async def dc(clock, monkeypatch):
     fake = await FakeDiscord().start()
-    monkeypatch.setattr(discord.http.Route, "BASE", fake.api_base)
-    monkeypatch.setattr(discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY", yarl.URL(fake.gateway_url))
+    fake.point_client_here(monkeypatch)
     settings = Settings(discord_token=Secret("fake-discord-token"), discord_guild_id=int(GUILD_ID))
     service, reminders, reminder = world(clock, "discord", CHANNEL_ID)
     bot = DiscordBot(_commands(service, reminders), settings, guild_ready_timeout=0.05)

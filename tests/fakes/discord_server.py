@@ -136,6 +136,15 @@ class FakeDiscord:
     def gateway_url(self) -> str:
         return self.url.replace("http://", "ws://") + "/gateway"
 
+    def point_client_here(self, monkeypatch: Any) -> None:
+        """Make discord.py in this process call this fake: its REST base and its gateway
+        (``monkeypatch``: pytest's fixture, which undoes both after the test)."""
+        import discord
+        import yarl
+
+        monkeypatch.setattr(discord.http.Route, "BASE", self.api_base)
+        monkeypatch.setattr(discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY", yarl.URL(self.gateway_url))
+
     # ---- REST
     async def _json(self, request: web.Request, payload: Any, status: int = 200) -> web.Response:
         body = None
