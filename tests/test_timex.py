@@ -137,6 +137,8 @@ def test_relative_years_and_ago() -> None:
 
 def test_present_past_future_references() -> None:
     assert one("Talks are now in their third round.")[2] == "PRESENT_REF"
+    assert tx("Now, the ministry argues, the quota will hurt trawlers.") == []  # a discourse marker
+    assert one("Now the quota is in force.")[2] == "PRESENT_REF"
     assert one("The two sides recently resumed contact.")[2] == "PAST_REF"
     assert one("Both hope to expand trade in the future.")[2] == "FUTURE_REF"
 

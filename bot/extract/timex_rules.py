@@ -1218,7 +1218,8 @@ def c_current(ctx: Ctx, c: Cand) -> bool:
     if w == "now":
         if re.match(r"-\w", ctx.after(c.end, 3)):
             return False
-        return True
+        # "Now, the ministry says ..." opens a turn of the argument: a discourse marker, no time
+        return not (c.m.group(0) == "Now" and ctx.after(c.end, 1) == ",")
     if w == "the past":
         return not re.match(r"\s+(?:\d|few|several|two|three|four|five|six|seven|eight|nine|ten|year|month|week|"
                             r"decade|century|day|quarter|weekend)", ctx.after(c.end, 15).lower())
