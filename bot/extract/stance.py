@@ -143,10 +143,9 @@ def targets(pred: Token, within: Span | None = None) -> list[Target]:
         # an object complement: "keep ties stable", "called the ruling invalid"
         # (the complement decides: "called the levy unfair" is against it whatever "call" is)
         if tok.dep_ in ("dobj", "obj") and tok.head.i == pred.i or tok.dep_ in ("dobj", "obj") and not evaluative:
-            for c in tok.head.children:
-                if c.dep_ in ("oprd", "acomp", "ccomp", "xcomp") and c.pos_ == "ADJ" and lex.polarity(c):
-                    flip = -1 if tok.head.lemma_.lower() in lex.negate else 1
-                    sign, evaluative = lex.polarity(c) * flip, True
+            complement = _complement_sign(tok.head, lex)
+            if complement:
+                sign, evaluative = complement, True
         # predicated of it: "the duties are unjustified"
         head = tok.head
         if tok.dep_ in ("nsubj", "nsubjpass") and head.lemma_ == "be":
@@ -164,6 +163,16 @@ def targets(pred: Token, within: Span | None = None) -> list[Target]:
     return out
 
 
+def _complement_sign(verb: Token, lex: Lexicon) -> int:
+    """+1 / -1 when an evaluative adjective completes ``verb``'s object ("called the levy
+    unfair", "keep ties stable"; a negating verb flips it), else 0."""
+    sign = 0
+    for c in verb.children:
+        if c.dep_ in ("oprd", "acomp", "ccomp", "xcomp") and c.pos_ == "ADJ" and lex.polarity(c):
+            sign = lex.polarity(c) * (-1 if verb.lemma_.lower() in lex.negate else 1)
+    return sign
+
+
 def relative_antecedent(pred: Token) -> Target | None:
     """The noun a relative clause is about, as the object of a predicate with none of its own:
     "a goal Hanoi strongly backs" backs the goal; "a levy which officials call punitive" is
@@ -174,15 +183,11 @@ def relative_antecedent(pred: Token) -> Target | None:
     subject = next((c for c in pred.children if c.dep_ in ("nsubj", "nsubjpass")), None)
     if subject is None or subject.lower_ in ("which", "who", "that"):
         return None  # "Japan, which objects": the noun is the one who holds the view, not its object
-    lex = lexicon()
-    sign, evaluative = 1, False
-    for c in pred.children:  # an object complement decides: "call it punitive"
-        if c.dep_ in ("oprd", "acomp", "xcomp", "ccomp") and c.pos_ == "ADJ" and lex.polarity(c):
-            sign, evaluative = lex.polarity(c) * (-1 if pred.lemma_.lower() in lex.negate else 1), True
-    if not evaluative:
-        stance = clause_stance(pred)
+    complement = _complement_sign(pred, lexicon())  # "call it punitive"
+    if complement:
+        stance = label(-complement if negated(pred) else complement, True)
     else:
-        stance = label(-sign if negated(pred) else sign, evaluative)
+        stance = clause_stance(pred)
     left, right = _phrase_bounds(noun)
     doc = noun.doc
     return Target(doc[left:right + 1].text, doc[left].idx, doc[right].idx + len(doc[right]), stance,
