@@ -142,7 +142,13 @@ def build_report(settings: Any, db: str, count_reminders: bool = True) -> dict[s
     if settings.discord_enabled:
         scope = f"commands synced to server {settings.discord_guild_id}" if settings.discord_guild_id \
             else "global commands (can take up to an hour to appear)"
-        discord: dict[str, Any] = {"name": "discord", "mode": scope}
+        served = sorted(settings.served_guilds)
+        discord: dict[str, Any] = {"name": "discord", "mode": scope, "servers": [str(g) for g in served]}
+        if not served:
+            warnings_discord = ("DISCORD_GUILD_IDS is not set: the bot answers in any server it is added to, and "
+                                "Manage Server grants no admin rights (only CLAIMBOT_ADMINS are admins). Name "
+                                "the servers this deployment serves, and turn Public Bot off (docs/chat.md)")
+            discord["warning"] = warnings_discord
         if settings.discord_sharded:
             ids, count = settings.discord_shard_ids, settings.discord_shard_count
             shards = f"shards {', '.join(map(str, ids))} of {count}" if len(ids) < count \
@@ -151,7 +157,7 @@ def build_report(settings: Any, db: str, count_reminders: bool = True) -> dict[s
                 scope = "commands synced by the process running shard 0"
             discord.update(mode=f"{shards}; {scope}", shards={"count": count, "ids": list(ids)})
         adapters.append(discord)
-    warnings: list[str] = []
+    warnings: list[str] = [a["warning"] for a in adapters if a.get("warning")]
     if not adapters:
         warnings.append("no chat platform configured (SLACK_BOT_TOKEN, DISCORD_TOKEN): "
                         "`claimbot run` opens a console on standard input")
@@ -165,7 +171,7 @@ def build_report(settings: Any, db: str, count_reminders: bool = True) -> dict[s
     admins = sorted(settings.admins)
     if not admins and not settings.admin_role_id and adapters:
         warnings.append("no admins (CLAIMBOT_ADMINS, CLAIMBOT_ADMIN_ROLE): only Discord members with "
-                        "Manage Server can run admin commands; nobody can in Slack")
+                        "Manage Server in a server of DISCORD_GUILD_IDS can run admin commands; nobody can in Slack")
     ops = {"host": settings.ops_host, "port": settings.ops_port,
            "endpoints": ["/healthz", "/metrics"] if settings.ops_port is not None else []}
     if settings.ops_port is None and adapters:

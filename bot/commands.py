@@ -146,16 +146,39 @@ CLAIM_FORM = (
 
 @dataclass(frozen=True)
 class AdminPolicy:
+    """Who may run admin commands, and which servers this deployment serves.
+
+    A Discord permission (Manage Server) or admin role means something only inside a server
+    the deployment serves (``discord_guilds``, from DISCORD_GUILD_IDS): anyone can add a public
+    bot to a server of their own, where they hold every permission.  With no served servers
+    configured, a Discord permission grants nothing and only the users listed in
+    CLAIMBOT_ADMINS are admins.
+    """
+
     users: frozenset[str] = frozenset()  # "slack:U123", "discord:456"
     role_ids: frozenset[str] = frozenset()  # Discord role ids that make a member an admin
     console_is_admin: bool = True  # the console runs on the operator's own machine
+    discord_guilds: frozenset[str] = frozenset()  # the Discord servers this deployment serves
+
+    def serves(self, caller: Caller) -> bool:
+        """Whether a command from where ``caller`` is may run at all: with served Discord
+        servers configured, commands from any other server (or a direct message) are refused."""
+        return self.serves_space(caller.platform, caller.space)
+
+    def serves_space(self, platform: str, space: str) -> bool:
+        if platform == "discord" and self.discord_guilds:
+            return space in self.discord_guilds
+        return True
 
     def allows(self, caller: Caller) -> bool:
+        if not self.serves(caller):
+            return False
         if caller.platform == "console" and self.console_is_admin:
             return True
         if caller.who in self.users:
             return True
-        if caller.platform == "discord" and ("manage_guild" in caller.permissions or caller.roles & self.role_ids):
+        if caller.platform == "discord" and caller.space and caller.space in self.discord_guilds and \
+                ("manage_guild" in caller.permissions or caller.roles & self.role_ids):
             return True
         return False
 
@@ -336,6 +359,11 @@ class Commands:
             return Reply("Unknown command", text=f"I don't know the command /{name}.", kind="usage",
                          footer="Type /help for the commands.")
         args = {k: v.strip() if isinstance(v, str) else v for k, v in args.items() if v is not None}
+        if not self.admins.serves(caller):
+            log.info("refused /%s: %s %s is not served", name, caller.platform, caller.space or "direct message")
+            return Reply("Not served here", kind="refusal",
+                         text="This claimbot deployment does not serve this server. Ask its operator to add "
+                              "the server to DISCORD_GUILD_IDS, or remove the bot from this server.")
         try:
             if spec.admin and not self.admins.allows(caller):
                 raise PermissionDenied(f"/{name} is for admins. Ask an admin of this bot, or one with "
@@ -385,8 +413,10 @@ class Commands:
     def is_admin(self, caller: Caller) -> bool:
         return self.admins.allows(caller)
 
-    def suggest(self, kind: str, current: str, limit: int = 25) -> list[tuple[str, str]]:
-        """(label, value) choices for autocomplete, best first."""
+    def suggest(self, kind: str, current: str, limit: int = 25, caller: Caller | None = None) -> list[tuple[str, str]]:
+        """(label, value) choices for autocomplete, best first; none where ``caller`` is not served."""
+        if caller is not None and not self.admins.serves(caller):
+            return []
         cur = current.strip().lower()
         if kind == "actor":
             rows = [(f"{a['name']} ({a['claims']} claims)", a["id"]) for a in self.service.actors()

@@ -89,7 +89,8 @@ class Settings:
     slack_api_url: str = SLACK_API_DEFAULT
     port: int = 3000
     discord_token: Secret = field(default_factory=lambda: Secret(""))
-    discord_guild_id: int | None = None
+    discord_guild_id: int | None = None  # DISCORD_GUILD_ID: where commands are synced at once (development)
+    discord_guild_ids: frozenset[int] = frozenset()  # DISCORD_GUILD_IDS: the servers this deployment serves
     discord_shard_count: int | None = None  # DISCORD_SHARD_COUNT: None = one unsharded gateway session
     discord_shard_ids: tuple[int, ...] = ()  # the shards this process runs (all of them by default)
     admins: frozenset[str] = frozenset()
@@ -133,9 +134,14 @@ class Settings:
         """``db`` as it may be printed or logged: a URL's password masked."""
         return mask_url(self.db) if self.db else self.db
 
+    @property
+    def served_guilds(self) -> frozenset[int]:
+        """The Discord servers this deployment serves: DISCORD_GUILD_IDS and DISCORD_GUILD_ID."""
+        return self.discord_guild_ids | ({self.discord_guild_id} if self.discord_guild_id else set())
+
     def admin_policy(self) -> AdminPolicy:
         return AdminPolicy(users=self.admins, role_ids=frozenset({self.admin_role_id}) if self.admin_role_id
-                           else frozenset())
+                           else frozenset(), discord_guilds=frozenset(str(g) for g in self.served_guilds))
 
     def secrets(self) -> list[str]:
         values = [s.reveal() for s in (self.slack_bot_token, self.slack_app_token, self.slack_signing_secret,
@@ -182,6 +188,14 @@ class Settings:
                 guild = int(get("DISCORD_GUILD_ID"))
             else:
                 errors.append("DISCORD_GUILD_ID must be a numeric server id")
+        guild_ids: set[int] = set()
+        for entry in filter(None, (e.strip() for e in get("DISCORD_GUILD_IDS").split(","))):
+            if entry.isdigit():
+                guild_ids.add(int(entry))
+            else:
+                errors.append(f"DISCORD_GUILD_IDS entry {entry!r} is not a numeric server id")
+        if guild_ids and not (get("DISCORD_TOKEN") or get("DISCORD_BOT_TOKEN")):
+            errors.append("DISCORD_GUILD_IDS is set but DISCORD_TOKEN is not")
         role = get("CLAIMBOT_ADMIN_ROLE")
         if role and not role.isdigit():
             errors.append("CLAIMBOT_ADMIN_ROLE must be a numeric Discord role id")
@@ -244,6 +258,7 @@ class Settings:
         return cls(slack_bot_token=Secret(bot_token), slack_app_token=Secret(app_token),
                    slack_signing_secret=Secret(signing), slack_api_url=api_url, port=port,
                    discord_token=Secret(discord_token), discord_guild_id=guild,
+                   discord_guild_ids=frozenset(guild_ids),
                    discord_shard_count=shard_count, discord_shard_ids=shard_ids,
                    admins=frozenset(admins), admin_role_id=role, db=db, tz=tz, adapters=adapters,
                    ops_host=ops_host, ops_port=ops_port, log_format=log_format, log_level=log_level)

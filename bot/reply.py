@@ -127,6 +127,9 @@ class Caller:
     permissions: frozenset[str] = frozenset()  # platform permission names, e.g. "manage_guild"
     channel_id: str = ""
     attachments: tuple[Attachment, ...] = ()
+    # the server (Discord guild id) or workspace (Slack team id) the command came from;
+    # "" in a direct message and at the console
+    space: str = ""
 
     @property
     def who(self) -> str:

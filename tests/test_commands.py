@@ -11,9 +11,11 @@ from tests.fakes.chat import claim_id, commands_fixture, service_fixture  # noqa
 
 ADMIN = Caller("slack", "U0ADMIN")
 READER = Caller("slack", "U0READER")
-DISCORD_MANAGER = Caller("discord", "77", permissions=frozenset({"manage_guild", "send_messages"}))
-DISCORD_EDITOR = Caller("discord", "78", roles=frozenset({"555"}))
-DISCORD_MEMBER = Caller("discord", "79", permissions=frozenset({"send_messages"}), roles=frozenset({"556"}))
+DESK = "4242"  # the Discord server the deployment serves
+DISCORD_MANAGER = Caller("discord", "77", permissions=frozenset({"manage_guild", "send_messages"}), space=DESK)
+DISCORD_EDITOR = Caller("discord", "78", roles=frozenset({"555"}), space=DESK)
+DISCORD_MEMBER = Caller("discord", "79", permissions=frozenset({"send_messages"}), roles=frozenset({"556"}),
+                        space=DESK)
 
 
 # -- tokenizer and option parsing ------------------------------------------------------------
@@ -175,7 +177,8 @@ def test_when_keeps_precision_and_ranges():
 # -- admin gating and audit ------------------------------------------------------------------
 
 def test_admin_policy_sources():
-    policy = AdminPolicy(users=frozenset({"slack:U0ADMIN"}), role_ids=frozenset({"555"}))
+    policy = AdminPolicy(users=frozenset({"slack:U0ADMIN"}), role_ids=frozenset({"555"}),
+                         discord_guilds=frozenset({DESK}))
     assert policy.allows(ADMIN)
     assert not policy.allows(READER)
     assert not policy.allows(Caller("discord", "U0ADMIN"))  # ids are per platform

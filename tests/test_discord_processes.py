@@ -61,7 +61,8 @@ class Shard:
     def __init__(self, shard: int, fake: FakeDiscord, pg_url: str, logs: Path) -> None:
         self.shard = shard
         self.log = logs / f"shard{shard}.log"
-        self.env = _env(DISCORD_TOKEN=TOKEN, DISCORD_GUILD_ID=GUILD_ID, DISCORD_SHARD_COUNT="2",
+        self.env = _env(DISCORD_TOKEN=TOKEN, DISCORD_GUILD_ID=GUILD_ID, DISCORD_GUILD_IDS=OTHER_GUILD_ID,
+                        DISCORD_SHARD_COUNT="2",
                         DISCORD_SHARD_IDS=str(shard), CLAIMBOT_DB=pg_url, CLAIMBOT_OPS_PORT="0",
                         CLAIMBOT_LOG_FORMAT="json", CLAIMBOT_LOG_LEVEL="INFO", CLAIMBOT_TZ="UTC")
         self.args = [sys.executable, "-c", RUNNER, fake.api_base, fake.gateway_url, "run"]

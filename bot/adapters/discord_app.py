@@ -41,7 +41,8 @@ def caller_of(interaction: discord.Interaction, attachments: tuple[Attachment, .
     roles = frozenset(str(r.id) for r in getattr(user, "roles", []) if not r.is_default())
     permissions = frozenset(name for name, granted in interaction.permissions if granted)
     return Caller("discord", str(user.id), getattr(user, "display_name", "") or user.name, roles=roles,
-                  permissions=permissions, channel_id=str(interaction.channel_id or ""), attachments=attachments)
+                  permissions=permissions, channel_id=str(interaction.channel_id or ""), attachments=attachments,
+                  space=str(interaction.guild_id or ""))
 
 
 def _embeds(reply: Reply, shared_by: str | None = None) -> list[discord.Embed]:
@@ -132,7 +133,24 @@ class DiscordBot(discord.Client):
         _register(self)
 
     async def on_ready(self) -> None:
+        await self.leave_unserved(self.guilds)
         self.gateway_ready.set()
+
+    async def on_guild_join(self, guild: discord.Guild) -> None:
+        await self.leave_unserved([guild])
+
+    async def leave_unserved(self, guilds: list[discord.Guild]) -> None:
+        """Leave the servers this deployment does not serve (when DISCORD_GUILD_IDS names the
+        ones it does): someone added the bot where it was not meant to be."""
+        if not self.commands.admins.discord_guilds:
+            return
+        for guild in guilds:
+            if not self.commands.admins.serves_space("discord", str(guild.id)):
+                log.warning("Discord: leaving server %s, which DISCORD_GUILD_IDS does not name", guild.id)
+                try:
+                    await guild.leave()
+                except discord.HTTPException as e:
+                    log.warning("Discord: could not leave server %s: %s", guild.id, e)
 
     async def setup_hook(self) -> None:
         guild = discord.Object(self.guild_id) if self.guild_id else None
@@ -195,8 +213,8 @@ class DiscordBot(discord.Client):
         except discord.HTTPException:
             pass
 
-    async def suggest(self, kind: str, current: str) -> list[app_commands.Choice[str]]:
-        rows = await off_loop(self.commands.suggest, kind, current)
+    async def suggest(self, interaction: discord.Interaction, kind: str, current: str) -> list[app_commands.Choice[str]]:
+        rows = await off_loop(self.commands.suggest, kind, current, 25, caller_of(interaction))
         return [app_commands.Choice(name=n, value=v) for n, v in render.choices(rows)]
 
 
@@ -227,13 +245,13 @@ def _register(bot: DiscordBot) -> None:
     tree = bot.tree
 
     async def actors(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
-        return await bot.suggest("actor", current)
+        return await bot.suggest(interaction, "actor", current)
 
     async def topics(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
-        return await bot.suggest("topic", current)
+        return await bot.suggest(interaction, "topic", current)
 
     async def kinds(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
-        return await bot.suggest("kind", current)
+        return await bot.suggest(interaction, "kind", current)
 
     stance_choices = [app_commands.Choice(name=s, value=s) for s in STANCES]
     scope_choices = [app_commands.Choice(name=s, value=s) for s in ("upcoming", "all")]

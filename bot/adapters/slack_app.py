@@ -114,7 +114,8 @@ class SlackBot:
             await ack(text="Working on it\u2026", response_type="ephemeral")
         else:
             await ack()
-        caller = Caller("slack", command["user_id"], command.get("user_name", ""), channel_id=command.get("channel_id", ""))
+        caller = Caller("slack", command["user_id"], command.get("user_name", ""), channel_id=command.get("channel_id", ""),
+                        space=command.get("team_id", ""))
         reply = await off_loop(self.commands.run_line, caller, line)
         if reply.form is not None:
             view = render.modal(reply.form, {"channel": caller.channel_id, "response_url": command.get("response_url", ""),
@@ -131,7 +132,7 @@ class SlackBot:
     def _button_caller(self, body: dict[str, Any]) -> Caller:
         user = body.get("user") or {}
         return Caller("slack", user.get("id", ""), user.get("username") or user.get("name", ""),
-                      channel_id=(body.get("channel") or {}).get("id", ""))
+                      channel_id=(body.get("channel") or {}).get("id", ""), space=(body.get("team") or {}).get("id", ""))
 
     async def _on_page(self, ack: Any, body: dict[str, Any], action: dict[str, Any], respond: Any) -> None:
         await ack()
@@ -156,7 +157,7 @@ class SlackBot:
         meta = json.loads(view.get("private_metadata") or "{}")
         user = body.get("user") or {}
         caller = Caller("slack", user.get("id", ""), user.get("username") or user.get("name", ""),
-                        channel_id=meta.get("channel", ""))
+                        channel_id=meta.get("channel", ""), space=(body.get("team") or {}).get("id", ""))
         values = {**(meta.get("values") or {}), **render.form_values(view)}
         reply = await off_loop(self.commands.invoke, caller, meta.get("command", ""), values)
         blocks = {b.get("block_id") for b in view.get("blocks", [])}

@@ -103,6 +103,7 @@ class FakeDiscord:
         self.nonces: dict[tuple[str, str], tuple[dict[str, Any], float]] = {}
         self.nonce_window = NONCE_WINDOW
         self.created: list[dict[str, Any]] = []  # the channel messages made, in order
+        self.left: list[str] = []  # the servers the bot left, in order
 
     async def start(self) -> FakeDiscord:
         app = web.Application()
@@ -118,6 +119,7 @@ class FakeDiscord:
         r.add_patch("/api/v10/webhooks/{app}/{token}/messages/{mid}", self._edit)
         r.add_post("/api/v10/channels/{channel}/messages", self._channel_message)
         r.add_get("/attachments/{name}", self._attachment)
+        r.add_delete("/api/v10/users/@me/guilds/{guild}", self._leave)
         self._runner, self.url = await start_site(app)
         return self
 
@@ -174,6 +176,25 @@ class FakeDiscord:
         self.synced[key] = [dict(c, id=snowflake(), application_id=APP_ID, version="1") for c in body]
         await self.recorder.add(Call("PUT", request.path, json=body))
         return _jr(self.synced[key])
+
+    async def _leave(self, request: web.Request) -> web.Response:
+        """The bot leaves a server: it is no longer in it, and its session hears GUILD_DELETE."""
+        guild_id = request.match_info["guild"]
+        await self.recorder.add(Call("DELETE", request.path))
+        self.left.append(guild_id)
+        self.guild_ids = tuple(g for g in self.guild_ids if g != guild_id)
+        session = self.session_for(guild_id)
+        if session is not None:
+            await self._dispatch(session, "GUILD_DELETE", {"id": guild_id, "unavailable": False})
+        return web.Response(status=204)
+
+    async def join(self, guild_id: str) -> None:
+        """Someone adds the bot to a server: GUILD_CREATE to the session of its shard, without
+        the ``unavailable`` key (Discord sends ``unavailable: false`` only for a server that was
+        known and comes back, which discord.py reports as available, not as joined)."""
+        self.guild_ids = (*self.guild_ids, guild_id)
+        data = {k: v for k, v in self.guild(guild_id).items() if k != "unavailable"}
+        await self.dispatch("GUILD_CREATE", dict(data, guild_id=guild_id))
 
     def _message(self, body: dict[str, Any], mid: str | None = None) -> dict[str, Any]:
         return {"id": mid or snowflake(), "channel_id": CHANNEL_ID, "type": 0, "content": body.get("content") or "",
