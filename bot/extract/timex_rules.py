@@ -1240,7 +1240,7 @@ def h_holiday(ctx: Ctx, c: Cand) -> Result | None:
 
     def on(y: int) -> dt.date | str | None:
         wd = {"MON": 1, "TUE": 2, "WED": 3, "THU": 4, "FRI": 5, "SAT": 6, "SUN": 7}
-        mons = {"JAN": 1, "FEB": 2, "MAY": 5, "SEP": 9, "NOV": 11}
+        mons = {"JAN": 1, "FEB": 2, "MAY": 5, "SEP": 9, "OCT": 10, "NOV": 11}
         if rule.startswith("EASTER"):
             e = easter(y)
             if rule == "EASTER-WEEK":
