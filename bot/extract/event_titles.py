@@ -132,7 +132,10 @@ class _Phrases:
         for tok in span:
             if tok.dep_ == "poss" and tok.lower_ in ("its", "their"):
                 before = [a for at, a in mentions if at < self.view.idx(tok)]
-                self.subst[tok.i] = short_label(before[-1]) if before else ""
+                name = short_label(before[-1]) if before else ""
+                # "summit of its leaders" -> "summit of G20 leaders"; "its election" -> "Portugal's election"
+                inside_of = tok.head.dep_ == "pobj" and tok.head.head.lower_ == "of"
+                self.subst[tok.i] = name if inside_of or not name else possessive(name)
 
     def in_time(self, tok: Any) -> bool:
         s, e = self.view.idx(tok), self.view.end(tok)
@@ -233,6 +236,12 @@ class _Phrases:
                         keep = {"relcl", "acl", "appos", "advcl", "punct", "dobj", "nsubj", "ccomp", "det", "predet"}
                         sub = self.subtree_tokens(objs[0], keep | ({"prep"} if c.lower_ == "of" else set()),
                                                   deep_skip=keep | {"prep"})
+                        if c.lower_ == "of":  # "suspension of the export levy on soybeans"
+                            for g in objs[0].children:
+                                if g.dep_ == "prep" and g.lower_ == "on":
+                                    extra = self.subtree_tokens(g, keep | {"prep"}, deep_skip=keep | {"prep"})
+                                    if len(extra) <= 3:
+                                        sub += extra
                         if c.lower_ == "of":
                             for g in objs[0].children:  # "dialogue between Chile and Peru"
                                 if g.dep_ == "prep" and g.lower_ == "between":
@@ -436,7 +445,7 @@ class _Describer:
         out = self.p.persons_in(s, e)
         for tok in self._tokens(s, e):
             if tok.pos_ == "PROPN" and tok.dep_ == "pobj" and tok.head.lower_ == "with" and \
-                    not actors_in(tok.text) and tok.text not in out:
+                    not actors_in(tok.text) and not any(o == tok.text or o.endswith(" " + tok.text) for o in out):
                 out.append(tok.text)
         return out
 
@@ -594,7 +603,11 @@ class _Describer:
                 if not re.search(r"\b(?:ends?|expires?|lapses?|concludes?|runs? out)$", title):
                     title = f"{title} {'end' if up.tag_ in ('NNS', 'NNPS') else 'ends'}"
                 return Described(self._finish(title), self.own, self.place)
-        if head.pos_ in ("NOUN", "PROPN") or (head.pos_ == "X" and head.dep_ in _SUBJ + ("dobj", "pobj")):
+        verb_like = head.pos_ == "NOUN" and head.dep_ in ("xcomp", "ccomp") and any(
+            c.dep_ == "dobj" for c in head.children)  # "is due to host leaders", tagged as a noun
+        if verb_like:
+            title = self._verb_title(head, as_verb=True)
+        elif head.pos_ in ("NOUN", "PROPN") or (head.pos_ == "X" and head.dep_ in _SUBJ + ("dobj", "pobj")):
             title = self._noun_title(head)
         elif head.pos_ == "ADJ" and head.lower_ == "effective" or self.trig.text.lower() in ("starting", "beginning"):
             title = self._measure_title(head)
@@ -888,15 +901,15 @@ class _Describer:
             found += actors_in(self.text[s:e])
         return list(dict.fromkeys(found))
 
-    def _verb_title(self, head: Any) -> str:
-        verb = head if head.pos_ in ("VERB", "AUX") else head.head
+    def _verb_title(self, head: Any, as_verb: bool = False) -> str:
+        verb = head if head.pos_ in ("VERB", "AUX") or as_verb else head.head
         if verb.pos_ in ("NOUN", "PROPN") and head.pos_ in ("ADP", "ADJ"):
             # a headline without a verb ("Tariffs fully in place April 13"), "a second batch, due on"
             self.p.times = self.p.times + [(self.view.idx(head), self.view.end(head))]
             words = self.p.noun_phrase(verb, max_words=6)
             adv = [c.lower_ for c in head.head.children if c.dep_ == "advmod" and c.lower_ == "fully"]
             return " ".join([words] + adv + self.trig.text.lower().split()) if words else self._bare()
-        if verb.pos_ not in ("VERB", "AUX", "ADJ"):
+        if verb.pos_ not in ("VERB", "AUX", "ADJ") and not as_verb:
             return self._bare()
         subj = self._subject(verb)
         who = self._who_text(subj)

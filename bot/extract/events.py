@@ -218,6 +218,24 @@ def _subject_noun(view: ParseView, start: int, end: int) -> Any:
     return None
 
 
+_PHASE_WORDS = {"open", "opens", "opening", "close", "closes", "end", "ends", "begin", "begins", "start", "starts",
+                "conclude", "concludes", "resume", "resumes", "expire", "expires", "launch", "launches"}
+
+
+def _subject_event(view: ParseView | None, trig: Trigger, pool: list[Trigger]) -> Trigger:
+    """'the talks will open on June 10': the talks, whose opening the date gives (the title
+    says "opens"), rather than an event of the kind of "open"."""
+    if view is None or " ".join(trig.text.lower().split()) not in _PHASE_WORDS:
+        return trig
+    subj = _subject_noun(view, trig.start, trig.end)
+    if subj is None:
+        return trig
+    for other in pool:
+        if other is not trig and other.start <= view.idx(subj) < other.end:
+            return other
+    return trig
+
+
 def _names_measure(text: str, s: int, start: int, end: int, view: ParseView | None) -> bool:
     """'impose the countermeasures starting April 1', 'tariffs starting on July 1': a measure
     is what starts (the object or subject of the verb 'starting' goes with, or just before)."""
@@ -476,16 +494,24 @@ def _dated(text: str, view: ParseView | None, sents: list[tuple[int, int]], sent
             _is_edition(text, t, published) or _is_name(view, t):
         return None
     pool = list(triggers)
+    spans: list[Any] = []  # span nouns passed over, with their phrases
     while True:
         trig = _nearest_trigger(view, t, pool, text)
         if trig is None:
             return None
+        tok = view.root(trig.start, trig.end) if view is not None else None
+        if tok is not None and any(tok in sp.subtree for sp in spans):
+            pool.remove(trig)  # "a suspension of the levy from June 10": the levy does not start
+            continue
         # "a pause until July 9" ends that day; "a pause from June 1" only begins: no event
         # there, though another trigger may take the date ("a truce before Ramadan begins on")
         span_noun = " ".join(trig.text.lower().split()) in _SPANS
         if not span_noun or _END_CUE.search(text[max(sent[0], t.start - 25):t.start].rstrip()):
+            trig = _subject_event(view, trig, pool)
             break
         pool.remove(trig)
+        if tok is not None:
+            spans.append(tok)
     start, precision, last = parsed
     when = When(start, None, precision)
     if tail is not None:
