@@ -242,3 +242,45 @@ def test_the_same_event_in_two_articles_is_one_event_with_both_sources() -> None
                     "to settle grazing rights.", "2025-06-03", title="Grazing rights on the table")
     [ev] = svc.events()
     assert ev["start"] == "2025-06-12" and len({s["article"] for s in ev["sources"]}) == 2
+
+
+def test_a_dateline_is_no_part_of_a_title() -> None:
+    [ev] = [e for e in evs("QUITO (Wire) - Ecuador and Peru will meet in Tumbes on June 10, officials said on "
+                           "Friday.") if e.upcoming]
+    assert ev.title == "Ecuador and Peru meet in Tumbes" and ev.start == "2025-06-10"
+
+
+def test_a_date_in_a_quote_goes_with_the_quote_not_the_sentence_around_it() -> None:
+    text = ("\u201cWe want the grain corridor settled in the coming weeks,\u201d the minister told negotiators in "
+            "Ankara.")
+    [ex] = [extract_article(Article(id="q2", title="Corridor", published="2025-06-02", text=text))]
+    assert ex.events == []
+
+
+def test_since_gives_no_date_of_an_event() -> None:
+    assert evs("It is the first state visit by a Thai king since 2019.") == []
+
+
+def test_a_part_word_before_the_date_narrows_it() -> None:
+    ev = one("The donor conference on Sudan is now expected in the second half of July.")
+    assert (ev.start, ev.end, ev.approx) == ("2025-07-16", "2025-07-31", "the second half of July 2025")
+
+
+def test_an_end_the_text_gives_beats_one_counted_from_a_length() -> None:
+    [ev] = [e for e in evs("A 60-day grace period for small importers will last until Aug. 20.") if e.upcoming]
+    assert ev.start == "2025-08-20" and ev.title == "Grace period for small importers ends"
+    ev = one("The 60-day grace period for small importers expires on Aug. 20.")
+    assert ev.start == "2025-08-20" and ev.title == "Grace period for small importers expires"
+
+
+def test_a_headline_restating_the_story_is_merged_into_it() -> None:
+    ev = one("Truce to take effect at midnight\n\nA truce between the two militias will take effect at midnight "
+             "on Wednesday, the mediators said.")
+    assert ev.start == "2025-06-04" and ev.title.startswith("Truce between two militias takes effect")
+    assert len(ev.sources) == 2 and ev.evidence.startswith("A truce between")
+
+
+def test_what_a_summit_discusses_is_not_where_it_is() -> None:
+    ev = one("A three-day summit of Andean leaders starting on July 8 in Cusco will discuss the drought in "
+             "southern Bolivia.")
+    assert ev.place == "Cusco" and ev.title.endswith("in Cusco")

@@ -119,6 +119,12 @@ def narrowed(text: str, start: int, end: int, value: str, published: dt.date) ->
     first, precision, last = parsed
     words = text[start:end]
     m = _PART.match(words)
+    if m is None:  # "in the second half of May": the part word may sit outside the expression
+        lead = re.search(r"(?i)(?:\b(?:early|mid|late)[\s-]*|(?:\bby\s+)?\bthe\s+(?:beginning|start|middle|end|close|"
+                         r"first\s+half|second\s+half|latter\s+half|last\s+half|early\s+part|first\s+part|"
+                         r"latter\s+part|last\s+part|rest|remainder|balance)\s+of\s+)$", text[max(0, start - 30):start])
+        if lead:
+            m = _PART.match(lead.group(0).lstrip())
     part = None
     bound = re.search(r"(?i)\b(?:by|before|until|till|through)\s+$", text[max(0, start - 10):start])
     if m and not m.group("by") and not bound:  # "by the end of June" bounds a deadline: the month stays

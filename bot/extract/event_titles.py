@@ -29,6 +29,14 @@ MAX_WORDS = 12  # a title longer than this is cut back to its head phrase
 _PREP_OF = ("of",)
 _PLACE_LABELS = ("GPE", "LOC", "FAC")
 _SUBJ = ("nsubj", "nsubjpass", "csubj")
+# changes whose "in" phrase says what changes ("a cut in import duties")
+_DATELINE_HEAD = re.compile(r"\s*[A-Z][A-Z .'/&-]{2,}(?:,\s*[A-Z][a-z]{2,}\.?\s+\d{1,2})?\s*(?:\([^)]{1,40}\)\s*)?"
+                            r"[-–—]{1,2}\s+")
+# verbs whose "in X" is what they are about, not where the event is ("discuss the crisis in Congo")
+_ABOUT_VERBS = {"discuss", "address", "focus", "consider", "review", "debate", "examine", "tackle", "cover",
+                "weigh", "study", "assess"}
+_CHANGE_NOUNS = {"cut", "cuts", "increase", "increases", "rise", "hike", "hikes", "reduction", "reductions",
+                 "change", "changes", "freeze", "pause", "suspension"}
 _PROCESS_NOUNS = {"process", "period", "phase", "inquiry", "investigation", "probe", "review", "talks", "negotiations",
                   "consultation", "consultations", "study", "assessment", "audit", "trial", "mission", "programme",
                   "program", "transition", "campaign"}
@@ -116,7 +124,10 @@ class _Phrases:
         self.times = times
         self.lex = lexicon()
         self.subst: dict[int, str] = {}  # token index -> the words it stands for
+        self.floor = 0  # where the sentence's words begin, after a dateline ("LIMA (AP) -")
         if sent is not None:
+            dateline = _DATELINE_HEAD.match(text, sent[0], sent[1])
+            self.floor = dateline.end() if dateline else sent[0]
             self._possessives(*sent)
 
     def _possessives(self, s: int, e: int) -> None:
@@ -129,13 +140,40 @@ class _Phrases:
             mentions = [(s + m.start, m.actor) for m in _gaz().find(self.text[s:e])]
         except Exception:  # pragma: no cover
             return
+        subject_actors = self._subject_actors(span)
         for tok in span:
             if tok.dep_ == "poss" and tok.lower_ in ("its", "their"):
                 before = [a for at, a in mentions if at < self.view.idx(tok)]
-                name = short_label(before[-1]) if before else ""
+                # the sentence's subject first ("Lee and Ishiba will discuss their agreement"),
+                # else the actor named last before the pronoun
+                plural_subject = any(c.dep_ == "conj" for t in span if t.dep_ in ("nsubj", "nsubjpass")
+                                     and t.head.i == span.root.i for c in t.children)
+                if tok.lower_ == "their" and len(subject_actors) >= 2:
+                    name = "–".join(short_label(a) for a in subject_actors[:3])
+                elif tok.lower_ == "their" and plural_subject:
+                    name = ""  # "Lee and Ishiba ... their agreement": not all of them are known
+                elif len(subject_actors) == 1:
+                    name = short_label(subject_actors[0])
+                else:
+                    name = short_label(before[-1]) if before else ""
                 # "summit of its leaders" -> "summit of G20 leaders"; "its election" -> "Portugal's election"
                 inside_of = tok.head.dep_ == "pobj" and tok.head.head.lower_ == "of"
                 self.subst[tok.i] = name if inside_of or not name else possessive(name)
+
+    def _subject_actors(self, span: Any) -> list[str]:
+        """Actors the subject of the sentence's main verb names, people's countries included."""
+        root = span.root
+        subj = [c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if not subj:
+            return []
+        toks = list(subj[0].subtree)
+        found = actors_in(self.text[self.view.idx(toks[0]):self.view.end(toks[-1])])
+        for t in toks:
+            if t.pos_ == "PROPN":
+                a = _person_actor(t.text)
+                if a and a not in found:
+                    found.append(a)
+        return found
 
     def in_time(self, tok: Any) -> bool:
         s, e = self.view.idx(tok), self.view.end(tok)
@@ -150,6 +188,8 @@ class _Phrases:
     def droppable(self, tok: Any, head: Any) -> bool:
         if tok.i == head.i:
             return False
+        if self.view.idx(tok) < self.floor:
+            return True
         if self.in_time(tok):
             return True
         low = tok.lower_
@@ -180,6 +220,8 @@ class _Phrases:
         for c in head.children:
             joiner = c.text in "-–'’" and c.whitespace_ == "" and c.i > 0 and c.doc[c.i - 1].whitespace_ == ""
             joiner = joiner or self.glued(c)  # "hard-wrought", "counter-tariffs", "head-to-head"
+            # "presidential, parliamentary and local elections": the comma between conjuncts
+            joiner = joiner or (c.text == "," and any(g.dep_ == "conj" and g.i > c.i for g in head.children))
             if not joiner and (c.dep_ in skip_deps or self.in_time(c) or c.dep_ == "punct"):
                 continue
             if c.dep_ == "prep" and c.lower_ == "of" and any(g.lower_ == "own" for g in c.subtree):
@@ -229,7 +271,8 @@ class _Phrases:
         toks = self.subtree_tokens(noun, skip, deep_skip=deep)
         if with_of:
             for c in noun.children:
-                if c.dep_ == "prep" and c.lower_ in _PREP_OF + ("between",) and not any(
+                measure_in = c.lower_ == "in" and noun.lemma_.lower() in _CHANGE_NOUNS
+                if c.dep_ == "prep" and (c.lower_ in _PREP_OF + ("between",) or measure_in) and not any(
                         g.lower_ == "own" for g in c.subtree):  # not "talks of their own"
                     objs = [g for g in c.children if g.dep_ == "pobj" and not self.in_time(g)]
                     if objs:
@@ -258,21 +301,32 @@ class _Phrases:
         """The people named in text[start:end], in order, by the name the text gives them
         (a family name may come first: "Li Qiang"), without a later repeat of a surname."""
         out: list[str] = []
-        for _s, _e, label, words in self.view.ents(start, end):
+        for s, _e, label, words in self.view.ents(start, end):
             if label != "PERSON":
                 continue
-            name = re.sub(r"['’]s$", "", words).strip()
+            name = self._person_name(s, words)
             if name and name not in out and not any(o.endswith(" " + name) for o in out):
                 out.append(name)
         return out
+
+    def _person_name(self, s: int, words: str) -> str:
+        """A person's name as written, without a dateline glued to it ("LIMA - Boluarte") and
+        never a country the tagger took for a person."""
+        if s < self.floor:
+            words = words[self.floor - s:] if self.floor - s < len(words) else ""
+        name = re.sub(r"['’]s$", "", words).strip(" -–—")
+        known = _gaz().lookup(name) if name else None
+        if not name or known is not None and known[1] != "person":
+            return ""
+        return name
 
     def person_ent(self, tok: Any) -> tuple[str, str] | None:
         """(full name, surname) when ``tok`` is part of a person's name."""
         s = self.view.idx(tok)
         for a, b, label, words in self.view.ents(s - 60 if s > 60 else 0, s + 80):
             if label == "PERSON" and a <= s < b:
-                name = re.sub(r"['’]s$", "", words).strip()
-                return name, name.split()[-1]
+                name = self._person_name(a, words)
+                return (name, name.split()[-1]) if name else None
         return None
 
 
@@ -350,12 +404,19 @@ class _Describer:
             return ""
         low = subj.lower_
         if self.view.idx(subj) < self.sent[0] or (subj.text.isupper() and len(subj.text) > 3):
-            # a dateline word ("LONDON (AP) -") taken for the subject: the people before the verb
+            # a dateline word ("LONDON (AP) -") taken for the subject: who is named between the
+            # dateline and the verb
             verb = subj.head
-            people = self.p.persons_in(self.sent[0], self.view.idx(verb))
+            dash = re.search(r"[-–—]\s", self.text[self.view.idx(subj):self.view.idx(verb)])
+            start = self.view.idx(subj) + dash.end() if dash else self.sent[0]
+            people = self.p.persons_in(start, self.view.idx(verb))
             if people:
                 self._add_people(people)
                 return " and ".join(people[:3])
+            parties = actors_in(self.text[start:self.view.idx(verb)])
+            if parties:
+                self._add_actors(self.text[start:self.view.idx(verb)])
+                return " and ".join(short_label(a) for a in parties[:3])
             return ""
         span_toks = self.p.subtree_tokens(subj, {"relcl", "acl", "appos", "advcl", "punct"})
         s, e = self.view.idx(span_toks[0]), self.view.end(span_toks[-1])
@@ -391,7 +452,9 @@ class _Describer:
             self._add_people(people)
             self._add_actors(self.text[s:e])
             return " and ".join(people[:3])
-        words = self.p.noun_phrase(subj, max_words=6)
+        words = self.p.noun_phrase(subj, max_words=8)
+        if subj.lemma_.lower() in self.lex["deadline_nouns"] | {"period"}:
+            words = self._topic(subj, words, always=True)  # "grace period for small importers"
         conj = [c for c in subj.children if c.dep_ == "conj"]
         if conj and words:
             more = self.p.noun_phrase(conj[0], max_words=4)
@@ -708,7 +771,7 @@ class _Describer:
         if bare:
             phrase = self._richer(noun, phrase)
         phrase = self._resolve_country(phrase, *self.sent)
-        phrase = self._topic(noun, phrase)
+        phrase = self._topic(noun, phrase, always=self.trig.kind in ("deadline", "policy"))
         self._add_actors(phrase)
         # who takes part: 'between X and Y', 'with X', or the subject of 'hold'/'host'/'attend'
         who: list[str] = []
@@ -743,7 +806,9 @@ class _Describer:
         for a in who:
             if a not in self.own:
                 self.own.append(a)
-        self.place = self._place_of(noun, verb)
+        acl = [c for c in noun.children if c.dep_ in ("acl", "relcl") and c.pos_ == "VERB"]
+        venue_verb = verb if verb is not None and verb.lemma_.lower() not in _ABOUT_VERBS else None
+        self.place = self._place_of(noun, *acl, venue_verb)
         if self.trig.kind == "visit":
             dest = self._destination(noun)[1] or (self._destination(verb)[1] if verb is not None else "")
             if dest and dest.lower() not in phrase.lower():
@@ -766,8 +831,10 @@ class _Describer:
         phase = self._phase(noun)
         if phase:
             title = f"{title} {phase}"
-        elif title == phrase and len([w for w in phrase.split() if w.lower() not in ("of", "the", "a")]) <= 2 \
-                and not self.own and not self.place:
+        elif title == phrase and (len([w for w in phrase.split() if w.lower() not in ("of", "the", "a")]) <= 2
+                                  and not self.own and not self.place or noun.pos_ == "PROPN" and
+                                  noun.dep_ in ("dobj", "pobj")):
+            # a bare noun, or a body's name ("brief the Security Council"): told by its clause
             title = self._clause_title(noun, phrase) or title
         return title
 
@@ -778,8 +845,8 @@ class _Describer:
         verb = prep.head if prep is not None else (noun.head if noun.dep_ == "dobj" else None)
         if verb is not None and verb.pos_ == "NOUN" and verb.dep_ == "dobj":
             verb = verb.head  # "take up fisheries in dedicated sessions": the phrase hangs on the object
-        if verb is None or verb.pos_ != "VERB":
-            return ""
+        if verb is None or verb.pos_ != "VERB" or any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children):
+            return ""  # "a decision is expected at the summit": no one does anything at it
         subj = self._subject(verb)
         who = self._who_text(subj)
         if not who:
@@ -804,7 +871,7 @@ class _Describer:
                 len(phrase.split()) > 5:
             return phrase
         for c in noun.children:
-            if c.dep_ == "prep" and c.lower_ in ("on", "over", "about"):
+            if c.dep_ == "prep" and (c.lower_ in ("on", "over", "about") or always and c.lower_ == "for"):
                 objs = [g for g in c.children if g.dep_ == "pobj" and not self.p.in_time(g)]
                 if not objs:
                     continue
@@ -943,10 +1010,12 @@ class _Describer:
             if amount:
                 action = f"{action} {amount}"
         elif not any(w in ("effect", "force", "place") for w in trigger_words):
-            obj, _ = self._object(verb)
+            obj, obj_tok = self._object(verb)
             if obj and not set(obj.lower().split()) & set(trigger_words):  # "names his successor"
                 action = f"{action} {obj}"
                 self._add_actors(obj)
+                if self.trig.kind == "visit" and obj_tok is not None and obj_tok.ent_type_ in _PLACE_LABELS:
+                    self.place = obj  # "visits Manila": where it happens
             elif dest and dest_prep in ("to", "for"):
                 action = f"{action} {dest_prep} {dest}"
                 self.place = dest
@@ -985,6 +1054,17 @@ class _Describer:
 
     def _finish(self, title: str) -> str:
         title = " ".join(title.split()).strip(" ,;:-–")
+        m = re.search(r"(?i)\b(?:the\s+)?(?:country|nation)['’]s\b", title)
+        if m and m.start() > 0:  # "reviews the country's credit line" -> "reviews Malawi's credit line"
+            title = title[:m.start()] + self._resolve_country(title[m.start():], *self.sent)
+        if self.trig.kind == "election" and not self.place and not actors_in(title):
+            # an election is always some country's: the one the sentence names, if only one
+            countries = [a for a in actors_in(self.text[self.sent[0]:self.sent[1]])
+                         if (_gaz().actors.get(a) or {}).get("kind") == "country"]
+            if len(countries) == 1:
+                title = f"{title} in {short_label(countries[0])}"
+                if countries[0] not in self.own:
+                    self.own.append(countries[0])
         title = re.sub(r"^(?:the|a|an)\s+", "", title, flags=re.I)
         if self.place and self.place.lower() not in title.lower():
             prep = "at" if re.match(r"(?i)the\s", self.place) else self.place_prep or "in"

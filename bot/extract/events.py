@@ -147,7 +147,7 @@ class _Found:
         return self.when.precision
 
 
-def _triggers(text: str, s: int, e: int, view: ParseView | None) -> list[Trigger]:
+def _triggers(text: str, s: int, e: int, view: ParseView | None, times: list[Timex]) -> list[Trigger]:
     lex = _lexicon()
     out = []
     for m in lex["pattern"].finditer(text, s, e):
@@ -155,6 +155,8 @@ def _triggers(text: str, s: int, e: int, view: ParseView | None) -> list[Trigger
         kind = lex["by_phrase"].get(word)
         if kind is None:
             continue
+        if any(t.start < m.end() and m.start() < t.end for t in times):
+            continue  # a word of a time expression ("by the end of July", "Good Friday")
         if word in ("march", "show", "open", "sign", "host", "chair") and m.group(0)[:1].isupper() and \
                 not re.search(r"[.!?\"“]\s*$|^\s*$", text[max(s, m.start() - 3):m.start()]):
             continue  # "March" the month, "Show" in a name
@@ -284,6 +286,8 @@ def _nearest_trigger(view: ParseView | None, t: Timex, triggers: list[Trigger], 
         edges = 99
         if troot is not None:
             rr = view.root(tr.start, tr.end) if view is not None else None
+            if rr is not None and rr.doc is not troot.doc:
+                continue  # one inside a quote, the other outside: the quote has its own events
             if rr is not None:
                 edges = _edges(troot, rr)
         if edges > MAX_EDGES and chars > MAX_CHARS:
@@ -326,6 +330,12 @@ def _is_dateline(text: str, sent: tuple[int, int], t: Timex) -> bool:
     line_start = text.rfind("\n", 0, t.start) + 1
     m = _DATELINE.match(text[line_start:sent[1]])
     return bool(m) and t.end <= line_start + m.end()
+
+
+def _is_since(text: str, t: Timex) -> bool:
+    """'the first visit since 2023': where a stretch of time began, not when an event is."""
+    return bool(re.search(r"(?i)\b(?:since|ever\s+since)\s+(?:early\s+|late\s+|mid-?)?$",
+                          text[max(0, t.start - 16):t.start]))
 
 
 def _is_edition(text: str, t: Timex, published: dt.date) -> bool:
@@ -444,7 +454,7 @@ def extract_events(text: str, published: dt.date, article_id: str, doc: Any = No
         in_sent = [t for t in timexes if s <= t.start < e and t.start not in tails]
         if not in_sent:
             continue
-        triggers = _triggers(text, s, e, view)
+        triggers = _triggers(text, s, e, view, in_sent)
         durations = [x for x in in_sent if x.type == "DURATION"]
         if not triggers and not durations:
             continue
@@ -463,6 +473,8 @@ def extract_events(text: str, published: dt.date, article_id: str, doc: Any = No
         times = [(x.start, x.end) for x in timexes if f.sent[0] <= x.start < f.sent[1]]
         d = _describe(text, view, f, times, sents)
         f.title, f.own, f.place = d.title, d.own, d.place or _place(text, f.sent[0], f.sent[1], f.trigger, view)
+        if f.place and not d.place and f.place.lower() not in f.title.lower():
+            f.title = f"{f.title} in {f.place}"  # a place the parse did not tie to the event
         f.participants = list(f.own) or _sentence_actors(text, *f.sent)[:3]
     return [_to_event(f, text, published, article_id) for f in _merge(found)]
 
@@ -491,7 +503,7 @@ def _dated(text: str, view: ParseView | None, sents: list[tuple[int, int]], sent
     """The event a date gives, if any: its trigger and its time, range or window."""
     parsed = date_of(t.value)
     if parsed is None or _is_dateline(text, sent, t) or _is_report_date(view, text, t, lex) or \
-            _is_edition(text, t, published) or _is_name(view, t):
+            _is_edition(text, t, published) or _is_name(view, t) or _is_since(text, t):
         return None
     pool = list(triggers)
     spans: list[Any] = []  # span nouns passed over, with their phrases
@@ -547,6 +559,9 @@ def _stretch(text: str, view: ParseView | None, sents: list[tuple[int, int]], si
     cue = _deadline_cue(text, s, e, t) if dur else None
     if cue is None or dur is None:
         return None
+    if any(x.type in ("DATE", "TIME") and s <= x.start < e and _END_CUE.search(text[max(s, x.start - 25):x.start]
+                                                                                  .rstrip()) for x in timexes):
+        return None  # "a 90-day grace period runs until Sept. 15": the text gives the end itself
     usable = triggers
     if cue == "after":
         # "applies 14 days after the decree": the predicate before the length,
@@ -638,8 +653,10 @@ def _merge(found: list[_Found]) -> list[_Found]:
     """One event per event.  A mention whose time holds the time of another (the week of a
     day, "Monday or Tuesday" of Monday, "the fall" of September, the same day twice) merges
     into the narrower one when both name the same kind of event (a meeting and the talks at
-    it are one), no different places and shared or no parties: by the same word, by the
-    same kind, or, for times a week long at most, by shared parties or place."""
+    it are one), no different places and no different parties, and one of: the same word;
+    the same kind with shared parties or place; for times a week long at most, shared
+    parties or place; a title line restating the article's sentence (its time the same, or
+    a day off: "at midnight" in a headline, "at midnight on Thursday" below)."""
     found = sorted(found, key=lambda f: (_size(f), f.headline, f.precision != "day", _KIND_RANK.get(f.kind, 1),
                                          f.sent[0]))
     kept: list[_Found] = []
@@ -648,7 +665,11 @@ def _merge(found: list[_Found]) -> list[_Found]:
         for k in kept:
             if _GROUPS.get(k.kind) != _GROUPS.get(f.kind):
                 continue
-            if not (f.start <= k.start and _last_day(k) <= _last_day(f)):
+            inside = inside_of(k, f)
+            # a title line says "at midnight", "on Sunday" of the day the story below names
+            restated = f.headline != k.headline and _stem(k.trigger.text) == _stem(f.trigger.text) and \
+                abs((f.start - k.start).days) <= 7 and _size(f) == _size(k) == 1
+            if not (inside or restated):
                 continue
             if _places_differ(k.place, f.place):
                 continue  # talks in Washington are not the dialogue in Beijing
@@ -656,25 +677,38 @@ def _merge(found: list[_Found]) -> list[_Found]:
             if a and b and not a & b and (f.kind == "election" or k.own and f.own):
                 continue  # two countries' elections on one day; the summits of two blocs
             same_place = bool(k.place) and k.place == f.place
+            shared = bool(a & b) or same_place
             talk = _GROUPS.get(f.kind) == "talk"
             same_time = k.start == f.start and _last_day(k) == _last_day(f)
-            if _stem(k.trigger.text) == _stem(f.trigger.text) or (k.kind == f.kind and k.kind not in ("policy", "other") and (
-                    a & b or not a or not b)) or (
-                    talk and _size(f) <= 7 and (a & b or same_place)) or (
-                    talk and same_time and (a & b or not a or not b)):
+            headline = f.headline or k.headline
+            if _stem(k.trigger.text) == _stem(f.trigger.text) or (
+                    k.kind == f.kind and k.kind not in ("policy", "other") and shared) or (
+                    talk and _size(f) <= 7 and shared) or (
+                    talk and same_time and headline and (shared or not a or not b)):
                 home = k
                 break
         if home is None:
             kept.append(f)
         elif f.sent != home.sent and f.sent not in home.extra_sources:
-            home.extra_sources.append(f.sent)
             home.participants = list(dict.fromkeys(home.participants + f.participants))
-            if home.headline and not f.headline or not f.headline and \
-                    _KIND_RANK.get(f.kind, 1) < _KIND_RANK.get(home.kind, 1):
-                # a sentence says it better than a title line; the talks better than the trip
-                home.title, home.kind = f.title, f.kind
-            home.headline = home.headline and f.headline
+            if home.headline and not f.headline:
+                # a sentence says it better, and more exactly, than a title line: it leads
+                title_line = home.sent
+                home.title, home.kind, home.sent, home.trigger, home.own = f.title, f.kind, f.sent, f.trigger, f.own
+                if not inside_of(home, f):
+                    home.when, home.timex = f.when, f.timex
+                home.extra_sources = [title_line] + home.extra_sources
+                home.headline = False
+                continue
+            home.extra_sources.append(f.sent)
+            if not f.headline and _KIND_RANK.get(f.kind, 1) < _KIND_RANK.get(home.kind, 1):
+                home.title, home.kind = f.title, f.kind  # the talks say it better than the trip
     return sorted(kept, key=lambda f: f.sent[0])
+
+
+def inside_of(k: _Found, f: _Found) -> bool:
+    """k's time lies within f's."""
+    return f.start <= k.start and _last_day(k) <= _last_day(f)
 
 
 def _stem(word: str) -> str:

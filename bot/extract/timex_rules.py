@@ -157,6 +157,7 @@ class Ctx:
 
 def _dir_from_cue(s: str) -> str | None:
     s = s.lower()
+    s = re.sub(r"\blast(?=\s+(?:until|till|through|into)\b)", "", s)  # "will last until Aug. 20": the verb
     if re.search(r"\b(last|past|previous|preceding|prior|earlier|ago|since)\b", s):
         return PAST
     if re.search(r"\b(next|coming|upcoming|following|later|ahead|from now|effective|starting|until|till|"
