@@ -266,6 +266,11 @@ class Service:
                 merged["participants"] = sorted(set(merged.get("participants", [])) | set(ev.get("participants", [])))
                 if not merged.get("place") and ev.get("place"):
                     merged["place"] = ev["place"]
+                if _span_days(ev) < _span_days(merged) and _within(ev, merged):
+                    # a later article names the day of what an earlier one put in a week or a
+                    # window: the event takes the narrower time (and is reminded at it)
+                    for key in ("start", "end", "precision", "approx", "timex"):
+                        merged[key] = ev.get(key)
                 out.append(merged)
             else:
                 out.append(ev)
@@ -280,7 +285,16 @@ class Service:
         for other in stored.values():
             if other["id"] == ev["id"]:
                 return other
-            if other["kind"] != ev["kind"] or other.get("precision") != ev.get("precision"):
+        # the same event in a wider or narrower time: "talks next week" and "talks on Tuesday"
+        lo = (dt.date.fromisoformat(day) - dt.timedelta(days=MAX_EVENT_SPAN)).isoformat()
+        nearby = {e["id"]: e for e in self.store.events(start_from=lo, start_to=_last_iso(ev))}
+        nearby.update((i, e) for i, e in pending.items() if lo <= e.get("start", "")[:10] <= _last_iso(ev))
+        for other in list(stored.values()) + [e for i, e in nearby.items() if i not in stored]:
+            if other.get("status") == "cancelled" and not other.get("merged_into"):
+                continue
+            if other["kind"] != ev["kind"] or not (_within(ev, other) or _within(other, ev)):
+                continue
+            if other.get("precision") == ev.get("precision") and other["start"][:10] != day:
                 continue
             shared = set(other.get("participants", [])) & set(ev.get("participants", []))
             title_overlap = set(content_words(other["title"])) & set(content_words(ev["title"]))
@@ -681,6 +695,40 @@ class Service:
         self.store.put_event(after, self._audit(who, "event.cancel", "event", event_id, before, after))
         self._changed("events")
         return after
+
+
+MAX_EVENT_SPAN = 366  # the widest time an event is given (a year), for finding one that holds another
+
+
+def _last_iso(ev: Record) -> str:
+    """The last day an event's time covers (its end, or the end of its week, month ...)."""
+    from bot.extract.event_dates import date_of
+
+    start = str(ev.get("start") or "")[:10]
+    if ev.get("end"):
+        return str(ev["end"])[:10]
+    precision = ev.get("precision") or "day"
+    value = {"week": None, "month": start[:7], "year": start[:4]}.get(precision, start)
+    if precision == "week":
+        d = dt.date.fromisoformat(start)
+        return (d + dt.timedelta(days=6 - d.weekday())).isoformat()
+    if precision == "quarter":
+        d = dt.date.fromisoformat(start)
+        value = f"{d.year}-Q{(d.month - 1) // 3 + 1}"
+    parsed = date_of(value or start)
+    return parsed[2].isoformat() if parsed else start
+
+
+def _span_days(ev: Record) -> int:
+    try:
+        return (dt.date.fromisoformat(_last_iso(ev)) - dt.date.fromisoformat(str(ev["start"])[:10])).days
+    except (KeyError, ValueError):
+        return 0
+
+
+def _within(a: Record, b: Record) -> bool:
+    """a's time lies within b's."""
+    return str(b["start"])[:10] <= str(a["start"])[:10] and _last_iso(a) <= _last_iso(b)
 
 
 def _parse_when(value: str) -> tuple[str, str]:

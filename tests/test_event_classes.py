@@ -284,3 +284,18 @@ def test_what_a_summit_discusses_is_not_where_it_is() -> None:
     ev = one("A three-day summit of Andean leaders starting on July 8 in Cusco will discuss the drought in "
              "southern Bolivia.")
     assert ev.place == "Cusco" and ev.title.endswith("in Cusco")
+
+
+def test_a_later_article_giving_the_day_of_an_earlier_ones_week_makes_one_event_on_that_day() -> None:
+    from bot.service import Service
+    from store.base import open_store
+
+    svc = Service(open_store("memory:"), clock=lambda: dt.datetime(2025, 6, 2, 9, tzinfo=dt.UTC))
+    svc.ingest_text("Uganda and Rwanda will hold border talks in Kigali next week.", "2025-06-02", title="Talks set")
+    [week] = svc.events()
+    assert week["precision"] == "week"
+    svc.ingest_text("Uganda and Rwanda will hold border talks in Kigali on Wednesday, officials said.",
+                    "2025-06-09", title="Talks on Wednesday")
+    [ev] = svc.events()
+    assert (ev["id"], ev["start"], ev["precision"]) == (week["id"], "2025-06-11", "day")
+    assert len({s["article"] for s in ev["sources"]}) == 2
