@@ -152,9 +152,9 @@ class _Phrases:
                     name = "–".join(short_label(a) for a in subject_actors[:3])
                 elif tok.lower_ == "their" and plural_subject:
                     name = ""  # "Lee and Ishiba ... their agreement": not all of them are known
-                elif len(subject_actors) == 1:
+                elif tok.lower_ == "their" and len(subject_actors) == 1:
                     name = short_label(subject_actors[0])
-                else:
+                else:  # "its": the nearest name before it ("India ... the G20 ... a summit of its leaders")
                     name = short_label(before[-1]) if before else ""
                 # "summit of its leaders" -> "summit of G20 leaders"; "its election" -> "Portugal's election"
                 inside_of = tok.head.dep_ == "pobj" and tok.head.head.lower_ == "of"
@@ -619,8 +619,8 @@ class _Describer:
                 o = objs[0] if objs else None
                 named = [o.text] + [f"{g.text} {o.text}" for g in o.children if g.dep_ in ("compound", "amod")] \
                     if o is not None else []
-                if o is not None and o.pos_ == "NOUN" and any(trigger_kind(w) in (
-                        "negotiation", "summit", "meeting", "dialogue", "other") for w in named):
+                if o is not None and o.pos_ == "NOUN" and (o.lemma_.lower() in _EDITION_NOUNS or any(trigger_kind(w) in (
+                        "negotiation", "summit", "meeting", "dialogue", "other") for w in named)):
                     words = self.p.noun_phrase(objs[0], max_words=7)
                     if len(words.split()) <= 7:
                         self._add_actors(words)
