@@ -4,7 +4,7 @@ keeping the vagueness the article gave it.
 A date names a day, a week, a month, a quarter or a year (its precision).  Words around it
 can narrow it to a *window* inside that period ("mid-June", "early next week", "later this
 month", "the second half of 2026"), widen it to two periods ("Monday or Tuesday", "in
-November or sometime in December"), or give no date at all but a stretch after the
+March or sometime in April"), or give no date at all but a stretch after the
 publication ("in the coming weeks").  A window is kept as its first and last day, the
 precision ``window`` and the words of it in calendar terms (``approx``: "mid-June 2025"),
 so that a reader, and a reminder posted at its start, can say how vague the date is.
@@ -166,7 +166,7 @@ _EITHER = re.compile(r"(?i)^\s*,?\s*or\s+(?:(?:sometime|some\s+time|possibly|per
 
 
 def either(text: str, a_end: int, b_start: int, a_value: str, b_value: str) -> When | None:
-    """'Monday or Tuesday', 'in November or sometime in December': one window over both."""
+    """'Monday or Tuesday', 'in March or sometime in April': one window over both."""
     if not _EITHER.match(text[a_end:b_start]):
         return None
     a, b = date_of(a_value), date_of(b_value)

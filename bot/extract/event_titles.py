@@ -1,7 +1,7 @@
 """Titles of events, as a headline would put them: who, what and where.
 
 A title is made from the event's own words in the parse: its noun phrase ("upper house
-election", "third round of talks") or its verb with the subject and object ("Starmer and
+election", "fourth round of talks") or its verb with the subject and object ("Starmer and
 Modi sign trade agreement"), the participants named in those phrases only ("EU–Canada
 summit", "Spain's presidential election"; never the other countries of the article), the
 place it is held in ("in Ottawa"), and the moment the date gives ("talks resume", "tariff
@@ -40,7 +40,7 @@ _CHANGE_NOUNS = {"cut", "cuts", "increase", "increases", "rise", "hike", "hikes"
 _PROCESS_NOUNS = {"process", "period", "phase", "inquiry", "investigation", "probe", "review", "talks", "negotiations",
                   "consultation", "consultations", "study", "assessment", "audit", "trial", "mission", "programme",
                   "program", "transition", "campaign"}
-# nouns that name one sitting of an event: "the third round of talks" is a round
+# nouns that name one sitting of an event: "the fourth round of talks" is a round
 _EDITION_NOUNS = {"round", "session", "meeting", "sitting", "edition", "leg", "stage", "phase", "resumption"}
 @functools.cache
 def lexicon() -> dict[str, Any]:
@@ -262,7 +262,7 @@ class _Phrases:
         return " ".join(out.split())
 
     def noun_phrase(self, noun: Any, with_of: bool = True, max_words: int = 10) -> str:
-        """'high-level economic dialogue', 'third round of talks', 'presidential and legislative
+        """'high-level economic dialogue', 'fourth round of talks', 'presidential and legislative
         elections', 'dialogue between Chile and Peru': the noun with its modifiers and a short
         'of' or 'between' phrase."""
         skip = {"relcl", "acl", "appos", "advcl", "conj", "cc", "punct", "prep", "dobj", "nsubj", "ccomp",
@@ -461,7 +461,7 @@ class _Describer:
             if more:
                 words = f"{words} and {more}"
         words = self._resolve_country(words, *self.sent)
-        # "a team of negotiators from the European Union": the bloc the phrase left out (not the
+        # "a mission of experts from the African Union": the bloc the phrase left out (not the
         # target of "a duty on Chinese imports")
         owner_toks = self.p.subtree_tokens(subj, {"relcl", "acl", "appos", "advcl", "punct"},
                                            deep_skip={"relcl", "acl", "appos", "advcl", "punct"})
@@ -655,7 +655,7 @@ class _Describer:
         word = " ".join(self.trig.text.lower().split())
         if word in ("end", "ends", "expire", "expires", "lapse", "lapses", "conclude", "run out", "runs out") and \
                 head.pos_ not in ("VERB", "AUX"):
-            # "the summit, due to end Dec. 12" parsed without a verb: the summit ends
+            # "the forum, set to end on Sunday" parsed without a verb: the forum ends
             up = head
             for _ in range(4):
                 up = up.head
@@ -700,7 +700,7 @@ class _Describer:
             subj = self._subject(verb) if verb.pos_ in ("VERB", "AUX") else None
             if subj is not None and subj.pos_ == "NOUN" and (
                     subj.lemma_.lower() in self.lex["deadline_nouns"] or subj.lemma_.lower() in _PROCESS_NOUNS):
-                title = self._span_noun(subj)  # "the process is expected to take five months"
+                title = self._span_noun(subj)  # "the inquiry should need four months"
             else:
                 who = self._who_text(subj)
                 purpose = self._purpose(dur) or self._purpose(verb)
@@ -760,7 +760,7 @@ class _Describer:
         return " ".join(self.trig.text.split()).capitalize()
 
     def _noun_title(self, noun: Any) -> str:
-        # "the next round of negotiation talks", "the first meeting of the dialogue": the round
+        # "the coming round of border talks", "the opening session of the forum": the round
         if noun.dep_ == "pobj" and noun.head.lower_ == "of" and noun.head.head.pos_ == "NOUN" and \
                 noun.head.head.lemma_.lower() in _EDITION_NOUNS:
             noun = noun.head.head
@@ -839,8 +839,8 @@ class _Describer:
         return title
 
     def _clause_title(self, noun: Any, phrase: str) -> str:
-        """A bare noun ('dedicated sessions', 'a rally') told by its clause: 'Ministers take up
-        fisheries and agriculture in dedicated sessions'."""
+        """A bare noun ('closed sessions', 'a rally') told by its clause: 'Envoys go over the
+        water accord in closed sessions'."""
         prep = noun.head if noun.dep_ == "pobj" and noun.head.dep_ == "prep" else None
         verb = prep.head if prep is not None else (noun.head if noun.dep_ == "dobj" else None)
         if verb is not None and verb.pos_ == "NOUN" and verb.dep_ == "dobj":
@@ -971,7 +971,7 @@ class _Describer:
     def _verb_title(self, head: Any, as_verb: bool = False) -> str:
         verb = head if head.pos_ in ("VERB", "AUX") or as_verb else head.head
         if verb.pos_ in ("NOUN", "PROPN") and head.pos_ in ("ADP", "ADJ"):
-            # a headline without a verb ("Tariffs fully in place April 13"), "a second batch, due on"
+            # a headline without a verb ("Quotas in place by May 2"), "a final payment, due on"
             self.p.times = self.p.times + [(self.view.idx(head), self.view.end(head))]
             words = self.p.noun_phrase(verb, max_words=6)
             adv = [c.lower_ for c in head.head.children if c.dep_ == "advmod" and c.lower_ == "fully"]
