@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from bot.errors import CommandError, PermissionDenied
+from bot.render.dates import when_text
 from bot.render.text import STANCE_WORD
 from bot.reply import Caller, Field, Form, FormField, Item, Reply
 
@@ -110,7 +111,7 @@ SPECS: dict[str, Spec] = {s.name: s for s in (
          (Param("id", "the claim id", True), Param("reason", "why it is retracted", True)), admin=True),
     Spec("event add", "/event add title=\"...\" start=YYYY-MM-DD [end=...] [kind=summit] [place=...] "
          "[participants=\"japan, china\"]", "Add an event by hand.",
-         (Param("title", "what happens", True), Param("start", "2025-06-15, 2025-06, 2025-W24 or 2025", True),
+         (Param("title", "what happens", True), Param("start", "2025-06-15, 2025-06, mid-2025-06, 2025-W24 or 2025", True),
           Param("end", "last day, if a range"), Param("kind", "summit, visit, election ...", suggest="kind"),
           Param("place", "where"), Param("participants", "comma-separated actors")), admin=True),
     Spec("event edit", "/event edit ID field=value ...", "Correct an event; fields: title, kind, start, end, "
@@ -118,6 +119,10 @@ SPECS: dict[str, Spec] = {s.name: s for s in (
          admin=True),
     Spec("event cancel", "/event cancel ID [REASON]", "Mark an event as cancelled.",
          (Param("id", "the event id", True), Param("reason", "why")), admin=True),
+    Spec("event merge", "/event merge KEEP OTHER", "Two records of one event: KEEP takes OTHER's sources; "
+         "OTHER is closed as merged.", (Param("keep", "the id of the event to keep", True),
+                                       Param("other", "the id of the duplicate", True)), admin=True,
+         example="/event merge e1a2b3c4d5 e6f7a8b9c0"),
     Spec("ingest", "/ingest published=YYYY-MM-DD [title=\"...\"] [url=URL] TEXT  (or attach a file)",
          "Read an article (pasted or attached) and store its claims and events.",
          (Param("published", "publication date, YYYY-MM-DD", True), Param("title", "the article's title"),
@@ -127,7 +132,7 @@ SPECS: dict[str, Spec] = {s.name: s for s in (
          (Param("text", "what to do, e.g. subscribe, list, stop"),), example="/remind subscribe lead 7d,1d kinds summit"),
 )}
 
-GROUPS = {"claim": ("add", "edit", "retract"), "event": ("add", "edit", "cancel")}
+GROUPS = {"claim": ("add", "edit", "retract"), "event": ("add", "edit", "cancel", "merge")}
 
 CLAIM_FORM = (
     FormField("actor", "Actor (country, capital or bloc)", placeholder="japan", max_length=80),
@@ -555,6 +560,12 @@ class Commands:
     def _parse_event_cancel(self, rest: str) -> dict[str, str]:
         return self._parse_id_reason(rest, need_reason=False)
 
+    def _parse_event_merge(self, rest: str) -> dict[str, str]:
+        tokens = tokenize(rest)
+        if len(tokens) != 2 or any(t.key for t in tokens):
+            raise UsageError("give the event to keep and its duplicate: /event merge KEEP OTHER")
+        return {"keep": tokens[0].text, "other": tokens[1].text}
+
     def _parse_event_add(self, rest: str) -> dict[str, str]:
         positional, opts = parse_options(tokenize(rest), EVENT_KEYS, "/event add")
         if positional:
@@ -644,7 +655,8 @@ class Commands:
         for e in evs[:LIST_LIMIT]:
             who = ", ".join(self._actor_label(p) for p in e.get("participants", []))
             detail = " · ".join(x for x in (e.get("kind", ""), e.get("place", ""), who) if x)
-            status = " (cancelled)" if e.get("status") == "cancelled" else ""
+            status = f" (merged into {e['merged_into']})" if e.get("merged_into") else (
+                " (cancelled)" if e.get("status") == "cancelled" else "")
             src = (e.get("sources") or [{}])[0]
             origin = "added by an admin" if e.get("origin") == "admin" else (
                 src.get("published") and f"reported {src['published']}")
@@ -763,6 +775,17 @@ class Commands:
                      fields=[Field("Reason", after.get("cancel_reason") or "-")],
                      footer=f"Recorded in the audit log as {caller.who}.")
 
+    def _do_event_merge(self, caller: Caller, args: dict[str, str]) -> Reply:
+        _need(args, "keep", "other")
+        before = self.service.store.get_event(args["keep"])
+        other = self.service.store.get_event(args["other"])
+        after = self.service.merge_events(args["keep"], args["other"], who=caller.who)
+        return Reply(f"Event {after['id']} kept, {args['other']} merged into it", text=after["title"],
+                     fields=[Field("When", when(after)), Field("Merged", (other or {}).get("title", args["other"])),
+                             *_diff(before or {}, after, ("participants", "place")),
+                             Field("Sources", str(len(after.get("sources", []))))],
+                     footer=f"Recorded in the audit log as {caller.who}.")
+
     def _do_ingest(self, caller: Caller, args: dict[str, str]) -> Reply:
         if not args.get("text") and not caller.attachments:
             raise UsageError("paste the article after the options, or attach a file")
@@ -825,29 +848,6 @@ def _diff(before: dict[str, Any], after: dict[str, Any], keys: Iterable[str]) ->
     return out or [Field("Changes", "none: the values were the same", inline=False)]
 
 
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-           "November", "December")
-
-
 def when(e: dict[str, Any]) -> str:
-    """An event's date as people say it, keeping its precision and range."""
-    start = str(e.get("start") or "")[:10]
-    end = str(e.get("end") or "")[:10]
-    precision = e.get("precision") or "day"
-    try:
-        d = dt.date.fromisoformat(start)
-    except ValueError:
-        return start or "date unknown"
-    if precision == "year":
-        text = str(d.year)
-    elif precision == "quarter":
-        text = f"Q{(d.month - 1) // 3 + 1} {d.year}"
-    elif precision == "month":
-        text = f"{_MONTHS[d.month - 1]} {d.year}"
-    elif precision == "week":
-        text = f"week of {start}"
-    else:
-        text = start
-    if end and end != start and precision == "day":
-        text = f"{start} \u2013 {end}"
-    return text
+    """An event's date as people say it, keeping its precision, range or window."""
+    return when_text(e)

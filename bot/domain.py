@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 StanceLabel = Literal["support", "oppose", "neutral"]
 OverallStance = Literal["support", "oppose", "mixed", "none"]
-Precision = Literal["day", "week", "month", "quarter", "year"]
+Precision = Literal["day", "week", "month", "quarter", "year", "window"]
 
 
 def stable_id(prefix: str, *parts: object) -> str:
@@ -102,7 +102,7 @@ class Event(_Record):
     kind: str  # dialogue summit meeting visit election negotiation policy deadline other
     start: str  # ISO date (or datetime)
     end: str | None
-    precision: str  # day | week | month | quarter | year
+    precision: str  # day | week | month | quarter | year | window (sometime from start to end)
     article: str  # the first article that announced it
     evidence: str  # the first sentence that announced it
     place: str = ""
@@ -113,6 +113,9 @@ class Event(_Record):
     origin: str = "extracted"
     extractor: str = ""
     timex: str = ""  # the TIMEX3 value it was dated by
+    # a window (precision "window": sometime from start to end) in calendar words, as the
+    # article put it: "mid-June 2025", "later in June 2025", "2 or 3 June 2025"
+    approx: str = ""
 
 
 @dataclass

@@ -10,6 +10,7 @@ import datetime as dt
 import heapq
 import json
 import os
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
@@ -253,6 +254,10 @@ class Service:
         out = []
         for ev in events:
             same = self._same_event(ev, pending or {})
+            for _ in range(5):  # an admin merged it into another: the sources go to that one
+                if same is None or not same.get("merged_into"):
+                    break
+                same = self.store.get_event(same["merged_into"])
             if same is not None:
                 merged = dict(same)
                 known = {(s["article"], s["start"]) for s in merged.get("sources", [])}
@@ -261,6 +266,11 @@ class Service:
                 merged["participants"] = sorted(set(merged.get("participants", [])) | set(ev.get("participants", [])))
                 if not merged.get("place") and ev.get("place"):
                     merged["place"] = ev["place"]
+                if _span_days(ev) < _span_days(merged) and _within(ev, merged):
+                    # a later article names the day of what an earlier one put in a week or a
+                    # window: the event takes the narrower time (and is reminded at it)
+                    for key in ("start", "end", "precision", "approx", "timex"):
+                        merged[key] = ev.get(key)
                 out.append(merged)
             else:
                 out.append(ev)
@@ -275,7 +285,16 @@ class Service:
         for other in stored.values():
             if other["id"] == ev["id"]:
                 return other
-            if other["kind"] != ev["kind"] or other.get("precision") != ev.get("precision"):
+        # the same event in a wider or narrower time: "talks next week" and "talks on Tuesday"
+        lo = (dt.date.fromisoformat(day) - dt.timedelta(days=MAX_EVENT_SPAN)).isoformat()
+        nearby = {e["id"]: e for e in self.store.events(start_from=lo, start_to=_last_iso(ev))}
+        nearby.update((i, e) for i, e in pending.items() if lo <= e.get("start", "")[:10] <= _last_iso(ev))
+        for other in list(stored.values()) + [e for i, e in nearby.items() if i not in stored]:
+            if other.get("status") == "cancelled" and not other.get("merged_into"):
+                continue
+            if other["kind"] != ev["kind"] or not (_within(ev, other) or _within(other, ev)):
+                continue
+            if other.get("precision") == ev.get("precision") and other["start"][:10] != day:
                 continue
             shared = set(other.get("participants", [])) & set(ev.get("participants", []))
             title_overlap = set(content_words(other["title"])) & set(content_words(ev["title"]))
@@ -569,9 +588,16 @@ class Service:
         kind = str(fields.get("kind") or "other").lower()
         if kind not in EVENT_KINDS:
             raise CommandError(f"kind must be one of {', '.join(EVENT_KINDS)}")
-        start, precision = _parse_when(str(fields.get("start") or fields.get("date") or ""))
+        when = str(fields.get("start") or fields.get("date") or "")
         end = None
-        if fields.get("end"):
+        approx = ""
+        window = _window_of(when)
+        if window is not None:
+            start, end, approx = window
+            precision = "window"
+        else:
+            start, precision = _parse_when(when)
+        if window is None and fields.get("end"):
             end, _ = _parse_when(str(fields["end"]))
             if end < start:
                 raise CommandError("the event ends before it starts")
@@ -581,7 +607,8 @@ class Service:
                    place=str(fields.get("place", "")), participants=participants,
                    sources=[{"article": "admin", "sentence": title, "start": 0, "end": 0,
                              "published": self.clock().date().isoformat(), "url": fields.get("source_url", "")}],
-                   upcoming=start >= self.clock().date().isoformat(), origin="admin", extractor="admin").to_dict()
+                   upcoming=start >= self.clock().date().isoformat(), origin="admin", extractor="admin",
+                   approx=approx).to_dict()
         self.store.put_event(ev, self._audit(who, "event.add", "event", ev["id"], None, ev))
         self._changed("events")
         return ev
@@ -602,7 +629,15 @@ class Service:
                 raise CommandError(f"kind must be one of {', '.join(EVENT_KINDS)}")
             after["kind"] = changes["kind"]
         if "start" in changes:
-            after["start"], after["precision"] = _parse_when(str(changes["start"]))
+            window = _window_of(str(changes["start"]))
+            if window is not None:
+                after["start"], after["end"], after["approx"] = window
+                after["precision"] = "window"
+            else:
+                after["start"], after["precision"] = _parse_when(str(changes["start"]))
+                after["approx"] = ""
+                if after.get("precision") != "day" and "end" not in changes:
+                    after["end"] = None  # a month or a week has no end of its own
         if "end" in changes:
             after["end"] = _parse_when(str(changes["end"]))[0] if changes["end"] else None
         if after.get("end") and after["end"] < after["start"]:
@@ -616,6 +651,40 @@ class Service:
         self._changed("events")
         return after
 
+    def merge_events(self, keep_id: str, other_id: str, who: str) -> Record:
+        """Two records of one event: KEEP takes OTHER's sources and parties, OTHER is closed
+        as merged into KEEP (kept, and in the audit log, like a cancelled event)."""
+        if keep_id == other_id:
+            raise CommandError("give two different events: `/event merge KEEP OTHER`")
+        keep, other = self.store.get_event(keep_id), self.store.get_event(other_id)
+        for eid, ev in ((keep_id, keep), (other_id, other)):
+            if ev is None:
+                raise CommandError(f"no event {eid!r}")
+            if ev.get("merged_into"):
+                raise CommandError(f"event {eid} was merged into {ev['merged_into']} already")
+        assert keep is not None and other is not None
+        if keep.get("status") == "cancelled":
+            raise CommandError(f"event {keep_id} is cancelled: keep the other one, `/event merge {other_id} {keep_id}`")
+        after = dict(keep)
+        def key(src: Record) -> tuple[Any, ...]:
+            return src.get("article"), src.get("start"), src.get("sentence")
+
+        known = {key(src) for src in keep.get("sources", [])}
+        after["sources"] = list(keep.get("sources", [])) + [
+            src for src in other.get("sources", []) if key(src) not in known]
+        after["participants"] = sorted(set(keep.get("participants", [])) | set(other.get("participants", [])))
+        if not after.get("place") and other.get("place"):
+            after["place"] = other["place"]
+        after["merged_from"] = sorted(set(keep.get("merged_from", [])) | {other_id})
+        after["edited_by"] = who
+        closed = dict(other, status="cancelled", merged_into=keep_id, cancel_reason=f"merged into {keep_id}",
+                      edited_by=who)
+        # KEEP first: were the second write lost, merging again finds OTHER open and adds nothing twice
+        self.store.put_event(after, self._audit(who, "event.merge", "event", keep_id, keep, after))
+        self.store.put_event(closed, self._audit(who, "event.merge", "event", other_id, other, closed))
+        self._changed("events")
+        return after
+
     def cancel_event(self, event_id: str, reason: str, who: str) -> Record:
         before = self.store.get_event(event_id)
         if before is None:
@@ -626,6 +695,40 @@ class Service:
         self.store.put_event(after, self._audit(who, "event.cancel", "event", event_id, before, after))
         self._changed("events")
         return after
+
+
+MAX_EVENT_SPAN = 366  # the widest time an event is given (a year), for finding one that holds another
+
+
+def _last_iso(ev: Record) -> str:
+    """The last day an event's time covers (its end, or the end of its week, month ...)."""
+    from bot.extract.event_dates import date_of
+
+    start = str(ev.get("start") or "")[:10]
+    if ev.get("end"):
+        return str(ev["end"])[:10]
+    precision = ev.get("precision") or "day"
+    value = {"week": None, "month": start[:7], "year": start[:4]}.get(precision, start)
+    if precision == "week":
+        d = dt.date.fromisoformat(start)
+        return (d + dt.timedelta(days=6 - d.weekday())).isoformat()
+    if precision == "quarter":
+        d = dt.date.fromisoformat(start)
+        value = f"{d.year}-Q{(d.month - 1) // 3 + 1}"
+    parsed = date_of(value or start)
+    return parsed[2].isoformat() if parsed else start
+
+
+def _span_days(ev: Record) -> int:
+    try:
+        return (dt.date.fromisoformat(_last_iso(ev)) - dt.date.fromisoformat(str(ev["start"])[:10])).days
+    except (KeyError, ValueError):
+        return 0
+
+
+def _within(a: Record, b: Record) -> bool:
+    """a's time lies within b's."""
+    return str(b["start"])[:10] <= str(a["start"])[:10] and _last_iso(a) <= _last_iso(b)
 
 
 def _parse_when(value: str) -> tuple[str, str]:
@@ -645,7 +748,30 @@ def _parse_when(value: str) -> tuple[str, str]:
             return dt.datetime.fromisoformat(v).isoformat(), "day"
     except ValueError:
         pass
-    raise CommandError(f"{value!r} is not a date I can use: 2025-06-15, 2025-06, 2025-W24 or 2025")
+    raise CommandError(f"{value!r} is not a date I can use: 2025-06-15, 2025-06, mid-2025-06, 2025-W24 or 2025")
+
+
+_WINDOW = re.compile(r"^(early|mid|late)-(\d{4})-(\d{2})$")
+
+
+def _window_of(value: str) -> tuple[str, str, str] | None:
+    """An admin-typed window: early-2025-06, mid-2025-06, late-2025-06 (first, middle, last
+    ten days or so of the month) -> (start, end, words)."""
+    m = _WINDOW.match(value.strip().lower())
+    if not m:
+        return None
+    try:
+        first = dt.date(int(m.group(2)), int(m.group(3)), 1)
+    except ValueError:
+        return None
+    from bot.extract.event_dates import narrowed
+
+    words = {"early": "early", "mid": "mid", "late": "late"}[m.group(1)]
+    text = f"{words}-{m.group(2)}-{m.group(3)}"  # as "mid-June": the part word heads the period
+    w = narrowed(text, 0, len(text), f"{m.group(2)}-{m.group(3)}", first - dt.timedelta(days=1))
+    if w is None or w.end is None:
+        return None
+    return w.start.isoformat(), w.end.isoformat(), w.approx
 
 
 def _split_list(value: Any) -> list[str]:

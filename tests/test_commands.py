@@ -147,7 +147,7 @@ def test_unknown_actor_gets_the_service_message(commands):
 
 def test_events_list_upcoming_by_default_and_all_on_request(commands):
     upcoming = commands.run_line(READER, "/events")
-    assert [i.title for i in upcoming.items] == ["2025-06-16 \u2013 2025-06-17 \u00b7 Japan-China economic dialogue"]
+    assert [i.title for i in upcoming.items] == ["16 \u2013 17 June 2025 \u00b7 Japan-China economic dialogue"]
     everything = commands.run_line(READER, "/events all japan")
     assert len(everything.items) == 2
     assert commands.run_line(READER, "/events all meeting").items[0].title.endswith("Trade ministers meeting")
@@ -167,11 +167,21 @@ def test_help_hides_admin_commands_from_readers(commands):
 
 
 def test_when_keeps_precision_and_ranges():
-    assert when({"start": "2025-06-15", "end": "2025-06-17", "precision": "day"}) == "2025-06-15 \u2013 2025-06-17"
+    assert when({"start": "2025-06-15", "precision": "day"}) == "15 June 2025"
+    assert when({"start": "2025-06-15", "end": "2025-06-17", "precision": "day"}) == "15 \u2013 17 June 2025"
+    assert when({"start": "2025-06-30", "end": "2025-07-02", "precision": "day"}) == "30 June \u2013 2 July 2025"
     assert when({"start": "2025-06-01", "precision": "month"}) == "June 2025"
     assert when({"start": "2025-01-01", "precision": "year"}) == "2025"
     assert when({"start": "2025-04-01", "precision": "quarter"}) == "Q2 2025"
-    assert when({"start": "2025-06-09", "precision": "week"}) == "week of 2025-06-09"
+    assert when({"start": "2025-06-09", "precision": "week"}) == "week of 9 June 2025"
+    # "talks this week" starts on the day of the story; the week is still named by its Monday
+    assert when({"start": "2025-06-11", "precision": "week"}) == "week of 9 June 2025"
+
+
+def test_when_says_a_window_in_the_articles_words():
+    assert when({"start": "2025-06-11", "end": "2025-06-20", "precision": "window",
+                 "approx": "mid-June 2025"}) == "mid-June 2025"
+    assert when({"start": "2025-06-13", "end": "2025-06-30", "precision": "window"}) == "sometime 13 \u2013 30 June 2025"
 
 
 # -- admin gating and audit ------------------------------------------------------------------
@@ -198,6 +208,7 @@ ADMIN_LINES = [
     "/event add title=\"Port talks\" start=2025-07-08",
     "/event cancel {eid} postponed",
     "/event edit {eid} place=Busan",
+    "/event merge {eid} {eid2}",
     "/ingest published=2025-05-01 Some article text.",
 ]
 
@@ -205,9 +216,9 @@ ADMIN_LINES = [
 @pytest.mark.parametrize("line", ADMIN_LINES)
 def test_non_admins_are_refused_and_nothing_changes(commands, service, line):
     cid = claim_id(service, "japan")
-    eid = service.store.events()[0]["id"]
+    eid, eid2 = (e["id"] for e in service.store.events()[:2])
     before = service.store.dump()
-    reply = commands.run_line(READER, line.format(cid=cid, eid=eid))
+    reply = commands.run_line(READER, line.format(cid=cid, eid=eid, eid2=eid2))
     assert reply.kind == "refusal" and reply.title == "Not allowed"
     assert "for admins" in reply.text
     assert service.store.dump() == before
@@ -240,6 +251,60 @@ def test_event_admin_commands(commands, service):
     assert "Port fee talks" not in commands.run_line(READER, "/events").plain()
     bad = commands.run_line(ADMIN, '/event add title="Later talks" start=next-week')
     assert bad.kind == "error" and "not a date" in bad.text
+
+
+def test_event_title_is_fixed_and_audited(commands, service):
+    eid = next(e["id"] for e in service.store.events() if e["kind"] == "dialogue")
+    reply = commands.run_line(ADMIN, f'/event edit {eid} title="Japan\u2013China economic dialogue in Tokyo"')
+    assert reply.title == f"Event {eid} updated"
+    assert [f.value for f in reply.fields if f.name == "title"] == [
+        "Japan-China economic dialogue \u2192 Japan\u2013China economic dialogue in Tokyo"]
+    [entry] = [a for a in service.store.audit_log() if a["action"] == "event.edit"]
+    assert entry["who"] == "slack:U0ADMIN" and entry["before"]["title"] == "Japan-China economic dialogue"
+    assert "in Tokyo" in commands.run_line(READER, "/events").items[0].title
+
+
+def _two_records_of_one_summit(service) -> tuple[str, str]:
+    keep = service.add_event({"title": "Andean summit in Quito", "kind": "summit", "start": "2025-07-03",
+                              "participants": "ecuador, peru", "place": "Quito"}, who="test:setup")
+    other = service.add_event({"title": "Peru's summit with Ecuador", "kind": "summit", "start": "2025-07-03",
+                               "participants": "peru, colombia"}, who="test:setup")
+    return keep["id"], other["id"]
+
+
+def test_event_merge_keeps_one_with_both_sources_and_audits_both(commands, service):
+    keep, other = _two_records_of_one_summit(service)
+    reply = commands.run_line(ADMIN, f"/event merge {keep} {other}")
+    assert reply.kind != "error", reply.text
+    assert reply.title == f"Event {keep} kept, {other} merged into it"
+    kept, closed = service.store.get_event(keep), service.store.get_event(other)
+    assert len(kept["sources"]) == 2 and kept["participants"] == ["colombia", "ecuador", "peru"]
+    assert closed["status"] == "cancelled" and closed["merged_into"] == keep
+    shown = [i.title for i in commands.run_line(READER, "/events").items]
+    assert sum("summit" in t for t in shown) == 1
+    assert any(f"merged into {keep}" in i.title for i in commands.run_line(READER, "/events all").items)
+    merges = [a for a in service.store.audit_log() if a["action"] == "event.merge"]
+    assert {a["target"] for a in merges} == {keep, other} and {a["who"] for a in merges} == {"slack:U0ADMIN"}
+
+
+@pytest.mark.parametrize("line, message", [
+    ("/event merge {keep}", "KEEP OTHER"),
+    ("/event merge {keep} {keep}", "two different events"),
+    ("/event merge {keep} e0000000000", "no event 'e0000000000'"),
+])
+def test_event_merge_refuses_bad_input_and_changes_nothing(commands, service, line, message):
+    keep, other = _two_records_of_one_summit(service)
+    before = service.store.dump()
+    reply = commands.run_line(ADMIN, line.format(keep=keep, other=other))
+    assert reply.is_error and message in reply.text
+    assert service.store.dump() == before
+
+
+def test_a_merged_event_cannot_be_merged_again(commands, service):
+    keep, other = _two_records_of_one_summit(service)
+    commands.run_line(ADMIN, f"/event merge {keep} {other}")
+    again = commands.run_line(ADMIN, f"/event merge {keep} {other}")
+    assert again.kind == "error" and f"merged into {keep} already" in again.text
 
 
 def test_claim_add_asks_for_a_form_and_checks_fields_first(commands, service):

@@ -157,6 +157,30 @@ async def test_the_admin_role_and_the_admin_list_may_retract(dc, service, who):
     assert service.store.get_claim(cid)["retracted"] is True
 
 
+async def test_event_merge_and_title_fix_are_admin_subcommands(dc, service):
+    synced = {c["name"]: c for c in dc.fake.synced[GUILD_ID]}
+    assert {"add", "edit", "cancel", "merge"} <= {o["name"] for o in synced["event"]["options"]}
+    keep = service.add_event({"title": "Baltic ministers meeting", "kind": "meeting", "start": "2025-08-04",
+                              "participants": "estonia, latvia"}, who="test:setup")["id"]
+    other = service.add_event({"title": "Latvia's meeting with Lithuania", "kind": "meeting",
+                               "start": "2025-08-04", "participants": "latvia, lithuania"}, who="test:setup")["id"]
+    refused = await dc.command("event", dc.reader, sub="merge", keep=keep, other=other)
+    assert refused["data"]["embeds"][0]["title"] == "Not allowed"
+    assert service.store.get_event(other)["status"] == "scheduled"
+
+    cb = await dc.command("event", dc.editor, sub="merge", keep=keep, other=other)
+    assert cb["data"]["flags"] & EPHEMERAL
+    assert cb["data"]["embeds"][0]["title"] == f"Event {keep} kept, {other} merged into it"
+    assert service.store.get_event(other)["merged_into"] == keep
+    assert service.store.get_event(keep)["participants"] == ["estonia", "latvia", "lithuania"]
+
+    fixed = await dc.command("event", dc.listed, sub="edit", id=keep, changes='title="Baltic ministers meet in Riga"')
+    assert fixed["data"]["embeds"][0]["title"] == f"Event {keep} updated"
+    assert service.store.get_event(keep)["title"] == "Baltic ministers meet in Riga"
+    who = {(a["action"], a["who"]) for a in service.store.audit_log() if a["target"] in (keep, other)}
+    assert ("event.merge", "discord:2003") in who and ("event.edit", "discord:1001") in who
+
+
 async def test_ingest_defers_then_follows_up(dc, service, monkeypatch):
     seen = {}
 

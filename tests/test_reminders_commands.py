@@ -176,6 +176,31 @@ def test_quarter_and_year_periods_remind_at_their_start():
     assert q.expires == q.fire + P.PERIOD_LATE
 
 
+def test_a_window_is_reminded_once_at_its_start_and_expires_with_it():
+    tz = ZoneInfo("UTC")
+    mid = event(start="2025-06-11", end="2025-06-20", precision="window", approx="mid-June 2025")
+    [r] = P.event_reminders(SUB, mid, tz)
+    assert (r.lead, r.fire, r.expires) == ("window", dt.datetime(2025, 6, 11, 9, tzinfo=UTC),
+                                           dt.datetime(2025, 6, 18, 9, tzinfo=UTC))  # at most PERIOD_LATE late
+    [short] = P.event_reminders(SUB, event(start="2025-06-02", end="2025-06-03", precision="window"), tz)
+    assert short.expires == dt.datetime(2025, 6, 4, tzinfo=UTC)  # "Monday or Tuesday": not after Tuesday
+
+
+def test_a_vague_event_says_so_in_its_reminder():
+    tz = ZoneInfo("Europe/Berlin")
+    mid = event(title="First meeting of the Andean water dialogue", start="2025-06-11", end="2025-06-20",
+                precision="window", approx="mid-June 2025")
+    reply = event_reply(mid, tz, dt.datetime(2025, 6, 11, 7, tzinfo=UTC), str.upper)
+    assert reply.title == "Mid-June 2025: First meeting of the Andean water dialogue"
+    assert reply.fields[0].value == "mid-June 2025 (sometime June 11 \u2013 20, 2025)"
+    assert "no exact day: sometime 11 \u2013 20 June 2025 (mid-June 2025)" in reply.text
+    month = event_reply(event(start="2025-07-01", precision="month"), tz, dt.datetime(2025, 7, 1, 7, tzinfo=UTC),
+                        str.upper)
+    assert month.title == "This month: Talks" and "no exact day: only July 2025" in month.text
+    day = event_reply(event(), tz, dt.datetime(2025, 6, 19, 7, tzinfo=UTC), str.upper)
+    assert "no exact day" not in day.text
+
+
 def test_decide_posts_the_latest_due_and_skips_the_rest():
     tz = ZoneInfo("UTC")
     rs = P.event_reminders(SUB, event(), tz)

@@ -281,6 +281,31 @@ async def test_month_and_week_precision_get_one_reminder_when_the_period_starts(
     assert world.posts[1].reply.fields[0].value == "the week of Monday, July 7, 2025"
 
 
+async def test_a_window_an_admin_enters_is_reminded_at_its_start_saying_how_vague_it_is(world):
+    await world.boot()
+    world.subscribe()
+    world.event(title="Danube shipping talks", kind="negotiation", start="late-2025-06", participants="austria")
+    await world.advance_to(at("2025-07-05 00:00"))
+    assert world.titles() == [("Late June 2025: Danube shipping talks", at("2025-06-21 09:00"))]
+    assert world.posts[0].reply.fields[0].value == "late June 2025 (sometime June 21 \u2013 30, 2025)"
+    assert "The article gives no exact day" in world.posts[0].reply.text
+
+
+@pytest.mark.slow
+async def test_an_article_saying_mid_june_is_reminded_at_the_start_of_the_window(world):
+    await world.boot()
+    world.subscribe()
+    world.bot.service.ingest_text(
+        "Uruguay and Paraguay agreed on Sunday to set up a river navigation dialogue. "
+        "Its first meeting will be held in Asuncion in mid-June.", "2025-06-01", title="River pact")
+    [ev] = world.bot.service.events()
+    assert (ev["start"], ev["end"], ev["precision"], ev["approx"]) == ("2025-06-11", "2025-06-20", "window",
+                                                                         "mid-June 2025")
+    await world.advance_to(at("2025-06-25 00:00"))
+    [(title, when)] = world.titles()
+    assert title.startswith("Mid-June 2025: ") and "meeting" in title.lower() and when == at("2025-06-11 09:00")
+
+
 async def test_a_range_shows_both_ends(world):
     await world.boot()
     world.subscribe("lead 1d")

@@ -128,6 +128,29 @@ async def test_a_retried_admin_command_is_acted_on_once(slack, service):
     assert [a["who"] for a in service.store.audit_log() if a["action"] == "claim.retract"] == [f"slack:{ADMIN}"]
 
 
+async def test_event_merge_and_title_fix_from_slack_are_audited(slack, service):
+    keep = service.add_event({"title": "Nordic fisheries talks", "kind": "negotiation", "start": "2025-09-09",
+                              "participants": "norway, iceland"}, who="test:setup")["id"]
+    other = service.add_event({"title": "Iceland's talks with Norway", "kind": "negotiation",
+                               "start": "2025-09-09", "participants": "iceland, norway"}, who="test:setup")["id"]
+    refused = await slack.command("/event", f"merge {keep} {other}", "merge-refused", user=USER)
+    assert refused["blocks"][0]["text"]["text"] == "Not allowed"
+    assert service.store.get_event(other)["status"] == "scheduled"
+
+    msg = await slack.command("/event", f"merge {keep} {other}", "merge", user=ADMIN)
+    assert f"Event {keep} kept, {other} merged into it" in msg["blocks"][0]["text"]["text"]
+    assert service.store.get_event(other)["merged_into"] == keep
+    fixed = await slack.command("/claimbot", f'event edit {keep} title="Norway\u2013Iceland fisheries talks"',
+                                "title", user=ADMIN)
+    assert f"Event {keep} updated" in fixed["blocks"][0]["text"]["text"]
+    assert service.store.get_event(keep)["title"] == "Norway\u2013Iceland fisheries talks"
+    actions = [(a["action"], a["target"]) for a in service.store.audit_log() if a["who"] == f"slack:{ADMIN}"]
+    assert ("event.merge", keep) in actions and ("event.merge", other) in actions and ("event.edit", keep) in actions
+
+    usage = await slack.command("/event", f"merge {keep}", "merge-usage", user=ADMIN)
+    assert "KEEP OTHER" in texts(usage["blocks"])
+
+
 async def test_non_admin_is_refused_and_nothing_changes(slack, service):
     cid = claim_id(service, "japan")
     before = service.store.get_claim(cid)

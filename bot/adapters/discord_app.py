@@ -314,11 +314,12 @@ def _register(bot: DiscordBot) -> None:
     async def claim_retract(interaction: discord.Interaction, id: str, reason: str) -> None:
         await bot.run(interaction, "claim retract", {"id": id, "reason": reason})
 
-    event = app_commands.Group(name="event", description="Add, correct or cancel events (admins)",
+    event = app_commands.Group(name="event", description="Add, correct, cancel or merge events (admins)",
                                default_permissions=ADMIN_PERMISSIONS, guild_only=True)
 
     @event.command(name="add", description=_desc("event add"))
-    @app_commands.describe(start="2025-06-15, 2025-06, 2025-W24 or 2025", participants="comma-separated actors")
+    @app_commands.describe(start="2025-06-15, 2025-06, mid-2025-06, 2025-W24 or 2025",
+                           participants="comma-separated actors")
     @app_commands.autocomplete(kind=kinds)
     async def event_add(interaction: discord.Interaction, title: str, start: str, end: str | None = None,
                         kind: str | None = None, place: str | None = None, participants: str | None = None) -> None:
@@ -333,6 +334,11 @@ def _register(bot: DiscordBot) -> None:
     @event.command(name="cancel", description=_desc("event cancel"))
     async def event_cancel(interaction: discord.Interaction, id: str, reason: str | None = None) -> None:
         await bot.run(interaction, "event cancel", {"id": id, "reason": reason})
+
+    @event.command(name="merge", description=_desc("event merge"))
+    @app_commands.describe(keep="the id of the event to keep", other="the id of the duplicate")
+    async def event_merge(interaction: discord.Interaction, keep: str, other: str) -> None:
+        await bot.run(interaction, "event merge", {"keep": keep, "other": other})
 
     @tree.command(name="ingest", description=_desc("ingest"))
     @app_commands.default_permissions(manage_guild=True)

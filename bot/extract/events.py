@@ -1,18 +1,21 @@
 """Dated events: a resolved time expression tied to an event trigger in the same sentence.
 
-Triggers are a lexicon grouped by kind (bot/data/timex_events.json).  Each date in a
-sentence is tied to the trigger nearest to it in the parse (or in characters without a
-parse); the event keeps the date's precision and its range ("from June 15 to 17").  A
-duration tied to a dated start ("a 60-day truce from March 3", "applies 14 days after
-the decree is published", "the inquiry will last four months") gives a dated deadline.  Dates
-of reporting ("said on Tuesday") and datelines date the story, not an event.  A period that
-contains the publication date and lies ahead in its clause ("talks this week") starts on
-the publication date, so it counts as upcoming.  The same event named twice in an article
-(by a weekend and by its Sunday, by "Monday" and "Monday's talks") is one event with two
-sources.
+Triggers are a lexicon grouped by kind (bot/data/events.json).  Each date in a sentence is
+tied to the trigger nearest to it in the parse (or in characters without a parse).  The
+event keeps the date's precision, its range ("from June 15 to 17") and its vagueness
+("mid-June", "later this month", "Monday or Tuesday", "in the coming weeks": a window,
+bot/extract/event_dates.py).  A length of time tied to a dated start gives the day it runs
+out ("a 60-day pause from March 3" -> the pause ends on May 2; "applies 14 days after the
+decree is published"); the length itself, and the start of a pause, are no events.  Dates
+of reporting ("said on Tuesday"), datelines and the edition a date names ("this year's
+talks") date the story, not an event.  A period that holds the publication date and lies
+ahead in its clause ("talks this week") starts on the publication date.  Titles come from
+the event's own words (bot/extract/event_titles.py).  The same event named twice in an
+article (by a weekend and by its Sunday, by "Monday" and "Monday's talks") is one event
+with two sources.
 
 Public API:
-  extract_events(text, published, article_id, doc=None, timexes=None) -> list[Event]
+  extract_events(text, published, article_id, doc=None, timexes=None, quote_docs=None) -> list[Event]
   date_of(value) -> (first day, precision, last day) | None
 """
 from __future__ import annotations
@@ -21,18 +24,21 @@ import datetime as dt
 import functools
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from bot.domain import Event, Timex, stable_id
 from bot.extract import EXTRACTOR_VERSION
-from bot.extract.spans import DocEnts
+from bot.extract.event_dates import HOLIDAY_NAME as _HOLIDAY_NAME
+from bot.extract.event_dates import When, add, coming, date_of, duration, either, narrowed
+from bot.extract.event_titles import Described, Trigger, actors_in, describe, describe_span
+from bot.extract.parse_view import ParseView
 from bot.extract.timex import find_timexes, timex_ranges
-from bot.extract.timex_calendar import add_months
 from bot.extract.timex_tense import FUTURE, PAST, PRESENT, tense_at
 
-_DATA = Path(__file__).resolve().parent.parent / "data" / "timex_events.json"
+_DATA = Path(__file__).resolve().parent.parent / "data" / "events.json"
 MAX_CHARS = 140  # farthest a trigger may sit from its date without a parse
 MAX_EDGES = 6  # farthest in the dependency tree
 _GROUPS = {"dialogue": "talk", "summit": "talk", "meeting": "talk", "negotiation": "talk", "visit": "talk",
@@ -45,15 +51,16 @@ _DATELINE = re.compile(r"^\s*[A-Z][A-Z .,'/&-]+,\s*(?:\w+\.?\s+\d{1,2}|\d{1,2}\s
 _PROPER = r"[A-Z][\w\u00C0-\u017F'’-]+"
 _PLACE = re.compile(rf"\b(?:in|at)\s+(?:the\s+)?((?:city|capital|town)\s+of\s+)?({_PROPER}(?:\s+(?:{_PROPER}|of|de|del|da))*"
                     rf"(?:,\s+{_PROPER})?)")
-_DATE_VALUE = re.compile(r"^(\d{4})(?:-(\d\d)(?:-(\d\d))?|-W(\d\d)|-Q(\d)|-H(\d)|-(SP|SU|FA|WI))?")
 _GENERIC_MEASURES = {"tariff", "dutie", "duty", "levie", "levy", "restriction", "control", "measure", "rule",
                      "regulation", "law", "sanction", "curb", "quota", "ban", "deposit", "limit"}
 _WEAK_VERBS = {"open", "opens", "opening", "launch", "launches", "host", "hosts", "hosted", "will host", "attend",
                "attends", "attended", "be in", "will be in", "sign", "signs", "apply", "applies", "starting",
-               "beginning", "chair", "chairs", "arrive", "arrives"}
-_NOT_PLACES = {"January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-               "November", "December", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
-               "Sunday", "The", "A", "An", "This", "That", "Parliament", "Congress", "Washington's"}
+               "beginning", "chair", "chairs", "arrive", "arrives", "delegation", "delegations"}
+# spans whose beginning is no event: only their end is ("a 90-day pause from June 1": it ends)
+_SPANS = {"pause", "pauses", "suspension", "suspensions", "truce", "reprieve", "moratorium", "exemption",
+          "exemptions", "grace period", "window", "extension", "waiver", "ceasefire"}
+_END_CUE = re.compile(r"(?i)\b(?:until|till|through|thru|to|by|expires?(?:\s+on)?|ends?(?:\s+on)?|"
+                      r"runs?\s+out(?:\s+on)?|lapses?(?:\s+on)?)$")
 
 
 @functools.cache
@@ -67,68 +74,26 @@ def _lexicon() -> dict[str, Any]:
     pattern = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in alts)
                          + r")(?![\w-])", re.I)
     return {"by_phrase": by_phrase, "pattern": pattern, "labels": data["labels"],
-            "deadline_nouns": set(data["deadline_nouns"]), "reporting": set(data["reporting_verbs"])}
+            "deadline_nouns": set(data["deadline_nouns"]), "reporting": set(data["reporting_verbs"]),
+            "measures": set(data["measure_nouns"])}
 
 
-def date_of(value: str) -> tuple[dt.date, str, dt.date] | None:
-    """(first day, precision, last day) of a TIMEX3 date value, or None when it names no period."""
-    m = _DATE_VALUE.match(value or "")
-    if not m or not value[:4].isdigit():
-        return None
-    y = int(m.group(1))
-    try:
-        if m.group(3):
-            d = dt.date(y, int(m.group(2)), int(m.group(3)))
-            return d, "day", d
-        if m.group(2):
-            first = dt.date(y, int(m.group(2)), 1)
-            return first, "month", add_months(first, 1) - dt.timedelta(days=1)
-        if m.group(4):
-            first = dt.date.fromisocalendar(y, int(m.group(4)), 1)
-            if value.endswith("-WE"):  # the weekend of that week
-                return first + dt.timedelta(days=5), "week", first + dt.timedelta(days=6)
-            return first, "week", first + dt.timedelta(days=6)
-        if m.group(5):
-            q = int(m.group(5))
-            first = dt.date(y, 3 * q - 2, 1)
-            return first, "quarter", add_months(first, 3) - dt.timedelta(days=1)
-        if m.group(6):
-            first = dt.date(y, 1 if m.group(6) == "1" else 7, 1)
-            return first, "quarter", add_months(first, 6) - dt.timedelta(days=1)
-        if m.group(7):
-            month = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}[m.group(7)]
-            first = dt.date(y, month, 1)
-            return first, "quarter", add_months(first, 3) - dt.timedelta(days=1)
-        if len(value) == 4:
-            return dt.date(y, 1, 1), "year", dt.date(y, 12, 31)
-    except ValueError:
-        return None
-    return None
-
-
-def _duration(value: str) -> tuple[int, str] | None:
-    m = re.fullmatch(r"P(\d+)([DWMY])", value or "")
-    return (int(m.group(1)), m.group(2)) if m else None
-
-
-def _add(d: dt.date, n: int, unit: str) -> dt.date:
-    if unit == "D":
-        return d + dt.timedelta(days=n)
-    if unit == "W":
-        return d + dt.timedelta(weeks=n)
-    if unit == "M":
-        return add_months(d, n)
-    return add_months(d, 12 * n)
+def trigger_kind(word: str) -> str | None:
+    """The kind of event a word of the lexicon names ('summit' -> 'summit'), or None."""
+    return _lexicon()["by_phrase"].get(" ".join(word.lower().split()))
 
 
 # ---------------------------------------------------------------- sentences
 
 
-def _sentences(text: str, doc: Any) -> list[tuple[int, int]]:
-    """Sentence spans; a parse's sentences when there is one, mended where an abbreviation
-    ("Oct.", "U.S.") was taken for a full stop, and always split at blank lines."""
-    if doc is not None:
-        raw = [(s.start_char, s.end_char) for s in doc.sents]
+def _sentences(text: str, view: ParseView | None) -> list[tuple[int, int]]:
+    """Sentence spans; a parse's sentences when there is one (a quote's own sentences inside
+    a quote), mended where an abbreviation ("Oct.", "U.S.") was taken for a full stop, and
+    always split at blank lines."""
+    if view is not None:
+        starts = view.sentence_starts()
+        raw = [(a, b) for a, b in zip(starts, starts[1:] + [len(text)], strict=True)]
+        raw = [(a, a + len(text[a:b].rstrip())) for a, b in raw]
     else:
         raw, pos = [], 0
         for m in re.finditer(r"(?<=[.!?][\"'”’)]?)\s+(?=[\"“‘(]?[A-Z0-9])|\n\s*\n", text):
@@ -146,9 +111,9 @@ def _sentences(text: str, doc: Any) -> list[tuple[int, int]]:
                 continue
         spans.append((s, e))
     out = []
-    for s, e in spans:  # a blank line always ends a sentence
+    for s, e in spans:  # a line break always ends a sentence (titles, paragraphs)
         start = s
-        for m in re.finditer(r"\n\s*\n", text[s:e]):
+        for m in re.finditer(r"\n\s*", text[s:e]):
             out.append((start, s + m.start()))
             start = s + m.end()
         out.append((start, e))
@@ -159,30 +124,30 @@ def _sentences(text: str, doc: Any) -> list[tuple[int, int]]:
 
 
 @dataclass
-class _Trigger:
-    start: int
-    end: int
-    text: str
-    kind: str
-
-
-@dataclass
 class _Found:
     kind: str
-    start: dt.date
-    end: dt.date | None
-    precision: str
+    when: When
     sent: tuple[int, int]
-    trigger: _Trigger
+    trigger: Trigger
     timex: Timex
+    span_end: bool = False  # the end of a length of time ("a 90-day pause" ends)
     participants: list[str] = field(default_factory=list)
+    own: list[str] = field(default_factory=list)
     place: str = ""
     title: str = ""
     extra_sources: list[tuple[int, int]] = field(default_factory=list)
     headline: bool = False  # a title line: a poor piece of evidence when a sentence says more
 
+    @property
+    def start(self) -> dt.date:
+        return self.when.start
 
-def _triggers(text: str, s: int, e: int) -> list[_Trigger]:
+    @property
+    def precision(self) -> str:
+        return self.when.precision
+
+
+def _triggers(text: str, s: int, e: int, view: ParseView | None, times: list[Timex]) -> list[Trigger]:
     lex = _lexicon()
     out = []
     for m in lex["pattern"].finditer(text, s, e):
@@ -190,20 +155,109 @@ def _triggers(text: str, s: int, e: int) -> list[_Trigger]:
         kind = lex["by_phrase"].get(word)
         if kind is None:
             continue
+        if any(t.start < m.end() and m.start() < t.end for t in times):
+            continue  # a word of a time expression ("by the end of July", "Good Friday")
         if word in ("march", "show", "open", "sign", "host", "chair") and m.group(0)[:1].isupper() and \
                 not re.search(r"[.!?\"“]\s*$|^\s*$", text[max(s, m.start() - 3):m.start()]):
             continue  # "March" the month, "Show" in a name
-        out.append(_Trigger(m.start(), m.end(), m.group(0), kind))
+        if word == "show" and re.search(r"(?i)\bon\s+$", text[max(s, m.start() - 4):m.start()]):
+            continue  # "on show"
+        if word in ("begin", "begins", "start", "starts", "arrive", "arrives") and view is not None:
+            subj = _subject_noun(view, m.start(), m.end())
+            if subj is None:
+                continue
+            if subj.lemma_.lower() in lex["measures"] or subj.lower_ in lex["measures"]:
+                kind = "policy"  # "the new rules begin on", "tariffs could arrive in April"
+            elif word in ("begin", "begins", "start", "starts") or subj.pos_ not in ("PROPN", "NOUN") or \
+                    subj.ent_type_ not in ("PERSON", "NORP", "GPE", "ORG") and subj.lemma_.lower() not in _MOVERS:
+                continue  # only a measure begins here; only people arrive
+        after = text[m.end():m.end() + 30]
+        if word == "due" and re.match(r"\s+to\b", after):
+            continue  # "due to host" looks ahead, "due to a warrant" gives a reason: no deadline
+        if word in ("starting", "beginning") and not _names_measure(text, s, m.start(), m.end(), view):
+            continue  # "wants to control the country starting in the fall": no measure starts
+        if word in ("end", "talk") and view is not None:
+            tok = view.root(m.start(), m.end())
+            if tok is not None and tok.pos_ not in ("VERB", "AUX") and not re.search(
+                    r"(?i)\b(?:to|will|would|shall|should|could|may|might)\s+(?:\w+\s+)?$",
+                    text[max(s, m.start() - 20):m.start()]):
+                continue  # "the end of the war", "a talk": not the verb ("due to end" is)
+        if word in ("be in", "will be in") and re.match(r"\s*(?:early|mid|late)?[-\s]*(?:[A-Z][a-z]+\s+\d|"
+                                                        r"(?:January|February|March|April|May|June|July|August|"
+                                                        r"September|October|November|December|spring|summer|"
+                                                        r"autumn|fall|winter|the\s+(?:coming|next))\b)", after):
+            continue  # "may be in November": a date, not a place
+        if word == "in place" and not re.search(r"(?i)\b(?:be|fully|been|remain)\s+$", text[max(s, m.start() - 8):
+                                                                                         m.start()]):
+            continue
+        out.append(Trigger(m.start(), m.end(), m.group(0), kind))
     return out
 
 
-def _token_at(doc: Any, start: int, end: int) -> Any:
-    span = doc.char_span(start, end, alignment_mode="expand") if doc is not None else None
-    return span.root if span is not None and len(span) else None
+_MOVERS = {"delegation", "team", "minister", "president", "leader", "official", "negotiator", "envoy", "king",
+           "queen", "pope", "premier", "chancellor", "secretary", "commissioner", "diplomat", "troop", "soldier",
+           "ship", "mission", "prince", "princess", "governor", "mayor", "representative", "ambassador"}
+
+
+def _subject_noun(view: ParseView, start: int, end: int) -> Any:
+    """The subject of the verb text[start:end] (through 'are due to', 'is expected to')."""
+    tok = view.root(start, end)
+    for _ in range(3):
+        if tok is None:
+            return None
+        subj = [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if subj:
+            s = subj[0]
+            if s.lower_ in ("which", "that") and tok.dep_ == "relcl":
+                return tok.head
+            return s
+        if tok.dep_ in ("xcomp", "acomp", "conj", "advcl", "pcomp", "prep") and tok.head.i != tok.i:
+            tok = tok.head
+            continue
+        if tok.dep_ in ("relcl", "acl") and tok.head.pos_ in ("NOUN", "PROPN"):
+            return tok.head
+        return None
+    return None
+
+
+_PHASE_WORDS = {"open", "opens", "opening", "close", "closes", "end", "ends", "begin", "begins", "start", "starts",
+                "conclude", "concludes", "resume", "resumes", "expire", "expires", "launch", "launches"}
+
+
+def _subject_event(view: ParseView | None, trig: Trigger, pool: list[Trigger]) -> Trigger:
+    """'the talks will open on June 10': the talks, whose opening the date gives (the title
+    says "opens"), rather than an event of the kind of "open"."""
+    if view is None or " ".join(trig.text.lower().split()) not in _PHASE_WORDS:
+        return trig
+    subj = _subject_noun(view, trig.start, trig.end)
+    if subj is None:
+        return trig
+    for other in pool:
+        if other is not trig and other.start <= view.idx(subj) < other.end:
+            return other
+    return trig
+
+
+def _names_measure(text: str, s: int, start: int, end: int, view: ParseView | None) -> bool:
+    """'impose the countermeasures starting April 1', 'tariffs starting on July 1': a measure
+    is what starts (the object or subject of the verb 'starting' goes with, or just before)."""
+    measures = _lexicon()["measures"]
+    tok = view.root(start, end) if view is not None else None
+    if tok is not None:
+        near = [tok.head] + list(tok.head.children) + list(tok.children)
+        if tok.head.head.i != tok.head.i:
+            near += list(tok.head.head.children)
+        near += [g for t in near if t.dep_ == "prep" for g in t.children if g.dep_ == "pobj"]
+        return any(t.lemma_.lower() in measures or t.lower_ in measures for t in near if t.i != tok.i and
+                   t.pos_ in ("NOUN", "PROPN"))
+    before = text[max(s, start - 60):start].lower()
+    return any(re.search(rf"\b{re.escape(m)}\b[^.;]{{0,25}}$", before) for m in measures)
 
 
 def _edges(a: Any, b: Any) -> int:
     """Number of dependency edges between two tokens of one sentence."""
+    if a.doc is not b.doc:
+        return 99
     up_a = {a.i: 0}
     t, n = a, 0
     while t.head.i != t.i and n < 30:
@@ -219,21 +273,28 @@ def _edges(a: Any, b: Any) -> int:
     return 99
 
 
-def _nearest_trigger(doc: Any, t: Timex, triggers: list[_Trigger]) -> _Trigger | None:
+def _nearest_trigger(view: ParseView | None, t: Timex, triggers: list[Trigger], text: str = "") -> Trigger | None:
     best, best_key = None, None
-    troot = _token_at(doc, t.start, t.end)
+    troot = view.root(t.start, t.end) if view is not None else None
+    # "progress towards closure by December": a bound, which only a deadline or a measure, or
+    # an event in the same clause, takes
+    bound = bool(re.search(r"(?i)\bby\s+(?:the\s+end\s+of\s+)?$", text[max(0, t.start - 20):t.start]))
     for tr in triggers:
         if tr.start < t.end and t.start < tr.end:
             continue  # part of the date itself ("the end of")
         chars = t.start - tr.end if tr.end <= t.start else tr.start - t.end
         edges = 99
         if troot is not None:
-            rr = _token_at(doc, tr.start, tr.end)
+            rr = view.root(tr.start, tr.end) if view is not None else None
+            if rr is not None and rr.doc is not troot.doc:
+                continue  # one inside a quote, the other outside: the quote has its own events
             if rr is not None:
                 edges = _edges(troot, rr)
         if edges > MAX_EDGES and chars > MAX_CHARS:
             continue
         if troot is None and chars > MAX_CHARS:
+            continue
+        if bound and tr.kind not in ("deadline", "policy") and edges > 2:
             continue
         # a measure named in passing ("restrictions", "tariffs") yields to a meeting or a verb
         generic = tr.kind == "policy" and tr.text.lower().rstrip("s") in _GENERIC_MEASURES
@@ -244,14 +305,15 @@ def _nearest_trigger(doc: Any, t: Timex, triggers: list[_Trigger]) -> _Trigger |
     return best
 
 
-def _is_report_date(doc: Any, text: str, t: Timex, lex: dict[str, Any]) -> bool:
+def _is_report_date(view: ParseView | None, text: str, t: Timex, lex: dict[str, Any]) -> bool:
     """'said on Tuesday', 'told reporters Friday': the date of a statement."""
     before = text[max(0, t.start - 45):t.start]
-    if re.search(r"\b(?:said|says|told|announced|reported|added|stated|wrote|confirmed|noted|tweeted|warned|"
-                 r"revealed|declared)\b[^.;:,]{0,25}?\s(?:late\s+|early\s+)?(?:on\s+)?$", before, re.I) and not \
-            re.search(r"\b(?:would|will|to)\s+\w+\s*[^.;:]{0,25}$", before):
+    m = re.search(r"\b(?:said|says|told|announced|reported|added|stated|wrote|confirmed|noted|tweeted|warned|"
+                  r"revealed|declared)\b([^.;:,]{0,25}?)\s(?:late\s+|early\s+)?(?:on\s+)?$", before, re.I)
+    # "said they would meet on Friday": the date belongs to the meeting, not to the saying
+    if m and not re.search(r"\b(?:would|will|to|could|may|might|should|shall)\s+\w+", m.group(1)):
         return True
-    root = _token_at(doc, t.start, t.end)
+    root = view.root(t.start, t.end) if view is not None else None
     if root is None:
         return False
     head = root.head
@@ -270,124 +332,32 @@ def _is_dateline(text: str, sent: tuple[int, int], t: Timex) -> bool:
     return bool(m) and t.end <= line_start + m.end()
 
 
-def _participants(text: str, s: int, e: int, doc: Any) -> list[str]:
-    actors: list[str] = []
-    try:
-        from bot.extract.actors import gazetteer
-
-        for m in gazetteer().find(text[s:e]):
-            if m.actor not in actors:
-                actors.append(m.actor)
-        return actors
-    except Exception:  # pragma: no cover - no gazetteer yet: spaCy's place and nationality entities
-        pass
-    if doc is not None:
-        for ent in doc.char_span(s, e, alignment_mode="expand").ents:
-            if ent.label_ in ("GPE", "NORP"):
-                key = re.sub(r"\W+", "-", ent.text.lower()).strip("-")
-                if key not in actors:
-                    actors.append(key)
-    return actors
+def _is_since(text: str, t: Timex) -> bool:
+    """'the first visit since 2023': where a stretch of time began, not when an event is."""
+    return bool(re.search(r"(?i)\b(?:since|ever\s+since)\s+(?:early\s+|late\s+|mid-?)?$",
+                          text[max(0, t.start - 16):t.start]))
 
 
-def _place(text: str, s: int, e: int, trigger: _Trigger, doc: Any, ents: DocEnts | None = None) -> str:
-    """A place named with 'in'/'at' closest to the trigger ('talks in Beijing')."""
-    best, best_d = "", None
-    for m in _PLACE.finditer(text, s, e):
-        name = m.group(2).strip().rstrip(",")
-        first = name.split()[0]
-        if first in _NOT_PLACES or re.match(r"\d", first):
-            continue
-        if doc is not None:
-            span = doc.char_span(m.start(2), m.start(2) + len(name), alignment_mode="expand")
-            span_ents = (ents.within(span) if ents is not None else span.ents) if span is not None else None
-            if span_ents and not any(ent.label_ in ("GPE", "LOC", "FAC", "ORG") for ent in span_ents):
-                continue
-        d = abs(m.start() - trigger.end)
-        if best_d is None or d < best_d:
-            best, best_d = name, d
-    return best
+def _is_edition(text: str, t: Timex, published: dt.date) -> bool:
+    """'this year's talks', 'this year's summit': the date says which edition, and that
+    edition is under way; it gives the event no date ahead."""
+    parsed = date_of(t.value)
+    if parsed is None or parsed[1] not in ("year", "quarter"):
+        return False
+    return bool(re.match(r"['’]s?\b", text[t.end:t.end + 2])) and parsed[0] <= published <= parsed[2]
 
 
-def _noun_phrase(text: str, trigger: _Trigger, doc: Any) -> str:
-    """The trigger with its modifiers: 'high-level economic dialogue', 'sixth round of talks'."""
-    tok = _token_at(doc, trigger.start, trigger.end)
-    if tok is not None and tok.pos_ in ("NOUN", "PROPN"):
-        left = [c for c in tok.lefts if c.dep_ in ("compound", "amod", "nmod", "nummod", "poss") and
-                c.pos_ != "PRON"]
-        start = min([trigger.start] + [c.left_edge.idx for c in left])
-        start = max(start, trigger.start - 60)
-        phrase = text[start:trigger.end]
-        for c in tok.rights:  # "round of talks", "summit of the G20"
-            if c.dep_ == "prep" and c.lower_ == "of":
-                obj = [g for g in c.children if g.dep_ == "pobj"]
-                if obj and obj[0].right_edge.idx + len(obj[0].right_edge) - trigger.end < 40:
-                    phrase = text[start:obj[0].right_edge.idx + len(obj[0].right_edge)]
-        phrase = re.sub(r"^(?:the|a|an|its|their|his|her|this|that|these|next|last)\s+", "", phrase, flags=re.I)
-        return " ".join(phrase.split())
-    return ""
+def _is_name(view: ParseView | None, t: Timex) -> bool:
+    """'the Good Friday agreement', 'the Easter Rising': a holiday that names a thing."""
+    if not _HOLIDAY_NAME.fullmatch(t.text) or view is None:
+        return False
+    root = view.root(t.start, t.end)
+    return root is not None and root.dep_ in ("compound", "nmod", "amod") and root.head.pos_ in ("NOUN", "PROPN") \
+        and view.idx(root.head) >= t.end
 
 
-def _verb_phrase(text: str, trigger: _Trigger, doc: Any) -> str:
-    """A verb trigger with its subject and destination: 'Duties take effect', 'Albanese
-    travel to China'; empty without a parse or a short subject."""
-    tok = _token_at(doc, trigger.start, trigger.end)
-    if tok is None:
-        return ""
-    verb = tok if tok.pos_ in ("VERB", "AUX") else tok.head
-    subj = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
-    if not subj and verb.dep_ in ("xcomp", "conj", "advcl") and verb.head.i != verb.i:
-        subj = [c for c in verb.head.children if c.dep_ in ("nsubj", "nsubjpass")]
-    if not subj or subj[0].pos_ == "PRON" or subj[0].lower_ in ("which", "that", "who"):
-        return ""
-    s0 = subj[0]
-    words = [t for t in s0.subtree if t.dep_ not in ("det", "punct", "relcl", "appos", "acl", "prep", "pobj")
-             and not any(a.dep_ in ("relcl", "appos", "acl", "prep") for a in t.ancestors if a.i != s0.i and
-                         a in s0.subtree)]
-    if not words or len(words) > 5:
-        words = [s0]
-    subject = "".join(t.text_with_ws for t in sorted(words, key=lambda t: t.i)).strip()
-    action = " ".join(text[trigger.start:trigger.end].split())
-    dest = ""
-    last = action.lower().split()[-1]
-    if last in ("to", "for", "in"):  # "travel to" China, "leaves for" Washington
-        for c in verb.children:
-            if c.dep_ == "prep" and c.lower_ == last:
-                obj = [g for g in c.children if g.dep_ == "pobj"]
-                if obj:
-                    return f"{subject} {action} {obj[0].text}"[:1].upper() + f"{subject} {action} {obj[0].text}"[1:]
-    for c in verb.children:
-        if c.dep_ == "prep" and c.lower_ in ("to", "for") and trigger.text.lower().split()[-1] not in ("to", "for"):
-            obj = [g for g in c.children if g.dep_ == "pobj" and g.ent_type_ in ("GPE", "LOC", "FAC", "ORG")]
-            if obj:
-                dest = f" {c.text} {obj[0].text}"
-                break
-        if c.dep_ == "pobj" or (c.dep_ == "dobj" and c.ent_type_ in ("GPE", "LOC")):
-            dest = f" {c.text}"
-    phrase = f"{subject} {action}{dest}"
-    return phrase[:1].upper() + phrase[1:]
-
-
-def _title(f: _Found, text: str, doc: Any, labels: dict[str, str]) -> str:
-    phrase = _noun_phrase(text, f.trigger, doc)
-    who = ""
-    try:
-        from bot.extract.actors import gazetteer
-
-        names = [gazetteer().label(a) for a in f.participants[:3]]
-        who = "–".join(n for n in names if n and n.lower() not in phrase.lower())
-    except Exception:  # pragma: no cover
-        who = "–".join(p.replace("-", " ").title() for p in f.participants[:3])
-    if not phrase:
-        phrase = _verb_phrase(text, f.trigger, doc)
-    if not phrase:
-        phrase = labels.get(f.kind, f.kind.title())
-        if f.trigger.text.lower() not in phrase.lower():
-            phrase = f"{phrase} ({' '.join(f.trigger.text.split())})"
-    title = f"{who} {phrase}".strip() if who else phrase[:1].upper() + phrase[1:]
-    if f.place and f.place.lower() not in title.lower():
-        title = f"{title}, {f.place}"
-    return title
+def _sentence_actors(text: str, s: int, e: int) -> list[str]:
+    return actors_in(text[s:e])
 
 
 # ---------------------------------------------------------------- durations → deadlines
@@ -431,12 +401,14 @@ def _deadline_anchor(text: str, sents: list[tuple[int, int]], si: int, t: Timex,
 def _deadline_cue(text: str, s: int, e: int, t: Timex) -> str | None:
     """How a length of time gives a date: 'within'/'another' (from the anchor on), 'after'
     (after an event named before), 'pause' (an N-day pause, review, truce ...), or None when
-    it is just a length ("after a pause of six years", "postpone the scheme by a year")."""
+    it is just a length ("after a pause of six years", "postpone the scheme by a year",
+    "extend the truce by an extra 90 days": from an end the text does not give)."""
     lex = _lexicon()
     lead = re.match(r"(?i)(another|an?\s+(?:additional|extra|further)|within)\b", t.text)
     before = text[max(s, t.start - 30):t.start].lower() + ((lead.group(1).lower() + " ") if lead else "")
     after = text[t.end:min(e, t.end + 25)].lower()
-    if re.search(r"\b(?:of|by|for\s+(?:the\s+)?(?:past|last)|over\s+the\s+(?:past|last)|than|ago)\s+$", before):
+    if re.search(r"\b(?:of|by|for\s+(?:the\s+)?(?:past|last)|over\s+the\s+(?:past|last)|than|ago)\s+$", before) or \
+            re.search(r"\b(?:of|by)\s+(?:another|an?\s+(?:additional|extra|further))\s+$", before):
         return None
     if re.search(r"\b(?:within|another|an?\s+(?:additional|extra|further)|for\s+(?:a\s+)?(?:further|another)|"
                  r"(?:will|would|to|could|may)\s+(?:take|last|run)|expires?\s+in|in\s+the\s+next)\s+$", before):
@@ -455,130 +427,288 @@ def _deadline_cue(text: str, s: int, e: int, t: Timex) -> str | None:
 
 
 def extract_events(text: str, published: dt.date, article_id: str, doc: Any = None,
-                   timexes: list[Timex] | None = None) -> list[Event]:
-    """Dated events in ``text``, upcoming and past, one per event even when named twice."""
+                   timexes: list[Timex] | None = None, quote_docs: Mapping[int, Any] | None = None) -> list[Event]:
+    """Dated events in ``text``, upcoming and past, one per event even when named twice.
+
+    ``doc`` is a parse of the text (of the text with its long quotes masked when
+    ``quote_docs`` holds the parses of those quotes, keyed by where each quote starts)."""
     if isinstance(published, dt.datetime):
         published = published.date()
     if doc is None and text.strip():
         doc = _parse(text)
+    view = ParseView(doc, quote_docs) if doc is not None else None
     if timexes is None:
-        timexes = find_timexes(text, published, doc=doc)
+        timexes = find_timexes(text, published, doc=view)
     lex = _lexicon()
     pairs = timex_ranges(text, timexes)
     range_end = {timexes[i].start: timexes[j] for i, j in pairs}
     tails = {timexes[j].start for _, j in pairs}
-    sents = _sentences(text, doc)
+    for i in range(len(timexes) - 1):  # "Monday or Tuesday", "in July or sometime in August"
+        a, b = timexes[i], timexes[i + 1]
+        if a.start not in range_end and either(text, a.end, b.start, a.value, b.value) is not None:
+            range_end[a.start] = b
+            tails.add(b.start)
+    sents = _sentences(text, view)
     found: list[_Found] = []
     for si, (s, e) in enumerate(sents):
         in_sent = [t for t in timexes if s <= t.start < e and t.start not in tails]
         if not in_sent:
             continue
-        triggers = _triggers(text, s, e)
-        if not triggers and not any(x.type == "DURATION" for x in in_sent):
+        triggers = _triggers(text, s, e, view, in_sent)
+        durations = [x for x in in_sent if x.type == "DURATION"]
+        if not triggers and not durations:
             continue
         for t in in_sent:
             if t.type in ("DATE", "TIME"):
-                parsed = date_of(t.value)
-                if parsed is None or _is_dateline(text, (s, e), t) or _is_report_date(doc, text, t, lex):
-                    continue
-                trig = _nearest_trigger(doc, t, triggers)
-                if trig is None:
-                    continue
-                start, precision, last = parsed
-                end = None
-                if t.start in range_end:
-                    tail = date_of(range_end[t.start].value)
-                    if tail:
-                        end = tail[0]
-                if start < published <= last and _ahead(doc, text, t):
-                    start = published  # "talks this week": what is left of the week
-                elif start == published == last and tense_at(doc, text, t.start, t.end) == PAST:
-                    continue  # told in the past tense on its own day: it has already happened
-                found.append(_Found(trig.kind, start, end, precision, (s, e), trig, t))
+                f = _dated(text, view, sents, (s, e), t, triggers, range_end.get(t.start), published, lex)
             elif t.type == "DURATION":
-                dur = _duration(t.value)
-                cue = _deadline_cue(text, s, e, t) if dur else None
-                if cue is None:
-                    continue
-                usable = triggers
-                if cue == "after":
-                    # "applies 14 days after the decree": the predicate before the length,
-                    # not a measure named in passing nor the event it counts from
-                    usable = [tr for tr in triggers if tr.end <= t.start and tr.kind in ("policy", "deadline")
-                              and tr.text.lower().rstrip("s") not in _GENERIC_MEASURES
-                              and t.start - tr.end < 40]
-                trig = _nearest_trigger(doc, t, usable)
-                if trig is None and cue == "within":
-                    trig = _Trigger(t.start, t.end, t.text, "deadline")  # "would get another 90 days"
-                if trig is None:
-                    continue
-                anchor = _deadline_anchor(text, sents, si, t, timexes, published)
-                if anchor is None:
-                    continue
-                due = _add(anchor, *dur)
-                kind = trig.kind if trig.kind in ("policy",) else "deadline"
-                found.append(_Found(kind, due, None, "day", (s, e), trig, t))
-    ents = DocEnts(doc) if doc is not None and found else None
+                f = _stretch(text, view, sents, si, t, triggers, timexes, published)
+            else:
+                f = None
+            if f is not None:
+                found.append(f)
     for f in found:
-        f.headline = f.sent[0] == 0 and not re.search(r"[.!?\"”]\s*$", text[f.sent[0]:f.sent[1]])
-        f.participants = _participants(text, f.sent[0], f.sent[1], doc)
-        f.place = _place(text, f.sent[0], f.sent[1], f.trigger, doc, ents)
-        f.title = _title(f, text, doc, lex["labels"])
+        # a title line (the headline, a subheading): a poor piece of evidence when a sentence says more
+        f.headline = _is_title_line(text, f.sent)
+        times = [(x.start, x.end) for x in timexes if f.sent[0] <= x.start < f.sent[1]]
+        d = _describe(text, view, f, times, sents)
+        f.title, f.own, f.place = d.title, d.own, d.place or _place(text, f.sent[0], f.sent[1], f.trigger, view)
+        if f.place and not d.place and f.place.lower() not in f.title.lower():
+            f.title = f"{f.title} in {f.place}"  # a place the parse did not tie to the event
+        f.participants = list(f.own) or _sentence_actors(text, *f.sent)[:3]
     return [_to_event(f, text, published, article_id) for f in _merge(found)]
 
 
-def _ahead(doc: Any, text: str, t: Timex) -> bool:
+def _is_title_line(text: str, sent: tuple[int, int]) -> bool:
+    s, e = sent
+    line_start = text.rfind("\n", 0, s) + 1
+    line_end = text.find("\n", e)
+    line_end = len(text) if line_end < 0 else line_end
+    return not text[line_start:s].strip() and not text[e:line_end].strip() and \
+        not re.search(r"[.!?\"”’:]\s*$", text[s:e]) and len(text[s:e].split()) <= 20
+
+
+def _describe(text: str, view: ParseView | None, f: _Found, times: list[tuple[int, int]],
+              sents: list[tuple[int, int]]) -> Described:
+    if view is None:
+        words = " ".join(f.trigger.text.split())
+        return Described(words[:1].upper() + words[1:])
+    if f.span_end and f.trigger.kind != "policy":
+        return describe_span(text, view, f.trigger, f.timex.start, f.timex.end, f.sent, times, sents)
+    return describe(text, view, f.trigger, f.sent, times, sents)
+
+
+def _dated(text: str, view: ParseView | None, sents: list[tuple[int, int]], sent: tuple[int, int], t: Timex,
+           triggers: list[Trigger], tail: Timex | None, published: dt.date, lex: dict[str, Any]) -> _Found | None:
+    """The event a date gives, if any: its trigger and its time, range or window."""
+    parsed = date_of(t.value)
+    if parsed is None or _is_dateline(text, sent, t) or _is_report_date(view, text, t, lex) or \
+            _is_edition(text, t, published) or _is_name(view, t) or _is_since(text, t):
+        return None
+    pool = list(triggers)
+    spans: list[Any] = []  # span nouns passed over, with their phrases
+    while True:
+        trig = _nearest_trigger(view, t, pool, text)
+        if trig is None:
+            return None
+        tok = view.root(trig.start, trig.end) if view is not None else None
+        if tok is not None and any(tok in sp.subtree for sp in spans):
+            pool.remove(trig)  # "a suspension of the levy from June 10": the levy does not start
+            continue
+        # "a pause until July 9" ends that day; "a pause from June 1" only begins: no event
+        # there, though another trigger may take the date ("a truce before Ramadan begins on")
+        span_noun = " ".join(trig.text.lower().split()) in _SPANS
+        if not span_noun or _END_CUE.search(text[max(sent[0], t.start - 25):t.start].rstrip()):
+            trig = _subject_event(view, trig, pool)
+            break
+        pool.remove(trig)
+        if tok is not None:
+            spans.append(tok)
+    start, precision, last = parsed
+    when = When(start, None, precision)
+    if tail is not None:
+        wide = either(text, t.end, tail.start, t.value, tail.value)
+        if wide is not None:
+            when = wide
+        else:
+            end = date_of(tail.value)
+            if end:
+                when = When(start, end[0], precision)
+    else:
+        when = narrowed(text, t.start, t.end, t.value, published) or when
+    first, last_day = when.start, when.end or (parsed[2] if when.precision != "day" else when.start)
+    if first < published <= last_day and _ahead(view, text, t, published, last_day):
+        when = When(published, when.end, when.precision, when.approx)  # "talks this week": what is left
+    elif first == published == last_day and tense_at(view, text, t.start, t.end) == PAST:
+        return None  # told in the past tense on its own day: it has already happened
+    return _Found(trig.kind, when, sent, trig, t, span_end=span_noun)
+
+
+def _stretch(text: str, view: ParseView | None, sents: list[tuple[int, int]], si: int, t: Timex,
+             triggers: list[Trigger], timexes: list[Timex], published: dt.date) -> _Found | None:
+    """A length of time that gives a date: its end ("within 30 days", "a 90-day pause"), or a
+    window ahead of the story ("in the coming weeks")."""
+    s, e = sents[si]
+    window = coming(text, t.start, t.end, t.value, published)
+    if window is not None:
+        trig = _nearest_trigger(view, t, triggers, text)
+        if trig is None or trig.kind == "deadline":
+            return None
+        return _Found(trig.kind, window, (s, e), trig, t)
+    dur = duration(t.value)
+    cue = _deadline_cue(text, s, e, t) if dur else None
+    if cue is None or dur is None:
+        return None
+    if any(x.type in ("DATE", "TIME") and s <= x.start < e and _END_CUE.search(text[max(s, x.start - 25):x.start]
+                                                                                  .rstrip()) for x in timexes):
+        return None  # "a 90-day grace period runs until Sept. 15": the text gives the end itself
+    usable = triggers
+    if cue == "after":
+        # "applies 14 days after the decree": the predicate before the length,
+        # not a measure named in passing nor the event it counts from
+        usable = [tr for tr in triggers if tr.end <= t.start and tr.kind in ("policy", "deadline")
+                  and tr.text.lower().rstrip("s") not in _GENERIC_MEASURES
+                  and t.start - tr.end < 40]
+    trig = _nearest_trigger(view, t, usable, text)
+    if trig is None and cue in ("within", "pause"):
+        trig = Trigger(t.start, t.end, t.text, "deadline")  # "would get another 90 days"
+    if trig is None:
+        return None
+    generic = trig.kind == "policy" and trig.text.lower().rstrip("s") in _GENERIC_MEASURES
+    if (trig.kind != "policy" or generic and cue == "within") and cue != "pause":
+        trig = Trigger(t.start, t.end, t.text, "deadline")  # the length itself is what runs out
+    anchor = _deadline_anchor(text, sents, si, t, timexes, published)
+    if anchor is None:
+        return None
+    due = add(anchor, *dur)
+    kind = trig.kind if trig.kind in ("policy",) else "deadline"
+    return _Found(kind, When(due, None, "day"), (s, e), trig, t, span_end=True)
+
+
+def _ahead(view: ParseView | None, text: str, t: Timex, published: dt.date, last: dt.date) -> bool:
+    """A period holding the publication date whose rest lies ahead in its clause ("talks this
+    week", "later this month").  On the period's last day ("this weekend" in a Sunday paper)
+    only words that look ahead will do: the rest of it is the day itself."""
     low = text[max(0, t.start - 25):t.start].lower()
     if re.search(r"\b(?:earlier|last|past|since|so far)\s+$", low) or t.text.lower().startswith(("earlier", "last")):
         return False
     if re.search(r"\b(?:later|next|coming|rest of|remainder of|by|until|before)\b", low + " " + t.text.lower()):
         return True
-    return tense_at(doc, text, t.start, t.end) in (FUTURE, PRESENT, None)
+    tense = tense_at(view, text, t.start, t.end)
+    if published >= last:
+        return tense == FUTURE
+    return tense in (FUTURE, PRESENT, None)
 
 
-def _overlap(a: _Found, b: _Found) -> bool:
-    a_end = a.end or _period_end(a)
-    b_end = b.end or _period_end(b)
-    return a.start <= b_end and b.start <= a_end
+def _place(text: str, s: int, e: int, trigger: Trigger, view: ParseView | None) -> str:
+    """A place named with 'in'/'at' closest to the trigger ('talks in Beijing'), when the
+    parse gave none."""
+    best, best_d = "", None
+    for m in _PLACE.finditer(text, s, e):
+        name = m.group(2).strip().rstrip(",")
+        if re.search(r"['’]s?$", name):
+            continue  # "in Turkey's largest city": the place comes later
+        first = name.split()[0]
+        if first in _NOT_PLACES or re.match(r"\d", first):
+            continue
+        if view is not None:
+            ents = view.ents(m.start(2), m.start(2) + len(name))
+            if ents and not any(label in ("GPE", "LOC", "FAC", "ORG") for _, _, label, _ in ents):
+                continue
+        d = abs(m.start() - trigger.end)
+        if d > 80:
+            continue
+        if best_d is None or d < best_d:
+            best, best_d = name, d
+    return best
 
 
-def _period_end(f: _Found) -> dt.date:
+_NOT_PLACES = {"January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+               "November", "December", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
+               "Sunday", "The", "A", "An", "This", "That", "Parliament", "Congress", "Washington's"}
+
+
+# ---------------------------------------------------------------- one event per event
+
+
+def _last_day(f: _Found) -> dt.date:
+    if f.when.end is not None:
+        return f.when.end
     parsed = date_of(f.timex.value)
     if f.precision == "day" or parsed is None:
         return f.start
     return parsed[2]
 
 
+def _size(f: _Found) -> int:
+    return (_last_day(f) - f.start).days + 1
+
+
+# of two mentions of one event the more telling names it: a meeting rather than the trip to it
+_KIND_RANK = {"summit": 0, "negotiation": 0, "dialogue": 0, "election": 0, "policy": 0, "meeting": 1, "other": 1,
+              "deadline": 1, "visit": 2}
+
+
 def _merge(found: list[_Found]) -> list[_Found]:
-    """One event per (kind family, date): a coarse period merges into the day inside it
-    when both name the same kind of event with the same or no participants."""
-    order = {"day": 0, "week": 1, "month": 2, "quarter": 3, "year": 4}
-    found = sorted(found, key=lambda f: (order.get(f.precision, 5), f.headline, f.sent[0]))
+    """One event per event.  A mention whose time holds the time of another (the week of a
+    day, "Monday or Tuesday" of Monday, "the fall" of September, the same day twice) merges
+    into the narrower one when both name the same kind of event (a meeting and the talks at
+    it are one), no different places and no different parties, and one of: the same word;
+    the same kind with shared parties or place; for times a week long at most, shared
+    parties or place; a title line restating the article's sentence (its time the same, or
+    a day off: "at midnight" in a headline, "at midnight on Thursday" below)."""
+    found = sorted(found, key=lambda f: (_size(f), f.headline, f.precision != "day", _KIND_RANK.get(f.kind, 1),
+                                         f.sent[0]))
     kept: list[_Found] = []
     for f in found:
         home = None
         for k in kept:
             if _GROUPS.get(k.kind) != _GROUPS.get(f.kind):
                 continue
-            same_day = f.precision == "day" and k.precision == "day" and f.start == k.start
-            inside = f.precision != "day" and _overlap(k, f) and k.precision == "day"
-            if not (same_day or inside or (f.precision == k.precision and f.start == k.start)):
+            inside = inside_of(k, f)
+            # a title line says "at midnight", "on Sunday" of the day the story below names
+            restated = f.headline != k.headline and _stem(k.trigger.text) == _stem(f.trigger.text) and \
+                abs((f.start - k.start).days) <= 7 and _size(f) == _size(k) == 1
+            if not (inside or restated):
                 continue
             if _places_differ(k.place, f.place):
                 continue  # talks in Washington are not the dialogue in Beijing
-            a, b = set(k.participants), set(f.participants)
-            # meetings named twice ("talks this weekend" / "the dialogue on Sunday") share their
-            # parties; measures on one day are often different measures, so they need one trigger
+            a, b = set(k.own or k.participants), set(f.own or f.participants)
+            if a and b and not a & b and (f.kind == "election" or k.own and f.own):
+                continue  # two countries' elections on one day; the summits of two blocs
+            same_place = bool(k.place) and k.place == f.place
+            shared = bool(a & b) or same_place
             talk = _GROUPS.get(f.kind) == "talk"
-            if _stem(k.trigger.text) == _stem(f.trigger.text) or (talk and ((a & b) or (k.place and k.place == f.place))):
+            same_time = k.start == f.start and _last_day(k) == _last_day(f)
+            headline = f.headline or k.headline
+            if _stem(k.trigger.text) == _stem(f.trigger.text) or (
+                    k.kind == f.kind and k.kind not in ("policy", "other") and shared) or (
+                    talk and _size(f) <= 7 and shared) or (
+                    talk and same_time and headline and (shared or not a or not b)):
                 home = k
                 break
         if home is None:
             kept.append(f)
         elif f.sent != home.sent and f.sent not in home.extra_sources:
-            home.extra_sources.append(f.sent)
             home.participants = list(dict.fromkeys(home.participants + f.participants))
+            if home.headline and not f.headline:
+                # a sentence says it better, and more exactly, than a title line: it leads
+                title_line = home.sent
+                home.title, home.kind, home.sent, home.trigger, home.own = f.title, f.kind, f.sent, f.trigger, f.own
+                if not inside_of(home, f):
+                    home.when, home.timex = f.when, f.timex
+                home.extra_sources = [title_line] + home.extra_sources
+                home.headline = False
+                continue
+            home.extra_sources.append(f.sent)
+            if not f.headline and _KIND_RANK.get(f.kind, 1) < _KIND_RANK.get(home.kind, 1):
+                home.title, home.kind = f.title, f.kind  # the talks say it better than the trip
     return sorted(kept, key=lambda f: f.sent[0])
+
+
+def inside_of(k: _Found, f: _Found) -> bool:
+    """k's time lies within f's."""
+    return f.start <= k.start and _last_day(k) <= _last_day(f)
 
 
 def _stem(word: str) -> str:
@@ -611,10 +741,10 @@ def _to_event(f: _Found, text: str, published: dt.date, article_id: str) -> Even
         # kind, day and parties name an event across articles; the trigger's stem keeps two
         # measures of one day apart ("the first batch", "the first part of the list")
         id=stable_id("e", f.kind, f.start.isoformat(), *participants, _stem(f.trigger.text)),
-        title=f.title, kind=f.kind, start=f.start.isoformat(), end=f.end.isoformat() if f.end else None,
+        title=f.title, kind=f.kind, start=f.start.isoformat(), end=f.when.end.isoformat() if f.when.end else None,
         precision=f.precision, article=article_id, evidence=sources[0]["sentence"], place=f.place,
         participants=participants, sources=sources, upcoming=f.start >= published,
-        extractor=EXTRACTOR_VERSION, timex=f.timex.value)
+        extractor=EXTRACTOR_VERSION, timex=f.timex.value, approx=f.when.approx)
 
 
 def _parse(text: str) -> Any:

@@ -32,17 +32,19 @@ def extract_many(articles: Iterable[Article], batch_size: int = 16, n_process: i
     for i, (article, doc) in enumerate(zip(articles, docs, strict=True)):
         claims = extract_claims(article.text, article.published, article.id, doc=doc,
                                 quote_docs=per_article.get(i, {}), quotes=masked[i][1])  # type: ignore[arg-type]
-        yield Extraction(article, claims, _events(article, doc))
+        yield Extraction(article, claims, _events(article, doc, per_article.get(i, {})))
 
 
 def extract_article(article: Article) -> Extraction:
     return next(extract_many([article]))
 
 
-def _events(article: Article, doc: object) -> list[Event]:
+def _events(article: Article, doc: object, quote_docs: dict[int, object]) -> list[Event]:
     try:
         from bot.extract.events import extract_events
     except ImportError:  # the events step is optional until it lands
         return []
-    # the masked parse has the same offsets as the text: the time tagger reads tense from it
-    return extract_events(article.text, dt.date.fromisoformat(article.published[:10]), article.id, doc=doc)
+    # the masked parse has the same offsets as the text; inside a masked quote the quote's own
+    # parse is read (events are often announced in a quote)
+    return extract_events(article.text, dt.date.fromisoformat(article.published[:10]), article.id, doc=doc,
+                          quote_docs=quote_docs)

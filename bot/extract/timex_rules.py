@@ -157,6 +157,7 @@ class Ctx:
 
 def _dir_from_cue(s: str) -> str | None:
     s = s.lower()
+    s = re.sub(r"\blast(?=\s+(?:until|till|through|into)\b)", "", s)  # "will last until Aug. 20": the verb
     if re.search(r"\b(last|past|previous|preceding|prior|earlier|ago|since)\b", s):
         return PAST
     if re.search(r"\b(next|coming|upcoming|following|later|ahead|from now|effective|starting|until|till|"
@@ -350,6 +351,28 @@ def _c_relday(ctx: Ctx, c: Cand) -> bool:
     return not (c.m.group("rd") == "Today" and re.search(r"(?<![.!?:\n]\s)\b[A-Z][A-Za-z]*\s+$", ctx.before(c.start, 20)))
 
 
+# verbs of waiting for or getting ready for what their object names
+_AWAIT_LEMMAS = {"prepare", "await", "brace", "gear", "campaign", "head", "train", "rally", "mobilise", "mobilize"}
+
+
+def _awaited(ctx: Ctx, c: Cand) -> bool:
+    """"Voters are preparing for Sunday's election": a present progressive, or a verb of
+    waiting for something, looks ahead to the day it names."""
+    if ctx.doc is None:
+        return False
+    span = ctx.doc.char_span(c.start, c.end, alignment_mode="expand")
+    if span is None or not len(span):
+        return False
+    from bot.extract.timex_tense import _verb_of
+
+    v = _verb_of(span.root)
+    if v is None:
+        return False
+    progressive = v.tag_ == "VBG" and any(a.dep_ == "aux" and a.lower_ in ("is", "are", "am", "'re", "'s")
+                                          for a in v.children)
+    return progressive or (v.lemma_.lower() in _AWAIT_LEMMAS and v.tag_ in ("VBZ", "VBP", "VBG"))
+
+
 def h_weekday(ctx: Ctx, c: Cand) -> Result | None:
     g = c.m.groupdict()
     wd = weekday_number(g["wd"])
@@ -360,7 +383,7 @@ def h_weekday(ctx: Ctx, c: Cand) -> Result | None:
         # "Wednesday's ruling": the clause tense is about something else; an event named this
         # way is usually behind the report unless announced as ahead
         fwd = re.search(r"(?i:ahead\s+of|until|next|upcoming|coming)\s+$", ctx.before(c.start, 15)) or (
-            ctx.tense(c.start, c.end) == FUTURE)  # "will chair the delegation to Monday's talks"
+            ctx.tense(c.start, c.end) == FUTURE) or _awaited(ctx, c)  # "will chair the delegation to Monday's talks"
         day = weekday_near(ctx.dct, wd, FUTURE if fwd else PAST)
         return Result("DATE", day.isoformat(), Point(day, "day"))
     day = _resolve_weekday(ctx, c, wd, pre)
@@ -1240,7 +1263,7 @@ def h_holiday(ctx: Ctx, c: Cand) -> Result | None:
 
     def on(y: int) -> dt.date | str | None:
         wd = {"MON": 1, "TUE": 2, "WED": 3, "THU": 4, "FRI": 5, "SAT": 6, "SUN": 7}
-        mons = {"JAN": 1, "FEB": 2, "MAY": 5, "SEP": 9, "NOV": 11}
+        mons = {"JAN": 1, "FEB": 2, "MAY": 5, "SEP": 9, "OCT": 10, "NOV": 11}
         if rule.startswith("EASTER"):
             e = easter(y)
             if rule == "EASTER-WEEK":

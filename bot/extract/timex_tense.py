@@ -40,11 +40,22 @@ _FORWARD_PARTICIPLES = {"expected", "scheduled", "rescheduled", "slated", "plann
 _PUTOFF_VERBS = {"postpone", "delay", "adjourn", "defer", "extend", "push", "move", "give", "set", "recess"}
 
 
+# times of day the tagger sometimes takes for participles ("begins at sundown on Sunday")
+_NOT_VERBS = {"sundown", "sunset", "sunrise", "dawn", "dusk", "nightfall", "daybreak", "midnight", "noon"}
+
+
 def _verb_of(tok: Token) -> Token | None:
     """The nearest verb governing a token (the token itself when it is a verb)."""
     t = tok
     for _ in range(12):
-        if t.pos_ in ("VERB", "AUX") and t.dep_ not in ("amod",) and not (
+        if t.pos_ in ("VERB", "AUX") and t.lower_ in _NOT_VERBS:
+            # the parser took a time of day for a verb, so where it hangs says nothing: the
+            # verb just before it in the sentence governs ("expected to begin at sundown")
+            before = [v for v in t.sent if v.i < t.i and v.pos_ in ("VERB", "AUX") and v.lower_ not in _NOT_VERBS]
+            if before:
+                t = before[-1]
+                continue
+        if t.pos_ in ("VERB", "AUX") and t.dep_ not in ("amod",) and t.lower_ not in _NOT_VERBS and not (
                 t.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ == "as" for c in t.children)
                 and not any(c.dep_.startswith("nsubj") for c in t.children)):
             return t

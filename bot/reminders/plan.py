@@ -10,7 +10,9 @@ The rules:
   event's day; a shorter lead ("2h") posts that long before an event with a time of day,
   and at ``post_at`` on the day itself ("today") for an event known only by its date;
 - a week-, month-, quarter- or year-precision event ("in July") gets one reminder, at
-  ``post_at`` on the first day of its period ("This month: ...");
+  ``post_at`` on the first day of its period ("This month: ..."); a window ("mid-June",
+  "later this month", "2 or 3 June") gets one at ``post_at`` on its first day, and the post
+  says the day is not known;
 - a cancelled or retracted event, an event that was already past when it was reported
   (``upcoming`` false) and reminders due before the subscription existed are never
   planned;
@@ -43,6 +45,7 @@ POST_AT = dt.time(9, 0)
 DEFAULT_LEADS = ("7d", "1d")
 MAX_LEAD = dt.timedelta(days=90)
 PERIODS = ("week", "month", "quarter", "year")
+WINDOW = "window"  # sometime from the event's start to its end: the article gives no exact day
 PERIOD_LATE = dt.timedelta(days=7)  # "This month: ..." may still be posted late this long after the 1st
 LATE_AFTER = dt.timedelta(minutes=2)  # posted later than this after it fell due: marked late
 MAX_ATTEMPTS = 3  # a post that failed for a passing reason is tried this many times in all
@@ -121,6 +124,7 @@ class When:
     timed: bool  # has a time of day
     end_day: dt.date | None = None
     ends: dt.datetime | None = None  # UTC, for a timed end
+    approx: str = ""  # a window in the article's words, in calendar terms ("mid-June 2025")
 
 
 def parse_instant(value: str) -> dt.datetime | None:
@@ -140,8 +144,9 @@ def local(day: dt.date, at: dt.time, tz: ZoneInfo) -> dt.datetime:
 def event_when(event: Mapping[str, Any], tz: ZoneInfo) -> When | None:
     start = str(event.get("start") or "")
     precision = str(event.get("precision") or "day")
-    if precision not in ("day", *PERIODS):
+    if precision not in ("day", *PERIODS, WINDOW):
         precision = "day"
+    approx = str(event.get("approx") or "")
     end = str(event.get("end") or "")
     if "T" in start:
         begins = parse_instant(start)
@@ -149,11 +154,11 @@ def event_when(event: Mapping[str, Any], tz: ZoneInfo) -> When | None:
             return None
         ends = parse_instant(end) if "T" in end else None
         end_day = ends.astimezone(tz).date() if ends else _date(end)
-        return When(precision, begins.astimezone(tz).date(), begins, True, end_day, ends)
+        return When(precision, begins.astimezone(tz).date(), begins, True, end_day, ends, approx)
     day = _date(start)
     if day is None:
         return None
-    return When(precision, day, local(day, dt.time(0, 0), tz), False, _date(end))
+    return When(precision, day, local(day, dt.time(0, 0), tz), False, _date(end), approx=approx)
 
 
 def _date(value: str) -> dt.date | None:
@@ -258,6 +263,11 @@ def event_reminders(sub: Mapping[str, Any], event: Mapping[str, Any], tz: ZoneIn
         fire = local(first, post_at, tz)
         end = local(period_end(first, when.precision), dt.time(0, 0), tz)
         out[when.precision] = (fire, min(end, fire + PERIOD_LATE))
+    elif when.precision == WINDOW:
+        # at the start of the window, saying so; still worth posting late while the window lasts
+        fire = local(when.day, post_at, tz)
+        end = local((when.end_day or when.day) + dt.timedelta(days=1), dt.time(0, 0), tz)
+        out[WINDOW] = (fire, min(end, fire + PERIOD_LATE))
     else:
         for lead in sub_leads(sub):
             if lead.days is not None and lead.days > 0:

@@ -12,7 +12,8 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.reminders.plan import PERIODS, When, event_when, local, matches, period_start
+from bot.reminders.plan import PERIODS, WINDOW, When, event_when, local, matches, period_start
+from bot.render.dates import vagueness
 from bot.reply import Field, Item, Moment, Reply
 
 Record = Mapping[str, Any]
@@ -69,10 +70,19 @@ def period_text(w: When) -> str:
     return str(d.year)
 
 
+def window_text(w: When) -> str:
+    """'mid-June 2025 (sometime June 11 – 20, 2025)'."""
+    span = f"sometime {days_text(w.day, w.end_day)}" if w.end_day and w.end_day > w.day else \
+        f"from {day_text(w.day)}"
+    return f"{w.approx} ({span})" if w.approx else span
+
+
 def when_field(w: When, tz: ZoneInfo) -> Field:
     """The When field: the team-zone text, and moments for a day or a time (a range: both ends)."""
     if w.precision in PERIODS:
         return Field("When", period_text(w))
+    if w.precision == WINDOW:
+        return Field("When", window_text(w))
     if w.timed:
         first = Moment(int(w.begins.timestamp()), instant_text(w.begins, tz), "datetime")
         if w.ends and w.ends > w.begins:
@@ -93,6 +103,9 @@ def heading(w: When, now: dt.datetime, tz: ZoneInfo) -> str:
     """How far off the event is, said from ``now`` (so a late post is still right)."""
     if w.precision in PERIODS:
         return f"This {w.precision}"
+    if w.precision == WINDOW:  # "Mid-June 2025", "Later in June 2025": the vagueness first
+        words = w.approx or "Coming up"
+        return words[:1].upper() + words[1:]
     left = w.begins - now
     if w.timed and dt.timedelta(0) < left < dt.timedelta(hours=20):
         minutes = round(left.total_seconds() / 60)
@@ -155,6 +168,8 @@ def event_reply(event: Record, tz: ZoneInfo, now: dt.datetime, label: Label,
         notes.append("Added by an admin.")
     if late_from is not None:
         notes.append(late_note(late_from, tz))
+    if vagueness(event):
+        notes.append(vagueness(event))  # "The article gives no exact day: only June 2025."
     fields = [when_field(w, tz)]
     if event.get("place"):
         fields.append(Field("Where", str(event["place"])))
@@ -194,7 +209,7 @@ def digest_reply(events: list[Record], days: int, tz: ZoneInfo, label: Label,
         w = event_when(e, tz)
         if w is None:
             continue
-        when = period_text(w) if w.precision in PERIODS else (
+        when = period_text(w) if w.precision in PERIODS else window_text(w) if w.precision == WINDOW else (
             when_field(w, tz).value if w.timed else days_text(w.day, w.end_day))
         src = (e.get("sources") or [{}])[0]
         art = (articles or {}).get(str(src.get("article") or "")) or {}

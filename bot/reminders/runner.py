@@ -216,7 +216,7 @@ class Reminders:
         if r.is_digest:
             return f"the {r.lead} digest"
         ev = self.store.get_event(r.event) or {}
-        return f"{ev.get('title', r.event)} ({'when its ' + r.lead + ' starts' if r.lead in P.PERIODS else r.lead + ' before'})"
+        return f"{ev.get('title', r.event)} ({'when its ' + r.lead + ' starts' if r.lead in (*P.PERIODS, P.WINDOW) else r.lead + ' before'})"
 
     # -- planning (worker thread) ----------------------------------------------------------------
     def _agenda(self, now: dt.datetime, ahead: dt.timedelta | None = None) -> P.Agenda:

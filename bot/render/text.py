@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.render.dates import when_text
 from bot.reply import Reply
 from bot.safety import plain_text
 
@@ -32,9 +33,9 @@ def stance_text(answer: dict[str, Any]) -> str:
 
 
 def event_line(e: dict[str, Any]) -> str:
-    when = e["start"][:10] + (f" \u2013 {e['end'][:10]}" if e.get("end") and e["end"] != e["start"] else "")
-    status = " [cancelled]" if e.get("status") == "cancelled" else ""
-    return f"{e['id']}  {when:<25} {e.get('precision', ''):<6} {e.get('kind', ''):<11} {e['title']}{status}"
+    status = " [merged into " + str(e["merged_into"]) + "]" if e.get("merged_into") else (
+        " [cancelled]" if e.get("status") == "cancelled" else "")
+    return f"{e['id']}  {when_text(e):<28} {e.get('precision', ''):<6} {e.get('kind', ''):<11} {e['title']}{status}"
 
 
 def render(reply: Reply) -> str:
