@@ -5,9 +5,12 @@ across processes sharing a PostgreSQL store.
 """
 from __future__ import annotations
 
+import asyncio
+import json
 import logging
 import threading
 import time
+from urllib.parse import urlencode
 
 import aiohttp
 import pytest
@@ -264,3 +267,71 @@ def test_a_shared_store_that_fails_does_not_stop_answers(caplog):
         assert guard.first_everywhere(str(int(time.time())), "v0=a")
     assert "could not be asked" in caplog.text
 
+
+
+# -- finding 8: invisible characters in posts ----------------------------------------------------
+
+SNEAKY = "Tokyo will \u202eetov\u202c not accept \u200bthe \u2066deal\u2069 \ufeff@every\u200cone"
+INVISIBLES = ("\u202e", "\u202c", "\u200b\u200b\u200b", "\u2066", "\u2069", "\ufeff", "\u200c")
+
+
+def _all_text(message: dict) -> str:
+    return message.get("text", "") + json.dumps(message.get("blocks", []), ensure_ascii=False)
+
+
+async def test_bidi_controls_and_zero_width_characters_reach_no_slack_post(endpoint, service):
+    service.add_claim({"actor": "japan", "topic": "fisheries", "stance": "oppose", "statement": SNEAKY,
+                       "speaker": "A \u202espokesman", "source_title": "Talks \u2067stall\u2069",
+                       "date": "2025-04-01"}, who="test:setup")
+    body = slash_body("/claims", "japan fisheries", response_url=endpoint.fake.response_url("bidi"))
+    assert (await endpoint.post(body, headers=sign(SECRET, body)))[0] == 200
+    [answer] = await endpoint.fake.responses("bidi")
+    text = _all_text(answer)
+    assert "not accept" in text and "etov" in text
+    for ch in INVISIBLES:
+        assert ch not in text
+    # the shared copy (everyone's notification) is rendered the same way
+    share = next(e for b in answer["blocks"] if b["type"] == "actions" for e in b["elements"]
+                 if e["action_id"] == "claimbot_share")
+    payload = {"type": "block_actions", "user": {"id": "U0ALICE", "username": "alice"}, "team": {"id": "T0CLAIMBOT"},
+               "api_app_id": "A0CLAIMBOT", "trigger_id": "t", "channel": {"id": "C0NEWS"},
+               "container": {"type": "message", "is_ephemeral": True},
+               "response_url": endpoint.fake.response_url("bidi-share"), "actions": [share]}
+    form = urlencode({"payload": json.dumps(payload)})
+    assert (await endpoint.post(form, headers=sign(SECRET, form)))[0] == 200
+    [shared] = await endpoint.fake.responses("bidi-share")
+    assert shared["response_type"] == "in_channel"
+    for ch in INVISIBLES:
+        assert ch not in _all_text(shared)
+
+
+# -- finding 9: a long ingest does not hold up queries ---------------------------------------------
+
+ARTICLE = ("Fiji and Samoa discuss fishing rights\n\nSUVA, April 2 - Fiji's fisheries minister said on Tuesday "
+           "that Suva opposes the new tuna quota and wants talks with Samoa next month.")
+
+
+async def test_a_stance_answer_is_not_held_up_by_a_running_ingest(endpoint, service, monkeypatch):
+    running, release = threading.Event(), threading.Event()
+    real = service.ingest_text
+
+    def held_ingest(*args, **kwargs):
+        running.set()
+        assert release.wait(30), "the test never released the ingest"
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(service, "ingest_text", held_ingest)
+    ingest = slash_body("/ingest", f"published=2025-04-02 {ARTICLE}", user="U0ADMIN",
+                        response_url=endpoint.fake.response_url("ingest"))
+    try:
+        assert (await endpoint.post(ingest, headers=sign(SECRET, ingest)))[0] == 200
+        assert await asyncio.to_thread(running.wait, 10)  # the ingest holds its worker now
+        stance = slash_body("/stance", "japan rare earths", response_url=endpoint.fake.response_url("stance"))
+        assert (await endpoint.post(stance, headers=sign(SECRET, stance)))[0] == 200
+        [answer] = await endpoint.fake.responses("stance")  # with one worker this waits for the release
+        assert answer["blocks"][0]["text"]["text"] == "Japan opposes rare earths"
+        assert not endpoint.fake.recorder.find(lambda c: c.path == "response/ingest")
+    finally:
+        release.set()
+    [done] = await endpoint.fake.responses("ingest")
+    assert done["blocks"][0]["text"]["text"] == "Ingested 1 article"

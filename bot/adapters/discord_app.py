@@ -180,7 +180,7 @@ class DiscordBot(discord.Client):
         attachments = tuple([Attachment(f.filename, await f.read()) for f in files])
         caller = caller_of(interaction, attachments)
         clean = {k: str(v) for k, v in args.items() if v is not None}
-        work = asyncio.ensure_future(off_loop(self.commands.invoke, caller, name, clean))
+        work = asyncio.ensure_future(off_loop(self.commands.invoke, caller, name, clean, slow=spec.slow))
         if not interaction.response.is_done():
             done, _ = await asyncio.wait({work}, timeout=DEFER_AFTER)
             if not done:

@@ -200,13 +200,14 @@ class SlackBot:
     async def _on_command(self, ack: Any, command: dict[str, Any], respond: Any, client: AsyncWebClient) -> None:
         line = f"{command['command']} {command.get('text', '')}"
         spec = self.commands.spec_of_line(line)
-        if spec is not None and spec.slow:
+        slow = spec is not None and spec.slow
+        if slow:
             await ack(text="Working on it\u2026", response_type="ephemeral")
         else:
             await ack()
         caller = Caller("slack", command["user_id"], command.get("user_name", ""), channel_id=command.get("channel_id", ""),
                         space=command.get("team_id", ""))
-        reply = await off_loop(self.commands.run_line, caller, line)
+        reply = await off_loop(self.commands.run_line, caller, line, slow=slow)
         if reply.form is not None:
             view = render.modal(reply.form, {"channel": caller.channel_id, "response_url": command.get("response_url", ""),
                                              "values": reply.form.values})
