@@ -94,11 +94,10 @@ def with_search_path(url: str, schema: str) -> str:
 
 
 def _shown(url: str) -> str:
-    """``url`` without its password."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    return urlunsplit(parts._replace(netloc=parts.netloc.replace(f":{parts.password}@", ":***@", 1)))
+    """``url`` without its password (user info or ``?password=``)."""
+    from store.base import mask_url
+
+    return mask_url(url)
 
 
 def _ci() -> bool:

@@ -74,6 +74,19 @@ def test_unreachable_server_is_a_store_error_without_the_password():
     assert "127.0.0.1" in str(err.value) and "s3cret" not in str(err.value)
 
 
+def test_a_password_given_as_a_url_parameter_stays_out_of_errors(capsys):
+    url = "postgresql://claimbot@127.0.0.1:1/claimbot?password=s3cret-Param-7&connect_timeout=2"
+    for attempt in (lambda: PostgresStore(url), lambda: schema.inspect(url), lambda: schema.migrate(url)):
+        with pytest.raises(StoreError) as err:
+            attempt()
+        assert "s3cret-Param-7" not in str(err.value)
+        assert "127.0.0.1" in str(err.value) and "password=***" in str(err.value)
+    assert cli.main(["migrate", "--check", "--db", url]) != 0
+    out = capsys.readouterr()
+    assert "s3cret-Param-7" not in out.out + out.err
+    assert safe_url(url) == "postgresql://claimbot@127.0.0.1:1/claimbot?password=***&connect_timeout=2"
+
+
 def test_open_store_routes_postgres_urls(pg_url):
     for url in (pg_url, pg_url.replace("postgresql://", "postgres://", 1)):
         s = open_store(url)

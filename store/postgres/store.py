@@ -57,7 +57,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError, StatementError
 
-from store.base import TABLES, Bundle, Record, StoreError
+from store.base import TABLES, Bundle, Record, StoreError, scrub, url_secrets
 from store.index import (
     _as_list,
     _topics,
@@ -112,6 +112,7 @@ class PostgresStore:
     def __init__(self, url: str, *, auto_migrate: bool = True, check_index: bool = True, pool_size: int = 5,
                  max_overflow: int = 10, connect_timeout: int = 10, claim_cache: int = DEFAULT_SIZE) -> None:
         self.url = safe_url(url)
+        self._secrets = url_secrets(url)
         self._claim_cache = DecodedCache(claim_cache)
         target = engine_url(url)
         self._conninfo = target.set(drivername="postgresql").render_as_string(hide_password=False)
@@ -518,21 +519,25 @@ class PostgresStore:
         try:
             yield
         except IntegrityError as e:
-            raise ValueError(f"the records conflict with stored ones: {_reason(e)}") from e
+            raise ValueError(f"the records conflict with stored ones: {self._why(e)}") from e
         except DBAPIError as e:
             if e.connection_invalidated or _is_connection_error(e):
-                raise StoreError(f"cannot reach the PostgreSQL database {self.url}: {_reason(e)}") from e
+                raise StoreError(f"cannot reach the PostgreSQL database {self.url}: {self._why(e)}") from e
             if e.orig is not None and type(e.orig).__name__ in ("DataError", "UntranslatableCharacter",
                                                                "InvalidTextRepresentation",
                                                                "CharacterNotInRepertoire"):
-                raise ValueError(f"PostgreSQL cannot store these records: {_reason(e)}") from e
-            raise StoreError(f"PostgreSQL {doing} failed on {self.url}: {_reason(e)}") from e
+                raise ValueError(f"PostgreSQL cannot store these records: {self._why(e)}") from e
+            raise StoreError(f"PostgreSQL {doing} failed on {self.url}: {self._why(e)}") from e
         except StatementError as e:  # raised before the statement reached the server
             if isinstance(e.orig, ValueError | TypeError):
                 raise ValueError(f"a record is not JSON data PostgreSQL can store: {e.orig}") from e
-            raise StoreError(f"PostgreSQL {doing} failed on {self.url}: {e}") from e
+            raise StoreError(f"PostgreSQL {doing} failed on {self.url}: {scrub(str(e), self._secrets)}") from e
         except SQLAlchemyError as e:
-            raise StoreError(f"PostgreSQL {doing} failed on {self.url}: {e}") from e
+            raise StoreError(f"PostgreSQL {doing} failed on {self.url}: {scrub(str(e), self._secrets)}") from e
+
+    def _why(self, e: DBAPIError) -> str:
+        """The driver's reason, without any secret of the URL (libpq may quote its options)."""
+        return scrub(_reason(e), self._secrets)
 
     @contextmanager
     def _transaction(self) -> Iterator[Connection]:
