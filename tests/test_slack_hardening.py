@@ -335,3 +335,23 @@ async def test_a_stance_answer_is_not_held_up_by_a_running_ingest(endpoint, serv
         release.set()
     [done] = await endpoint.fake.responses("ingest")
     assert done["blocks"][0]["text"]["text"] == "Ingested 1 article"
+
+
+# -- finding 7: Slack's field limits ---------------------------------------------------------------
+
+@pytest.mark.parametrize("line, message", [
+    ("add actor=japan topic=\"" + "rare earth export licences " * 110 + "\"",
+     "Topic is 2,969 characters long; the form takes at most 200"),
+    ("add actor=japan topic=\"rare earths\" speaker=\"" + "A spokesman " * 20 + "\"",
+     "Speaker is 239 characters long; the form takes at most 120"),
+])
+async def test_a_form_slack_would_refuse_is_reported_to_the_admin(endpoint, service, line, message):
+    before = service.store.dump()
+    body = slash_body("/claim", line, user="U0ADMIN", response_url=endpoint.fake.response_url("form"),
+                      trigger_id="trig-long")
+    assert (await endpoint.post(body, headers=sign(SECRET, body)))[0] == 200
+    [answer] = await endpoint.fake.responses("form")
+    assert answer["blocks"][0]["text"]["text"] == "The form cannot open"
+    assert message in answer["blocks"][1]["text"]["text"]
+    assert not endpoint.fake.recorder.find(lambda c: c.path == "views.open")
+    assert service.store.dump() == before

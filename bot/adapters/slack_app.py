@@ -209,11 +209,14 @@ class SlackBot:
                         space=command.get("team_id", ""))
         reply = await off_loop(self.commands.run_line, caller, line, slow=slow)
         if reply.form is not None:
-            view = render.modal(reply.form, {"channel": caller.channel_id, "response_url": command.get("response_url", ""),
-                                             "values": reply.form.values})
             try:
+                view = render.modal(reply.form, {"channel": caller.channel_id,
+                                                 "response_url": command.get("response_url", ""),
+                                                 "values": reply.form.values})
                 await client.views_open(trigger_id=command["trigger_id"], view=view)
                 return
+            except render.FormTooLarge as e:
+                reply = Reply("The form cannot open", kind="error", text=str(e))
             except SlackApiError as e:
                 log.warning("views.open failed: %s", e.response.get("error"))
                 reply = Reply("The form did not open", kind="error",
