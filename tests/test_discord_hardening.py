@@ -84,3 +84,20 @@ async def test_a_stance_answer_is_not_held_up_by_a_running_ingest(discord_bot, s
         release.set()
     [follow] = await h.fake.followups(payload["token"])
     assert follow["embeds"][0]["title"] == "Ingested 1 article"
+
+
+async def test_a_form_sent_back_blank_says_what_is_missing(discord_bot, service):
+    """Found by tests/test_fuzz_commands.py: spaces pass Discord's "required", and the bot
+    answered the submission with the form again, which Discord refuses (no modal in answer
+    to a modal)."""
+    h = discord_bot
+    before = service.store.dump()
+    cb = await h.command("claim", h.manager, sub="add", actor="japan", topic="fisheries", stance="oppose")
+    assert cb["type"] == 9
+    blank = {i["custom_id"]: "   " if i.get("required") else ""
+             for row in cb["data"]["components"] for i in row["components"]}
+    [done] = await h.send(h.make.modal_submit(cb["data"]["custom_id"], blank, h.manager))
+    assert done["type"] == 4
+    embed = done["data"]["embeds"][0]
+    assert embed["title"] == "The form is incomplete" and "Statement or quote" in embed["description"]
+    assert service.store.dump() == before

@@ -355,3 +355,23 @@ async def test_a_form_slack_would_refuse_is_reported_to_the_admin(endpoint, serv
     assert message in answer["blocks"][1]["text"]["text"]
     assert not endpoint.fake.recorder.find(lambda c: c.path == "views.open")
     assert service.store.dump() == before
+
+
+async def test_a_form_sent_back_blank_keeps_the_modal_open_on_the_field(endpoint, service):
+    before = service.store.dump()
+    body = slash_body("/claim", "add actor=japan topic=fisheries stance=oppose", user="U0ADMIN",
+                      response_url=endpoint.fake.response_url("blank"), trigger_id="trig-blank")
+    assert (await endpoint.post(body, headers=sign(SECRET, body)))[0] == 200
+    [opened] = await endpoint.fake.api_calls("views.open")
+    view = opened["view"]
+    state = {b["block_id"]: {"value": {"type": "plain_text_input", "value": "   " if b["block_id"] == "statement"
+                                       else b["element"].get("initial_value", "")}}
+             for b in view["blocks"] if b["element"]["type"] == "plain_text_input"}
+    state["stance"] = {"value": {"type": "static_select", "selected_option": {"value": "oppose"}}}
+    payload = {"type": "view_submission", "team": {"id": "T0CLAIMBOT"}, "user": {"id": "U0ADMIN"},
+               "api_app_id": "A0CLAIMBOT", "trigger_id": "t", "view": {**view, "state": {"values": state}}}
+    form = urlencode({"payload": json.dumps(payload)})
+    status, text = await endpoint.post(form, headers=sign(SECRET, form))
+    assert status == 200
+    assert json.loads(text) == {"response_action": "errors", "errors": {"statement": "Fill this in."}}
+    assert service.store.dump() == before

@@ -259,6 +259,10 @@ class SlackBot:
             # the modal stays open with the message under the field that needs fixing
             await ack(response_action="errors", errors={reply.error_field: reply.text[:150]})
             return
+        missing = [f.name for f in reply.form.missing if f.name in blocks] if reply.form is not None else []
+        if missing:  # the form came back blank where it must not (spaces pass Slack's "required")
+            await ack(response_action="errors", errors={name: "Fill this in." for name in missing})
+            return
         await ack()
         await self._post(reply, caller, meta.get("response_url", ""), client)
 
