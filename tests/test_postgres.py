@@ -17,8 +17,9 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("sqlalchemy")
-pytest.importorskip("psycopg")
+from tests.conftest import require_modules  # fails under CI=true, skips elsewhere
+
+require_modules("sqlalchemy", "psycopg")
 
 from sqlalchemy import create_engine, text  # noqa: E402
 from sqlalchemy.pool import NullPool  # noqa: E402

@@ -12,6 +12,8 @@ import asyncio
 import datetime as dt
 import logging
 import random
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -183,6 +185,32 @@ async def world(tmp_path, monkeypatch):
 
 def deliveries(bot: Bot) -> dict[str, dict]:
     return {d["id"]: d for d in bot.store.deliveries()}
+
+
+FINAL = ("posted", "skipped")
+
+
+async def until_settled(deliveries: Callable[[], list[dict]], posted: int, timeout: float = 60.0) -> dict[str, dict]:
+    """Wait on the delivery ledger, not on the clock: until ``posted`` reminders have a posted
+    latest attempt and no reminder is still open (a claim being posted, a retry to come).
+
+    A post happens between its claim and its record, and a second post of a reminder (a take
+    -over) only under a claim of its own, so once the ledger is settled no process can still
+    be posting: a duplicate cannot be merely late.  Returns the latest attempt per reminder."""
+    from bot.reminders.plan import latest_attempts
+
+    end = time.monotonic() + timeout
+    while True:
+        latest = dict(latest_attempts(await asyncio.to_thread(deliveries)))
+        done = sum(d["status"] == "posted" for d in latest.values())
+        still_open = [d for d in latest.values() if d["status"] not in FINAL
+                      and not (d["status"] == "failed" and not d.get("retry"))]
+        if done >= posted and not still_open:
+            return latest
+        if time.monotonic() > end:
+            raise AssertionError(f"the ledger did not settle in {timeout:g} s: {done} posted of {posted}, "
+                                 f"still open: {still_open}")
+        await asyncio.sleep(0.05)
 
 
 # -- lead times ------------------------------------------------------------------------------------
