@@ -25,7 +25,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
 # the property-based command suite (tests/test_fuzz_commands.py) at 10,000 examples per
-# platform instead of the few dozen `make test` runs; about 25 minutes on 2 cores
+# platform instead of the few dozen `make test` runs; about 10 minutes on 2 cores
 FUZZ_EXAMPLES ?= 10000
 fuzz: $(STAMP)
 	CLAIMBOT_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest -q -p no:cacheprovider \
