@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test venv lint bench clean
+.PHONY: run test fuzz venv lint bench clean
 
 $(STAMP): requirements.txt requirements-model.txt requirements-dev.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -23,6 +23,13 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+# the property-based command suite (tests/test_fuzz_commands.py) at 10,000 examples per
+# platform instead of the few dozen `make test` runs; about 10 minutes on 2 cores
+FUZZ_EXAMPLES ?= 10000
+fuzz: $(STAMP)
+	CLAIMBOT_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest -q -p no:cacheprovider \
+		tests/test_fuzz_commands.py --hypothesis-show-statistics
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -203,16 +203,17 @@ class Token:
     key: str | None = None  # for key=value tokens
 
 
-def tokenize(line: str) -> list[Token]:
+def tokenize(line: str, limit: int | None = None) -> list[Token]:
     """Split on spaces, keeping "quoted phrases" and key="quoted values" whole.
 
     Only double quotes group (also the curly ones chat clients type), so apostrophes in
     "China's" or "don't" are plain characters.  Inside quotes, \\" is a literal quote.
+    ``limit``: stop after that many tokens, leaving the rest of the line unread.
     """
     s = line.translate(_QUOTES)  # one character for one, so offsets still fit ``line``
     out: list[Token] = []
     i, n = 0, len(s)
-    while i < n:
+    while i < n and (limit is None or len(out) < limit):
         if s[i].isspace():
             i += 1
             continue
@@ -587,7 +588,7 @@ class Commands:
             if not m or m.group(1).lower() not in INGEST_KEYS:
                 break
             key = INGEST_KEYS[m.group(1).lower()]
-            tokens = tokenize(rest[pos:])
+            tokens = tokenize(rest[pos:], limit=1)  # the article after it may open a quote it never closes
             opts[key] = tokens[0].text
             pos += tokens[0].end
         text = rest[pos:].strip()

@@ -10,11 +10,11 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit, urlunsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.commands import AdminPolicy
 from bot.errors import CommandError
+from store.base import mask_url, url_secrets
 
 SLACK_API_DEFAULT = "https://slack.com/api/"
 PLATFORMS = ("slack", "discord", "console")
@@ -34,18 +34,6 @@ class ConfigError(CommandError):
     def __init__(self, message: str, problems: list[str] | None = None) -> None:
         super().__init__(message)
         self.problems = list(problems or [message])
-
-
-def mask_url(url: str) -> str:
-    """A database URL with its password replaced by ``***`` (a file path is returned as is)."""
-    if "://" not in url:
-        return url
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    userinfo, _, host = parts.netloc.rpartition("@")
-    user = userinfo.split(":", 1)[0]
-    return urlunsplit(parts._replace(netloc=f"{user}:***@{host}"))
 
 
 class Secret:
@@ -131,7 +119,7 @@ class Settings:
 
     @property
     def db_shown(self) -> str | None:
-        """``db`` as it may be printed or logged: a URL's password masked."""
+        """``db`` as it may be printed or logged: a URL's password and secret parameters masked."""
         return mask_url(self.db) if self.db else self.db
 
     @property
@@ -146,10 +134,8 @@ class Settings:
     def secrets(self) -> list[str]:
         values = [s.reveal() for s in (self.slack_bot_token, self.slack_app_token, self.slack_signing_secret,
                                        self.discord_token) if s]
-        if self.db and "://" in self.db:
-            password = urlsplit(self.db).password
-            if password:
-                values.append(password)
+        if self.db:
+            values += url_secrets(self.db)  # user info and ?password=, as written and decoded
         return values
 
     @classmethod

@@ -74,6 +74,11 @@ class Form:
     values: dict[str, str] = field(default_factory=dict)  # already known (prefilled / hidden)
     submit_label: str = "Save"
 
+    @property
+    def missing(self) -> list[FormField]:
+        """The required fields without a value (blank counts as none)."""
+        return [f for f in self.fields if f.required and not str(self.values.get(f.name) or "").strip()]
+
 
 @dataclass
 class Reply:

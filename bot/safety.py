@@ -14,6 +14,41 @@ from collections.abc import Iterable
 
 ZWSP = "\u200b"
 
+# -- invisible characters --------------------------------------------------------------------
+
+# Characters that show nothing yet change what a reader sees: bidirectional embeddings,
+# overrides and isolates (a right-to-left override turns "txt.exe" into "exe.txt"), the
+# direction marks, zero-width spaces and joiners used to split a word a filter looks for,
+# the word joiner and invisible operators, the byte-order mark, Mongolian vowel separator,
+# Hangul fillers (blank "names") and the tag characters (invisible ASCII).  Variation
+# selectors stay: emoji need them.
+_INVISIBLE = re.compile(
+    "[\u061c\u115f\u1160\u180e\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f"
+    "\u3164\ufeff\uffa0\U000e0000-\U000e007f]")
+# The zero-width (non-)joiner is part of emoji sequences and of Persian and Indic spelling:
+# kept between two characters outside ASCII, dropped anywhere else ("@every\u200cone").
+_JOINER = re.compile("[\u200c\u200d]")
+
+
+def strip_invisible(text: object) -> str:
+    """``text`` without bidirectional controls and zero-width characters (see ``_INVISIBLE``).
+
+    Every escaping function below starts with it, so user and article text reaches no post,
+    header, notification or terminal with them; claimbot's own zero-width spaces are added
+    after it.
+    """
+    s = _INVISIBLE.sub("", str(text))
+    if "\u200c" in s or "\u200d" in s:
+        s = _JOINER.sub(lambda m: m.group(0) if _joins(s, m.start()) else "", s)
+    return s
+
+
+def _joins(s: str, i: int) -> bool:
+    before, after = s[i - 1:i], s[i + 1:i + 2]
+    return bool(before and after) and not before.isspace() and not after.isspace() \
+        and ord(before) > 0x7f and ord(after) > 0x7f
+
+
 # -- Slack ---------------------------------------------------------------------------------
 
 # mrkdwn has no backslash escape; a zero-width space on both sides of a marker keeps it
@@ -30,7 +65,7 @@ def slack_text(text: object) -> str:
     "@channel" only pings with link_names, which claimbot never sets; the zero-width
     space is for clients that are looser than the API.
     """
-    s = str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    s = strip_invisible(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     s = _BROADCAST.sub(lambda m: "@" + ZWSP + m.group(1), s)
     return _SLACK_MARKERS.sub(lambda m: ZWSP + m.group(0) + ZWSP, s)
 
@@ -38,7 +73,7 @@ def slack_text(text: object) -> str:
 def slack_plain(text: object) -> str:
     """Text for a Slack plain_text object (headers, buttons, modal labels): no markup is
     parsed there, but the same mention sequences are broken in case a client is lenient."""
-    s = str(text)
+    s = strip_invisible(text)
     s = re.sub(r"<([!@#])", "<" + ZWSP + r"\1", s)
     return _BROADCAST.sub(lambda m: "@" + ZWSP + m.group(1), s)
 
@@ -65,7 +100,7 @@ def discord_text(text: object) -> str:
     allowed_mentions=none stops pings on its own; breaking the syntax as well keeps a
     quoted "<@123>" from rendering as a user link and keeps the text readable.
     """
-    s = str(text)
+    s = strip_invisible(text)
     s = _DISCORD_MARKDOWN.sub(r"\\\1", s)
     s = _DISCORD_LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), s)
     s = _DISCORD_MENTION.sub("<" + ZWSP, s)
@@ -75,7 +110,7 @@ def discord_text(text: object) -> str:
 def discord_plain(text: object) -> str:
     """Text for places Discord shows without markdown (modal labels, button labels,
     autocomplete names, embed titles' link-less part): only mentions are broken."""
-    s = _DISCORD_MENTION.sub("<" + ZWSP, str(text))
+    s = _DISCORD_MENTION.sub("<" + ZWSP, strip_invisible(text))
     return _DISCORD_AT.sub(lambda m: "@" + ZWSP + m.group(1), s)
 
 
@@ -85,8 +120,9 @@ def discord_url(url: str) -> str | None:
 
 
 def plain_text(text: object) -> str:
-    """Text for a terminal: control characters out, so a pasted article cannot move the cursor."""
-    return re.sub(r"[\x00-\x08\x0b-\x1f\x7f\x1b]", "", str(text))
+    """Text for a terminal: control characters out, so a pasted article cannot move the cursor,
+    and invisible ones (``strip_invisible``), so it cannot reorder what the terminal shows."""
+    return re.sub(r"[\x00-\x08\x0b-\x1f\x7f\x1b\x80-\x9f]", "", strip_invisible(text))
 
 
 def truncate(text: str, limit: int, ellipsis: str = "\u2026") -> str:

@@ -15,6 +15,7 @@ Rules every backend keeps:
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any, Protocol, runtime_checkable
 
@@ -156,6 +157,84 @@ class SearchableStore(Protocol):
         ``Store.claims``.  Any text is safe to pass: user text never raises here, and
         text without searchable words matches nothing."""
         ...
+
+
+# query parameters that hold a secret: password=, sslpassword=, token=, api_key=, secret=...
+_SECRET_PARAM = re.compile(r"pass|secret|token|key|auth|credential", re.IGNORECASE)
+MASK = "***"
+
+
+_QUERY_PARAM = re.compile(r"[?&][^=&@]*=")
+
+
+def _split_url(url: str) -> tuple[str, str, str, str] | None:
+    """(scheme, user info or "", host + path, query + fragment or ""), leniently: a password
+    holding "@", "/" or "?" unencoded still counts as the password, and an "@" inside a
+    query parameter does not make one."""
+    if "://" not in url:
+        return None
+    scheme, rest = url.split("://", 1)
+    userinfo = ""
+    at = rest.rfind("@")
+    while at >= 0:  # the last "@" not inside a query parameter ends the user info
+        if not _QUERY_PARAM.search(rest[:at]):
+            userinfo, rest = rest[:at], rest[at + 1:]
+            break
+        at = rest.rfind("@", 0, at)
+    query_at = rest.find("?")
+    host, query = (rest, "") if query_at < 0 else (rest[:query_at], rest[query_at:])
+    return scheme, userinfo, host, query
+
+
+def mask_url(url: str) -> str:
+    """``url`` with every secret in it replaced by ``***``: the password of its user info, and
+    the value of each query parameter whose name says it holds one (``?password=``,
+    ``sslpassword=``, ``token=``...).  What messages, ``claimbot check`` and logs show.  A
+    file path comes back as it is."""
+    parts = _split_url(url)
+    if parts is None:
+        return url
+    scheme, userinfo, host, query = parts
+    out = f"{scheme}://"
+    if userinfo or "@" in url.split("://", 1)[1].split("?", 1)[0]:
+        user, colon, _ = userinfo.partition(":")
+        out += f"{user}:{MASK}@" if colon else f"{userinfo}@"
+    out += host
+    if query:
+        body, hash_, fragment = query[1:].partition("#")
+        pieces = []
+        for piece in body.split("&"):
+            name, eq, value = piece.partition("=")
+            pieces.append(f"{name}={MASK}" if eq and value and _SECRET_PARAM.search(name) else piece)
+        out += "?" + "&".join(pieces) + hash_ + fragment
+    return out
+
+
+def url_secrets(url: str) -> list[str]:
+    """The secrets ``mask_url`` hides, as written and percent-decoded: for redacting them
+    from text that quotes them some other way (a driver's error message, a log line)."""
+    from urllib.parse import unquote_plus
+
+    parts = _split_url(url)
+    if parts is None:
+        return []
+    _, userinfo, _, query = parts
+    found = []
+    if ":" in userinfo:
+        found.append(userinfo.split(":", 1)[1])
+    for piece in query[1:].partition("#")[0].split("&"):
+        name, eq, value = piece.partition("=")
+        if eq and value and _SECRET_PARAM.search(name):
+            found.append(value)
+    values = {v for raw in found for v in (raw, unquote_plus(raw)) if len(v) >= 4}
+    return sorted(values, key=len, reverse=True)
+
+
+def scrub(text: str, secrets: Iterable[str]) -> str:
+    """``text`` with each of ``secrets`` replaced by ``***``."""
+    for secret in secrets:
+        text = text.replace(secret, MASK)
+    return text
 
 
 def default_db() -> str:

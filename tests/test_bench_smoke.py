@@ -79,10 +79,13 @@ def test_ingest_benchmark_on_two_articles(tmp_path):
 
 
 def test_main_writes_json(tmp_path, capsys):
+    """The command line, small.  --no-postgres: without it, a server that answers got the whole
+    PostgreSQL benchmark (200 articles ingested twice, about a minute); those rows have an
+    end-to-end test of their own on a few hundred claims (tests/test_bench_postgres.py)."""
     out = tmp_path / "r.json"
     code = bench.main(["--sizes", "200", "--queries", "10", "--scan-queries", "2", "--articles", "0",
-                       "--cold-runs", "1", "--workdir", str(tmp_path / "w"), "--out", str(out)])
+                       "--cold-runs", "1", "--no-postgres", "--workdir", str(tmp_path / "w"), "--out", str(out)])
     assert code == 0
     data = json.loads(out.read_text())
-    assert data["stance"][0]["claims"] == 200
+    assert data["stance"][0]["claims"] == 200 and not data.get("postgres")
     assert "claimbot benchmarks" in capsys.readouterr().out

@@ -136,3 +136,29 @@ def test_a_reader_that_goes_away_ends_the_listing_quietly(tmp_path: Path) -> Non
     err = proc.stderr.read().decode()
     assert proc.wait(timeout=60) == 141
     assert "Traceback" not in err and "BrokenPipe" not in err, err
+
+
+def test_an_article_too_long_for_extraction_is_refused_by_name_and_the_rest_ingested(tmp_path: Path):
+    from bot.extract.text import MAX_BYTES, MAX_CHARS
+
+    big = tmp_path / "big.txt"
+    paragraph = "Delegates from both sides met again and said the talks were useful.\n\n"
+    text = paragraph * (MAX_CHARS // len(paragraph) + 200)
+    big.write_text(text, encoding="utf-8")
+    assert MAX_CHARS < big.stat().st_size < MAX_BYTES  # within the byte limit, beyond the parser's
+    small = tmp_path / "small.txt"
+    small.write_text(ARTICLE_A, encoding="utf-8")
+    db = tmp_path / "s.json"
+    p = run("ingest", str(big), str(small), "--published", "2025-03-03", db=db)
+    assert "Traceback" not in p.stderr
+    assert f"big.txt: too long to read as one article ({len(text.strip()):,} characters" in p.stderr
+    assert "ingested 1 article(s)" in p.stdout and "1 failed" in p.stdout
+    sources = {c["article"] for c in json.loads(run("claims", "--json", db=db).stdout)}
+    assert sources == {"small"}
+
+
+def test_the_parser_takes_what_the_size_check_lets_through():
+    from bot.extract.nlp import get_nlp
+    from bot.extract.text import MAX_CHARS
+
+    assert get_nlp().max_length == MAX_CHARS

@@ -383,6 +383,37 @@ def test_settings_hide_the_database_password_and_redact_it():
     assert mask_url("postgresql://postgres@127.0.0.1/test") == "postgresql://postgres@127.0.0.1/test"
 
 
+@pytest.mark.parametrize("url, shown", [
+    ("postgresql://u:pw-Secret-99@db/claimbot", "postgresql://u:***@db/claimbot"),
+    ("postgresql://u@db/claimbot?password=pw-Secret-99", "postgresql://u@db/claimbot?password=***"),
+    ("postgresql://u@db/claimbot?sslmode=require&PASSWORD=pw-Secret-99#x",
+     "postgresql://u@db/claimbot?sslmode=require&PASSWORD=***#x"),
+    ("postgresql://u@db/claimbot?sslpassword=pw-Secret-99&options=-csearch_path%3Dx",
+     "postgresql://u@db/claimbot?sslpassword=***&options=-csearch_path%3Dx"),
+    ("postgresql://u:pw/Secret?99@db/claimbot", "postgresql://u:***@db/claimbot"),  # unencoded / and ?
+    ("postgresql://u:p%40w-Secret-99@db/claimbot?token=pw-Secret-99", "postgresql://u:***@db/claimbot?token=***"),
+    ("postgresql://u@db/claimbot?application_name=claimbot", "postgresql://u@db/claimbot?application_name=claimbot"),
+    ("data/claimbot.json", "data/claimbot.json"),
+])
+def test_every_secret_of_a_url_is_masked_and_known_to_the_log_redaction(url, shown):
+    from urllib.parse import unquote
+
+    from bot.config import Settings, mask_url
+
+    assert mask_url(url) == shown
+    settings = Settings.from_env({"CLAIMBOT_DB": url})
+    assert settings.db_shown == shown
+    stream = io.StringIO()
+    handler = configure_logging("text", "INFO", secrets=settings.secrets(), stream=stream)
+    try:
+        logging.getLogger("claimbot.test").warning("cannot connect to %s (%s)", url, unquote(url))
+    finally:
+        logging.getLogger().removeHandler(handler)
+    assert "Secret-99" not in stream.getvalue()
+    if "Secret" not in url:
+        assert settings.secrets() == []
+
+
 def test_settings_adapters_select_among_the_configured_platforms():
     from bot.config import Settings
 

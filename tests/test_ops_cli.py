@@ -55,6 +55,20 @@ def test_check_with_good_settings_prints_what_would_run_and_hides_the_password(t
         assert secret not in out + done.stderr
 
 
+@pytest.mark.parametrize("url, shown", [
+    (f"postgresql://claimbot@db.internal/claimbot?password={PG_PASSWORD}&sslmode=require",
+     "postgresql://claimbot@db.internal/claimbot?password=***&sslmode=require"),
+    (f"postgresql://claimbot:{PG_PASSWORD}@db.internal/claimbot?sslpassword=key-{PG_PASSWORD}",
+     "postgresql://claimbot:***@db.internal/claimbot?sslpassword=***"),
+])
+def test_check_masks_a_password_given_as_a_url_parameter(url, shown):
+    for args in ((), ("--json",)):
+        done = check(*args, CLAIMBOT_DB=url)
+        assert done.returncode == 0, done.stderr
+        assert PG_PASSWORD not in done.stdout + done.stderr
+        assert shown in done.stdout
+
+
 @pytest.mark.parametrize(("shards", "mode"), [
     ({"DISCORD_SHARD_COUNT": "4", "DISCORD_SHARD_IDS": "0-1"},
      "discord (shards 0, 1 of 4; commands synced to server 123456789)"),

@@ -17,8 +17,9 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("sqlalchemy")
-pytest.importorskip("psycopg")
+from tests.conftest import require_modules  # fails under CI=true, skips elsewhere
+
+require_modules("sqlalchemy", "psycopg")
 
 from sqlalchemy import create_engine, text  # noqa: E402
 from sqlalchemy.pool import NullPool  # noqa: E402
@@ -74,6 +75,19 @@ def test_unreachable_server_is_a_store_error_without_the_password():
     assert "127.0.0.1" in str(err.value) and "s3cret" not in str(err.value)
 
 
+def test_a_password_given_as_a_url_parameter_stays_out_of_errors(capsys):
+    url = "postgresql://claimbot@127.0.0.1:1/claimbot?password=s3cret-Param-7&connect_timeout=2"
+    for attempt in (lambda: PostgresStore(url), lambda: schema.inspect(url), lambda: schema.migrate(url)):
+        with pytest.raises(StoreError) as err:
+            attempt()
+        assert "s3cret-Param-7" not in str(err.value)
+        assert "127.0.0.1" in str(err.value) and "password=***" in str(err.value)
+    assert cli.main(["migrate", "--check", "--db", url]) != 0
+    out = capsys.readouterr()
+    assert "s3cret-Param-7" not in out.out + out.err
+    assert safe_url(url) == "postgresql://claimbot@127.0.0.1:1/claimbot?password=***&connect_timeout=2"
+
+
 def test_open_store_routes_postgres_urls(pg_url):
     for url in (pg_url, pg_url.replace("postgresql://", "postgres://", 1)):
         s = open_store(url)
@@ -98,7 +112,7 @@ def test_an_empty_database_is_migrated_on_first_open(pg_url):
 def test_auto_migrate_off_refuses_an_empty_database(pg_url):
     with pytest.raises(StoreError, match="claimbot migrate") as err:
         PostgresStore(pg_url, auto_migrate=False)
-    assert "0001" in str(err.value) and "0002" in str(err.value)
+    assert all(r in str(err.value) for r in ("0001", "0002", "0003"))
     assert revision_of(pg_url) is None
 
 
@@ -115,16 +129,16 @@ def test_an_outdated_database_is_refused_until_migrated(pg_url, capsys):
     with pytest.raises(StoreError) as err:
         PostgresStore(pg_url)
     message = str(err.value)
-    assert "revision 0001" in message and "0002 (Full-text search" in message
+    assert "revision 0001" in message and "0002 (Full-text search" in message and "0003 (Signatures" in message
     assert "claimbot migrate" in message
     assert revision_of(pg_url) == "0001"  # refused, not changed
 
     assert cli.main(["migrate", "--check", "--db", pg_url]) == 1
-    assert "Pending migration(s): 0002" in capsys.readouterr().out
+    assert "Pending migration(s): 0002" in capsys.readouterr().out  # 0002 (...), 0003 (...)
     assert cli.main(["migrate", "--db", pg_url]) == 0
-    assert "from 0001 to 0002" in capsys.readouterr().out
+    assert "from 0001 to 0003" in capsys.readouterr().out
     assert cli.main(["migrate", "--db", pg_url]) == 0
-    assert "up to date (schema revision 0002)" in capsys.readouterr().out
+    assert "up to date (schema revision 0003)" in capsys.readouterr().out
     assert cli.main(["migrate", "--check", "--db", pg_url]) == 0
 
     s = PostgresStore(pg_url)

@@ -142,8 +142,12 @@ async def test_slack_admin_subscribes_another_channel_by_its_link(slack, clock):
     await advance(reminders, clock, at("2025-06-19 12:00"))
     posts = await fake.api_calls("chat.postMessage", 2)
     assert [p["channel"] for p in posts] == ["C0OTHER", "C0OTHER"]
-    listed = await slash(session, url, fake, "remind list", "list")
+    listed = await slash(session, url, fake, "remind list", "list", user="U0ADMIN")
     assert "#policy-desk" in block_text(listed["blocks"])
+    # anyone else sees their own channel's reminders only
+    mine = await slash(session, url, fake, "remind list", "list-mine")
+    assert mine["blocks"][0]["text"]["text"] == "Reminders for this channel (0)"
+    assert "policy-desk" not in block_text(mine["blocks"])
 
 
 def _caller(platform: str, channel: str):  # noqa: ANN202

@@ -30,8 +30,9 @@ def remind():
     reminders = Reminders(service, ZoneInfo("Europe/Berlin"), admins=admins)
     commands = Commands(service, admins, reminders=reminders)
 
-    def run(line: str, platform: str = "slack", user: str = "U0ALICE", channel: str = "C0NEWS"):  # noqa: ANN202
-        caller = Caller(platform, user, channel_id=channel if platform != "console" else "")
+    def run(line: str, platform: str = "slack", user: str = "U0ALICE", channel: str = "C0NEWS",  # noqa: ANN202
+            space: str = ""):
+        caller = Caller(platform, user, channel_id=channel if platform != "console" else "", space=space)
         return commands.run_line(caller, line)
 
     run.service = service  # type: ignore[attr-defined]
@@ -109,7 +110,8 @@ def test_the_console_channel_is_console(remind):
 
 
 def test_list_unsubscribe_and_digest(remind):
-    assert "No channel gets reminders yet" in remind("/remind list").plain()
+    assert "This channel gets no reminders" in remind("/remind list").plain()
+    assert "No channel gets reminders yet" in remind("/remind list", user="U0ADMIN").plain()
     remind("/remind subscribe lead 1d")
     remind("/remind digest weekly")
     [sub] = subs(remind).values()
@@ -124,6 +126,30 @@ def test_list_unsubscribe_and_digest(remind):
     assert subs(remind)["sub-slack-C0NEWS"]["leads"] == []
     assert remind("/remind digest off").title == "Digest off for this channel"
     assert subs(remind) == {}
+
+
+def test_list_shows_this_channel_or_for_an_admin_this_workspace_only(remind):
+    remind("/remind subscribe", channel="C0NEWS", space="T0DESK")
+    remind("/remind subscribe", user="U0BOB", channel="G0PRIVATE", space="T0DESK")  # a private channel
+    remind("/remind subscribe", user="U0EVE", channel="C0THEIRS", space="T0OTHER")  # another workspace
+    remind("/remind subscribe", platform="discord", channel="900000000000000200", space="900000000000000100")
+
+    def listed(**caller) -> list[str]:  # noqa: ANN003
+        return [it.title for it in remind("/remind list", **caller).items]
+
+    assert listed(channel="C0NEWS", space="T0DESK") == ["#C0NEWS (this channel)"]
+    assert listed(user="U0BOB", channel="C0LOBBY", space="T0DESK") == []
+    assert remind("/remind list", user="U0BOB", channel="C0LOBBY", space="T0DESK").title == \
+        "Reminders for this channel (0)"
+    assert listed(user="U0ADMIN", channel="C0NEWS", space="T0DESK") == ["#C0NEWS (this channel)", "#G0PRIVATE"]
+    assert listed(user="U0ADMIN", channel="C0NEWS", space="T0OTHER") == ["#C0NEWS (this channel)", "#C0THEIRS"]
+    assert listed(platform="console") == []  # the console's own platform: no chat channel
+    # a subscription made before spaces were recorded: an admin sees it, others only in its channel
+    store = remind.service.store
+    old = next(s for s in store.subscriptions() if s["channel"] == "C0THEIRS")
+    store.put_subscription({k: v for k, v in old.items() if k != "space"})
+    assert "#C0THEIRS" in listed(user="U0ADMIN", channel="C0NEWS", space="T0DESK")
+    assert listed(channel="C0NEWS", space="T0DESK") == ["#C0NEWS (this channel)"]
 
 
 def test_help_and_the_reminders_are_not_shared_or_rerun(remind):

@@ -12,6 +12,8 @@ import asyncio
 import datetime as dt
 import logging
 import random
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -183,6 +185,32 @@ async def world(tmp_path, monkeypatch):
 
 def deliveries(bot: Bot) -> dict[str, dict]:
     return {d["id"]: d for d in bot.store.deliveries()}
+
+
+FINAL = ("posted", "skipped")
+
+
+async def until_settled(deliveries: Callable[[], list[dict]], posted: int, timeout: float = 60.0) -> dict[str, dict]:
+    """Wait on the delivery ledger, not on the clock: until ``posted`` reminders have a posted
+    latest attempt and no reminder is still open (a claim being posted, a retry to come).
+
+    A post happens between its claim and its record, and a second post of a reminder (a take
+    -over) only under a claim of its own, so once the ledger is settled no process can still
+    be posting: a duplicate cannot be merely late.  Returns the latest attempt per reminder."""
+    from bot.reminders.plan import latest_attempts
+
+    end = time.monotonic() + timeout
+    while True:
+        latest = dict(latest_attempts(await asyncio.to_thread(deliveries)))
+        done = sum(d["status"] == "posted" for d in latest.values())
+        still_open = [d for d in latest.values() if d["status"] not in FINAL
+                      and not (d["status"] == "failed" and not d.get("retry"))]
+        if done >= posted and not still_open:
+            return latest
+        if time.monotonic() > end:
+            raise AssertionError(f"the ledger did not settle in {timeout:g} s: {done} posted of {posted}, "
+                                 f"still open: {still_open}")
+        await asyncio.sleep(0.05)
 
 
 # -- lead times ------------------------------------------------------------------------------------
@@ -495,6 +523,68 @@ async def test_two_processes_on_one_store_post_once(world):
     assert [t for t, _ in world.titles()] == ["In 7 days: Shared talks"]
     await first.reminders.stop()
     first.store.close()
+
+
+def _stores(backend: str, n: int, tmp_path: Path, request: pytest.FixtureRequest) -> list:
+    """``n`` handles on one store: store objects on one file or database (each process's view
+    of it), or one in-memory store shared by every runner."""
+    if backend == "memory":
+        from store.memory import MemoryStore
+
+        return [MemoryStore()] * n
+    if backend == "postgres":
+        from store.postgres import PostgresStore
+        from tests.conftest import postgres_schema_url
+
+        url = postgres_schema_url(request)
+        return [PostgresStore(url) for _ in range(n)]
+    return [TinyDBStore(tmp_path / "store.json") for _ in range(n)]
+
+
+@pytest.mark.parametrize("backend", ["tinydb", "memory", pytest.param("postgres", marks=pytest.mark.postgres)])
+@pytest.mark.parametrize("runners", [2, 3])
+async def test_runners_that_found_a_reminder_due_at_once_post_it_once(tmp_path, monkeypatch, request, backend,
+                                                                       runners):
+    """Several runners (processes) tick at the same moment and each plans the same reminder as
+    due before any of them acts: the ledger's claim alone decides, and exactly one posts."""
+    clock = FakeClock(at("2025-06-13 08:00"))
+    clock.install(monkeypatch)
+    stores = _stores(backend, runners, tmp_path, request)
+    posts: list[Post] = []
+    rems = []
+    for store in stores:
+        rem = Reminders(Service(store, clock=clock), ZoneInfo("UTC"), clock=clock, refresh=dt.timedelta(days=1))
+        rem.attach("slack", RecordingPoster("slack", clock, posts))
+        rems.append(rem)
+    caller = Caller("slack", "U0ALICE", channel_id="C0NEWS")
+    assert not rems[0].handle(caller, {"text": "subscribe"}).is_error
+    rems[0].service.add_event({"title": "Shared talks", "kind": "dialogue", "start": "2025-06-20"}, who="test:setup")
+    try:
+        for rem in rems:
+            await rem.start()  # nothing is due yet at 08:00
+        assert posts == []
+        everyone_planned = asyncio.Barrier(runners)
+        for rem in rems:
+            act = rem._act
+
+            async def act_together(due, act=act):  # noqa: ANN001, ANN202
+                assert [d.action for d in due] == ["post"]  # each found it due on its own
+                await everyone_planned.wait()  # and none acts before all have planned it
+                return await act(due)
+
+            rem._act = act_together
+        clock.now = at("2025-06-13 09:00")
+        await asyncio.gather(*(rem.tick() for rem in rems))
+        for rem in rems:
+            await rem.settle()
+        assert [p.reply.title for p in posts] == ["In 7 days: Shared talks"]
+        ledger = stores[0].deliveries()
+        assert [d["status"] for d in ledger] == ["posted"]
+    finally:
+        for rem in rems:
+            await rem.stop()
+        for store in {id(s): s for s in stores}.values():
+            store.close()
 
 
 async def test_a_failed_post_is_tried_again_under_a_new_attempt(world):

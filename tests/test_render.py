@@ -119,6 +119,28 @@ def test_slack_modal_within_limits_and_values_round_trip():
     assert sr.form_values({"state": state}) == {"actor": "china", "stance": "support", "speaker": ""}
 
 
+def test_slack_modal_metadata_stays_small_however_long_the_known_values():
+    full = {f.name: (f.choices[0] if f.choices else "v" * f.max_length) for f in CLAIM_FORM}
+    assert sum(len(v) for v in full.values()) > 2000  # the whole form, every field at its longest
+    form = Form("claim add", "Add a claim", list(CLAIM_FORM), values=full)
+    view = sr.modal(form, {"channel": "C1", "response_url": "https://hooks.example/" + "r" * 200,
+                           "values": full})
+    meta = json.loads(view["private_metadata"])
+    assert len(view["private_metadata"]) <= sr.PRIVATE_METADATA
+    assert meta["values"] == {} and meta["command"] == "claim add"  # the fields carry them
+    by_id = {b["block_id"]: b for b in view["blocks"]}
+    assert by_id["statement"]["element"]["initial_value"] == full["statement"]
+
+
+def test_slack_modal_that_slack_would_refuse_says_why():
+    form = Form("claim add", "Add a claim", list(CLAIM_FORM), values={"topic": "t" * 2900})
+    with pytest.raises(sr.FormTooLarge, match="Topic is 2,900 characters long; the form takes at most 200"):
+        sr.modal(form, {"channel": "C1", "values": form.values})
+    hidden = Form("claim add", "Add a claim", list(CLAIM_FORM), values={"note": "n" * 3500})
+    with pytest.raises(sr.FormTooLarge, match="Slack keeps at most 3,000"):
+        sr.modal(hidden, {"channel": "C1", "values": hidden.values})
+
+
 def test_slack_escapes_every_user_string():
     reply = Reply("<!here> title", text="<!channel>", fields=[Field("<@U1>", "<#C1>")],
                   items=[Item("<!everyone>", "<@U2>", "<!subteam^S1>", id="<@U3>")], footer="<!here>")

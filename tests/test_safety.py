@@ -23,6 +23,7 @@ from bot.safety import (
     slack_plain,
     slack_text,
     slack_url,
+    strip_invisible,
     truncate,
 )
 
@@ -208,3 +209,33 @@ def test_bad_settings_are_named_without_their_values(env, message):
 def test_socket_mode_needs_no_signing_secret():
     settings = Settings.from_env({"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_APP_TOKEN": "xapp-1-A1-secretvalue"})
     assert settings.slack_socket_mode
+
+
+# -- invisible characters ----------------------------------------------------------------------
+
+# a right-to-left override, isolates, direction marks, zero-width space/joiners, word joiner,
+# byte-order mark, a Hangul filler and a tag character
+INVISIBLE = ["\u202e", "\u202a", "\u2066", "\u2069", "\u200e", "\u200f", "\u061c", "\u200b", "\u2060",
+             "\ufeff", "\u3164", "\U000e0041"]
+
+
+@pytest.mark.parametrize("escape", [slack_text, slack_plain, discord_text, discord_plain, plain_text])
+def test_bidirectional_controls_and_zero_width_characters_are_stripped(escape):
+    for ch in INVISIBLE:
+        out = escape(f"invoice{ch}gpj.exe")
+        assert ch not in out
+        assert out.replace(ZWSP, "") == "invoicegpj.exe"
+    # a zero-width joiner splitting a word a reader or filter looks for goes too
+    assert "\u200c" not in escape("@every\u200cone") and "\u200d" not in escape("ad\u200dmin")
+
+
+def test_joiners_inside_emoji_and_scripts_that_need_them_are_kept():
+    family = "\U0001f468\u200d\U0001f469\u200d\U0001f467"
+    assert strip_invisible(family) == family
+    persian = "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645"  # "I want": the joiner is spelling
+    assert strip_invisible(persian) == persian
+    assert strip_invisible("heart \u2764\ufe0f") == "heart \u2764\ufe0f"  # variation selectors stay
+
+
+def test_terminal_text_loses_c1_controls():
+    assert plain_text("a\x9b2Jb") == "a2Jb"  # CSI as one byte

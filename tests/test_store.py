@@ -444,6 +444,38 @@ def test_failed_rename_keeps_the_previous_file_and_state(db_path, monkeypatch):
     s.close()
 
 
+def test_a_write_is_durable_before_it_is_visible(db_path, monkeypatch):
+    """The temp file's data reaches the disk (fsync) before the rename makes it the store,
+    and the directory is synced after the rename, so a power cut at any moment leaves either
+    the old or the new file, complete.  (A crash test cannot see a missing fsync: the page
+    cache survives a killed process; only the order of the calls shows it.)"""
+    s = TinyDBStore(db_path)
+    s.put_claim(claim("c0"))
+    calls: list[tuple[str, str]] = []
+    real_fsync, real_replace = os.fsync, os.replace
+
+    def fsync(fd):
+        calls.append(("fsync", os.readlink(f"/proc/self/fd/{fd}")))
+        return real_fsync(fd)
+
+    def replace(src, dst, *args, **kwargs):
+        calls.append(("replace", f"{src} -> {dst}"))
+        return real_replace(src, dst, *args, **kwargs)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(os, "replace", replace)
+    for write in (lambda: s.put_claim(claim("c1")), lambda: s.add_article_bundle(article(1), [claim("c2")], []),
+                  lambda: s.claim_delivery({"id": "d1"}), lambda: s.load({"claims": [claim("c3")]})):
+        calls.clear()
+        write()
+        [rename] = [i for i, (kind, what) in enumerate(calls) if kind == "replace"
+                    and what.endswith(f" -> {db_path}")]
+        tmp = calls[rename][1].split(" -> ")[0]
+        assert ("fsync", tmp) in calls[:rename], f"the new file was not synced before its rename: {calls}"
+        assert ("fsync", str(db_path.parent)) in calls[rename + 1:], f"the rename was not synced: {calls}"
+    s.close()
+
+
 def run_python(code: str, *args: str, check: bool = True) -> subprocess.CompletedProcess:
     env = dict(os.environ, PYTHONPATH=str(REPO))
     return subprocess.run([sys.executable, "-c", textwrap.dedent(code), *args], cwd=REPO, env=env,

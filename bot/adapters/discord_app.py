@@ -180,7 +180,7 @@ class DiscordBot(discord.Client):
         attachments = tuple([Attachment(f.filename, await f.read()) for f in files])
         caller = caller_of(interaction, attachments)
         clean = {k: str(v) for k, v in args.items() if v is not None}
-        work = asyncio.ensure_future(off_loop(self.commands.invoke, caller, name, clean))
+        work = asyncio.ensure_future(off_loop(self.commands.invoke, caller, name, clean, slow=spec.slow))
         if not interaction.response.is_done():
             done, _ = await asyncio.wait({work}, timeout=DEFER_AFTER)
             if not done:
@@ -189,11 +189,18 @@ class DiscordBot(discord.Client):
 
     async def send(self, interaction: discord.Interaction, reply: Reply) -> None:
         if reply.form is not None:
-            if not interaction.response.is_done():
+            if interaction.type == discord.InteractionType.modal_submit:
+                # a form sent back blank (spaces pass Discord's "required"): Discord opens no
+                # form in answer to a form, so say what is missing
+                labels = ", ".join(f.label for f in reply.form.missing) or "the required fields"
+                reply = Reply("The form is incomplete", kind="error",
+                              text=f"Fill in {labels}, then run the command again.")
+            elif not interaction.response.is_done():
                 await interaction.response.send_modal(FormModal(self, reply.form))
                 return
-            reply = Reply("The form could not open", kind="error", text="Discord needs a form at once; run the "
-                          "command again.")
+            else:
+                reply = Reply("The form could not open", kind="error", text="Discord needs a form at once; run "
+                              "the command again.")
         view = PagerView(reply)
         kwargs: dict[str, Any] = {"embeds": _embeds(reply), "ephemeral": reply.ephemeral,
                                   "allowed_mentions": NO_MENTIONS}

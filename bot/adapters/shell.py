@@ -89,7 +89,9 @@ class Console:
             if command is _STOP:
                 break
             if command is not _SKIP:
-                errors += _answer(stdout, await off_loop(self.reply, str(command)))
+                spec = self.commands.spec_of_line(str(command))
+                errors += _answer(stdout, await off_loop(self.reply, str(command),
+                                                         slow=spec is not None and spec.slow))
         return errors
 
 

@@ -3,27 +3,37 @@
 Translation only.  A slash command becomes a text line for ``Commands.run_line``; a
 page or share button re-runs the read command its value names; a modal submission
 becomes ``Commands.invoke``.  Every answer goes back through ``respond`` (the
-request's response_url), ephemeral unless shared.  Bolt verifies the signing secret and
-timestamp (401 otherwise); two middlewares below refuse exact replays and ignore
-Slack's retries, so nothing is acted on twice.
+request's response_url), ephemeral unless shared.
+
+In HTTP mode every request is checked before bolt sees it: a body that is not UTF-8 or
+does not parse is answered 400, a bad signature or timestamp 401, and either is logged as
+one short line (never the body, a user id or a header) at most once a minute with a count,
+so a flood of junk cannot flood the log.  Bolt checks the signature again; two middlewares
+below refuse replays (``ReplayGuard``: for as long as a request's timestamp is acceptable,
+across processes when the store is PostgreSQL) and ignore Slack's retries, so nothing is
+acted on twice.  Extraction (``/ingest``) runs on a worker of its own (``off_loop(...,
+slow=True)``), so it never holds up the answer to a query.
 """
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import heapq
 import json
 import logging
 import time
-from collections import OrderedDict
+from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 import aiohttp
 from aiohttp import web
-from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError
+from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
@@ -39,26 +49,95 @@ EVENTS_PATH = "/slack/events"
 # The slash commands the manifest declares; help and remind go through /claimbot because
 # Slack keeps /help and /remind for itself.
 SLASH_COMMANDS = ("/stance", "/claims", "/events", "/sources", "/claim", "/event", "/ingest", "/claimbot")
-REPLAY_WINDOW = 60 * 5  # bolt refuses older timestamps, so older signatures need no memory
+REPLAY_WINDOW = 60 * 5  # bolt takes a timestamp this far from its clock, before or after
+CLOCK_SLACK = 60  # kept this much longer: another process's clock may run a little behind
+REFUSAL_LOG_EVERY = 60.0  # seconds between two log lines about refused requests
 
 
 class ReplayGuard:
-    """Remembers (timestamp, signature) pairs already accepted within the replay window."""
+    """Refuses a signed request seen before, for as long as its timestamp is acceptable.
 
-    def __init__(self, window: int = REPLAY_WINDOW, clock: Any = time.time) -> None:
+    Bolt takes a request whose timestamp is within ``window`` of its clock, in the future as
+    well as the past, so a signature is remembered until its *timestamp* + ``window`` (+
+    ``CLOCK_SLACK``) has passed, not for ``window`` after it arrived: a request stamped 200 s
+    ahead stays refused until it is too old for bolt.  ``shared`` (a store with
+    ``first_request``: PostgreSQL) makes the check across every process on that database: one
+    row per signature, deleted once expired.
+    """
+
+    def __init__(self, window: int = REPLAY_WINDOW, clock: Callable[[], float] = time.time,
+                 shared: Any = None) -> None:
         self.window = window
         self.clock = clock
-        self._seen: OrderedDict[tuple[str, str], float] = OrderedDict()
+        self.shared = shared if callable(getattr(shared, "first_request", None)) else None
+        self._seen: dict[str, float] = {}  # signature -> when it may be forgotten
+        self._expiry: list[tuple[float, str]] = []  # the same, as a heap
+
+    def expires(self, timestamp: str) -> float | None:
+        """When a request with ``timestamp`` can no longer be accepted; None if it is no number."""
+        try:
+            return int(timestamp) + self.window + CLOCK_SLACK
+        except ValueError:
+            return None
 
     def first_time(self, timestamp: str, signature: str) -> bool:
+        """Whether this process has not seen the request (and now remembers it)."""
         now = self.clock()
-        while self._seen and next(iter(self._seen.values())) < now - self.window:
-            self._seen.popitem(last=False)
-        key = (timestamp, signature)
-        if key in self._seen:
+        while self._expiry and self._expiry[0][0] < now:
+            _, old = heapq.heappop(self._expiry)
+            self._seen.pop(old, None)
+        expires = self.expires(timestamp)
+        if expires is None or expires < now or signature in self._seen:
             return False
-        self._seen[key] = now
+        self._seen[signature] = expires
+        heapq.heappush(self._expiry, (expires, signature))
         return True
+
+    def first_everywhere(self, timestamp: str, signature: str) -> bool:
+        """Whether no process sharing the store has seen the request (blocking: a database call).
+
+        A database that cannot be reached does not stop the bot from answering: the request
+        is taken, on this process's word alone, and the problem logged."""
+        expires = self.expires(timestamp)
+        if self.shared is None or expires is None:
+            return True
+        try:
+            return bool(self.shared.first_request(signature, expires, self.clock()))
+        except Exception as e:  # noqa: BLE001 - availability first; the local guard still holds
+            log.warning("the shared replay guard could not be asked (%s); taken on this process's word",
+                        type(e).__name__)
+            return True
+
+    def __len__(self) -> int:
+        return len(self._seen)
+
+
+class RefusalLog:
+    """Refused requests as one short line at most every ``every`` seconds, with counts by
+    reason: no body, no user, no header is ever written, and a flood of bad requests costs
+    the log one line a minute."""
+
+    def __init__(self, logger: logging.Logger, every: float = REFUSAL_LOG_EVERY,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.logger = logger
+        self.every = every
+        self.clock = clock
+        self.pending: Counter[str] = Counter()
+        self._last: float | None = None
+
+    def note(self, reason: str) -> None:
+        self.pending[reason] += 1
+        now = self.clock()
+        if self._last is None or now - self._last >= self.every:
+            self.flush(now)
+
+    def flush(self, now: float | None = None) -> None:
+        if not self.pending:
+            return
+        counts = ", ".join(f"{n} {reason}" for reason, n in sorted(self.pending.items()))
+        self.logger.warning("refused Slack requests: %s", counts)
+        self.pending.clear()
+        self._last = self.clock() if now is None else now
 
 
 def _header(req: AsyncBoltRequest, name: str) -> str:
@@ -71,9 +150,16 @@ class SlackBot:
         self.commands = commands
         self.settings = settings
         self.client = AsyncWebClient(token=settings.slack_bot_token.reveal(), base_url=settings.slack_api_url)
-        self.replays = ReplayGuard()
-        self.app = AsyncApp(client=self.client, signing_secret=settings.slack_signing_secret.reveal() or None,
+        self.replays = ReplayGuard(shared=getattr(commands.service, "store", None))
+        self.refusals = RefusalLog(log)
+        secret = settings.slack_signing_secret.reveal()
+        self._verifier = SignatureVerifier(secret) if secret else None
+        self.app = AsyncApp(client=self.client, signing_secret=secret or None,
                             process_before_response=False, logger=logging.getLogger("claimbot.slack.bolt"))
+        # bolt logs a refused request's whole body at INFO; the check in ``web_app`` refuses
+        # those first, and this keeps a request that fails only bolt's check (its clock
+        # ticked past the window meanwhile) from reaching the log either
+        logging.getLogger("slack_bolt.AsyncRequestVerification").setLevel(logging.WARNING)
         # bolt runs its own middleware first (signature and timestamp check, auth.test),
         # so these see only requests that really come from Slack
         self.app.use(self._skip_retries)
@@ -100,9 +186,13 @@ class SlackBot:
 
     async def _refuse_replays(self, req: AsyncBoltRequest, resp: BoltResponse, next: Any) -> BoltResponse | None:
         ts, sig = _header(req, "x-slack-request-timestamp"), _header(req, "x-slack-signature")
-        if ts and sig and not self.replays.first_time(ts, sig):
-            log.warning("refused a replayed Slack request")
-            return BoltResponse(status=401, body="")
+        if ts and sig:
+            fresh = self.replays.first_time(ts, sig)
+            if fresh and self.replays.shared is not None:
+                fresh = await asyncio.to_thread(self.replays.first_everywhere, ts, sig)
+            if not fresh:
+                self.refusals.note("replayed")
+                return BoltResponse(status=401, body="")
         await next()
         return None
 
@@ -110,19 +200,23 @@ class SlackBot:
     async def _on_command(self, ack: Any, command: dict[str, Any], respond: Any, client: AsyncWebClient) -> None:
         line = f"{command['command']} {command.get('text', '')}"
         spec = self.commands.spec_of_line(line)
-        if spec is not None and spec.slow:
+        slow = spec is not None and spec.slow
+        if slow:
             await ack(text="Working on it\u2026", response_type="ephemeral")
         else:
             await ack()
         caller = Caller("slack", command["user_id"], command.get("user_name", ""), channel_id=command.get("channel_id", ""),
                         space=command.get("team_id", ""))
-        reply = await off_loop(self.commands.run_line, caller, line)
+        reply = await off_loop(self.commands.run_line, caller, line, slow=slow)
         if reply.form is not None:
-            view = render.modal(reply.form, {"channel": caller.channel_id, "response_url": command.get("response_url", ""),
-                                             "values": reply.form.values})
             try:
+                view = render.modal(reply.form, {"channel": caller.channel_id,
+                                                 "response_url": command.get("response_url", ""),
+                                                 "values": reply.form.values})
                 await client.views_open(trigger_id=command["trigger_id"], view=view)
                 return
+            except render.FormTooLarge as e:
+                reply = Reply("The form cannot open", kind="error", text=str(e))
             except SlackApiError as e:
                 log.warning("views.open failed: %s", e.response.get("error"))
                 reply = Reply("The form did not open", kind="error",
@@ -165,6 +259,10 @@ class SlackBot:
             # the modal stays open with the message under the field that needs fixing
             await ack(response_action="errors", errors={reply.error_field: reply.text[:150]})
             return
+        missing = [f.name for f in reply.form.missing if f.name in blocks] if reply.form is not None else []
+        if missing:  # the form came back blank where it must not (spaces pass Slack's "required")
+            await ack(response_action="errors", errors={name: "Fill this in." for name in missing})
+            return
         await ack()
         await self._post(reply, caller, meta.get("response_url", ""), client)
 
@@ -181,7 +279,9 @@ class SlackBot:
     # ---- serving
     def web_app(self) -> web.Application:
         async def events(request: web.Request) -> web.Response:
-            bolt_req = await to_bolt_request(request)
+            bolt_req = await self._checked_request(request)
+            if isinstance(bolt_req, web.Response):
+                return bolt_req
             return await to_aiohttp_response(await self.app.async_dispatch(bolt_req))
 
         async def health(request: web.Request) -> web.Response:
@@ -191,6 +291,29 @@ class SlackBot:
         app.router.add_post(EVENTS_PATH, events)
         app.router.add_get("/healthz", health)
         return app
+
+    async def _checked_request(self, request: web.Request) -> AsyncBoltRequest | web.Response:
+        """The request for bolt, or the answer refusing it: 400 for a body that is not UTF-8
+        or does not parse (bolt would raise: a 500 and a traceback), 401 for a bad signature
+        or timestamp.  Refusals are logged by ``self.refusals`` only."""
+        raw = await request.read()  # aiohttp answers 413 past client_max_size (1 MiB)
+        try:
+            body = raw.decode("utf-8")
+            bolt_req = AsyncBoltRequest(body=body, query=request.query_string,
+                                        headers=request.headers)  # type: ignore[arg-type]
+        except Exception:  # noqa: BLE001 - whatever the parser raises, the body is malformed
+            self.refusals.note("malformed")
+            return web.Response(status=400, text="malformed request")
+        if self._verifier is not None:
+            try:
+                valid = self._verifier.is_valid(body, request.headers.get("X-Slack-Request-Timestamp"),
+                                                request.headers.get("X-Slack-Signature"))
+            except (ValueError, TypeError):  # a timestamp that is no number
+                valid = False
+            if not valid:
+                self.refusals.note("unsigned or stale")
+                return web.Response(status=401, text="invalid request")
+        return bolt_req
 
     async def start_http(self, host: str = "0.0.0.0", port: int | None = None) -> int:
         """Serve /slack/events; returns the port (useful with port 0)."""
@@ -220,6 +343,7 @@ class SlackBot:
 
     async def close(self) -> None:
         self.started.clear()
+        self.refusals.flush()
         if self._socket is not None:
             await self._socket.close_async()
             self._socket = None

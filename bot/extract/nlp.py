@@ -23,6 +23,9 @@ def get_nlp() -> Language:
             f"the spaCy model package {MODEL!r} is not installed; run `make venv`"
         ) from e
     nlp.add_pipe("claimbot_paragraphs", before="parser")
+    from bot.extract.text import MAX_CHARS
+
+    nlp.max_length = MAX_CHARS  # what bot/extract/text.py lets through, and no more
     return nlp
 
 

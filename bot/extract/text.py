@@ -6,6 +6,11 @@ import re
 from html.parser import HTMLParser
 
 MAX_BYTES = 2_000_000
+# What one spaCy parse takes (``nlp.max_length``, 1,000,000 by default; bot/extract/nlp.py
+# keeps the two equal).  A file within MAX_BYTES can hold more characters than that once
+# decoded (2 MB of plain text, or HTML whose text is most of it): such an article is refused
+# by name here, before extraction, so the rest of a batch is still ingested.
+MAX_CHARS = 1_000_000
 
 
 class BadInput(ValueError):
@@ -89,6 +94,9 @@ def clean_text(text: str, name: str = "input") -> str:
     if looks_like_html(text):
         text = html_to_text(text)
     text = normalise(text)
+    if len(text) > MAX_CHARS:
+        raise BadInput(f"{name}: too long to read as one article ({len(text):,} characters of text; the limit "
+                       f"is {MAX_CHARS:,}): split it into parts and ingest each")
     if len(re.findall(r"[A-Za-z]{2,}", text)) < 5:
         raise BadInput(f"{name}: no readable article text")
     return text

@@ -8,9 +8,9 @@ Stop (SIGTERM or SIGINT):
 1. ``stopping()``: ``/healthz`` says ``stopping`` (503) at once, and the reminders
    scheduler stops, so no reminder starts while the adapters close;
 2. (``claimbot run`` closes the adapters: no new command comes in);
-3. ``shutdown()``: the command in hand, if any, finishes (commands run one at a time on
-   one worker thread, so queueing an empty task behind it waits exactly for it); the
-   store is closed on that thread (TinyDB: every write already went to disk atomically,
+3. ``shutdown()``: the commands in hand, if any, finish (quick commands run one at a time
+   on one worker thread and ingests on another, so queueing an empty task behind each
+   waits exactly for them); the store is closed after them (TinyDB: every write already went to disk atomically,
    so closing only releases the file; PostgreSQL: the pool is closed); the ops server
    stops last.
 """
@@ -40,10 +40,10 @@ async def stop_reminders(reminders: Any) -> None:
 
 
 async def drain_commands() -> None:
-    """Wait until the command worker thread has finished what it was given."""
-    from bot.adapters import off_loop
+    """Wait until the command worker threads (quick and slow) have finished what they were given."""
+    from bot.adapters import drain
 
-    await off_loop(lambda: None)
+    await drain()
 
 
 class OpsRuntime:
@@ -102,4 +102,4 @@ class OpsRuntime:
         if store is not None and callable(getattr(store, "close", None)):
             from bot.adapters import off_loop
 
-            await off_loop(store.close)  # on the command thread: never beside a write
+            await off_loop(store.close)  # after drain_commands: never beside a write

@@ -35,8 +35,9 @@ How it runs:
 - APScheduler keeps only the plan: an in-memory job store per process (never shared),
   fixed job ids with ``replace_existing``, and ``misfire_grace_time=None`` so a late job
   still runs (the tick decides about lateness, not APScheduler);
-- the store is used on the command worker thread only (``off_loop``), like every
-  command, so TinyDB never sees two threads;
+- the store is used on the command worker thread (``off_loop``), like every quick
+  command; an ingest on the slow worker may write it meanwhile, which every store
+  serialises (the TinyDB store holds a lock for each call);
 - nothing is posted to a platform before its poster says the connection is ready.
 """
 from __future__ import annotations
@@ -363,7 +364,7 @@ class Reminders:
 
     # -- the event loop side ------------------------------------------------------------------------
     async def _call(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        """``fn`` on the command worker thread, where every store access happens."""
+        """``fn`` on the command worker thread, off the event loop."""
         from bot.adapters import off_loop
 
         return await off_loop(functools.partial(fn, *args, **kwargs))

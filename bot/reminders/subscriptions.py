@@ -7,7 +7,10 @@
 
 One subscription per channel: subscribing again changes it.  The channel is the one the
 command was typed in; naming another (its link, <#C123|news> in Slack, <#123> in Discord)
-is for admins.  In the console the only channel is ``console``.  Runs on the command
+is for admins.  In the console the only channel is ``console``.  A subscription records the
+workspace or server it was made in (``space``), and ``/remind list`` shows only this
+channel's, or an admin every channel of this workspace or server: another team's private
+channels are nobody else's business.  Runs on the command
 worker like every command; the scheduler re-plans when told.
 """
 from __future__ import annotations
@@ -180,6 +183,7 @@ def _subscribe(rem: Reminders, caller: Caller, tokens: list[Token]) -> Reply:
              "leads": [lead.key for lead in leads], "kinds": _kinds(opts.get("kinds") or []),
              "actors": _actors(rem, opts.get("actors") or []),
              "digest": (before or {}).get("digest", ""), "digest_since": (before or {}).get("digest_since", ""),
+             "space": caller.space or (before or {}).get("space", ""),
              "since": now, "created_by": (before or {}).get("created_by", caller.who),
              "created_at": (before or {}).get("created_at", now), "updated_by": caller.who, "updated_at": now}
     rem.store.put_subscription(after, _audit(rem, caller.who, "subscription.edit" if before else "subscription.add",
@@ -224,7 +228,8 @@ def _digest(rem: Reminders, caller: Caller, tokens: list[Token]) -> Reply:
     after = dict(before) if before else {
         "id": sub_id, "platform": caller.platform, "channel": cid, "label": shown, "leads": [], "kinds": [],
         "actors": [], "since": now, "created_by": caller.who, "created_at": now}
-    after.update(digest=digest, digest_since=now, updated_by=caller.who, updated_at=now)
+    after.update(digest=digest, digest_since=now, updated_by=caller.who, updated_at=now,
+                 space=caller.space or after.get("space", ""))
     audit = _audit(rem, caller.who, "subscription.edit" if before else "subscription.add", sub_id, before, after)
     if not after.get("leads") and not digest:
         rem.store.delete_subscription(sub_id, dict(audit, action="subscription.delete", after=None))
@@ -243,17 +248,27 @@ def _digest(rem: Reminders, caller: Caller, tokens: list[Token]) -> Reply:
 
 
 def _list(rem: Reminders, caller: Caller) -> Reply:
-    subs = [s for s in rem.store.subscriptions() if s.get("platform") == caller.platform]
-    reply = Reply(f"Reminder subscriptions ({len(subs)})")
-    if not subs:
-        reply.text = "No channel gets reminders yet. /remind subscribe turns them on for this one."
+    """This channel's subscription; for an admin, those of every channel of this workspace or
+    server (and older ones that did not record theirs); at the console, all of them."""
     here = CONSOLE if caller.platform == "console" else caller.channel_id
+    subs = [s for s in rem.store.subscriptions() if s.get("platform") == caller.platform]
+    everywhere = caller.platform == "console" or rem.admins.allows(caller)
+    subs = [s for s in subs if s["channel"] == here
+            or (everywhere and (caller.platform == "console" or s.get("space", "") in ("", caller.space)))]
+    where = {"slack": "this workspace", "discord": "this server"}.get(caller.platform)
+    reply = Reply(f"Reminder subscriptions{f' in {where}' if where else ''} ({len(subs)})" if everywhere
+                  else f"Reminders for this channel ({len(subs)})")
+    if not subs:
+        reply.text = ("No channel gets reminders yet. /remind subscribe turns them on for this one." if everywhere
+                      else "This channel gets no reminders. /remind subscribe turns them on.")
     for s in sorted(subs, key=lambda s: (s["channel"] != here, str(s.get("label") or s["channel"]))):
         settings = " \u00b7 ".join(f"{f.name}: {f.value}" for f in _settings(rem, s))
         reply.items.append(Item(title=str(s.get("label") or s["channel"]) + (" (this channel)" if s["channel"] == here
                                                                              else ""),
                                 text=settings, meta=_next_text(rem, s)))
     reply.footer = USAGE.replace("\n", " \u00b7 ") + _slack_note(caller)
+    if not everywhere:
+        reply.footer = f"Admins see every channel of {where}. " + reply.footer
     return reply
 
 

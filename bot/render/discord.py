@@ -10,7 +10,7 @@ from typing import Any
 
 from bot.render import clamp_page, paginate
 from bot.reply import Field, Form, FormField, Item, Reply
-from bot.safety import discord_plain, discord_text, discord_url, truncate
+from bot.safety import discord_plain, discord_text, discord_url, strip_invisible, truncate
 
 # Discord's documented limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits)
 EMBEDS_PER_MESSAGE = 10
@@ -52,7 +52,7 @@ def _field(it: Item) -> dict[str, Any]:
     if url:
         tail.append(f"[source]({url.replace('(', '%28').replace(')', '%29')})")
     if it.id:
-        tail.append(f"id `{it.id.replace('`', '')}`")
+        tail.append(f"id `{strip_invisible(it.id).replace('`', '')}`")
     tail_text = " \u00b7 ".join(tail)
     body = discord_text(truncate(it.text, FIELD_VALUE)) if it.text else ""
     room = FIELD_VALUE - len(tail_text) - 1

@@ -162,11 +162,27 @@ def message(reply: Reply, shared_by: str | None = None, buttons: bool = True) ->
     return {"text": fallback, "blocks": blocks}
 
 
+class FormTooLarge(ValueError):
+    """A form Slack would refuse: a known value longer than its field takes, or metadata past
+    PRIVATE_METADATA.  The message says which, for the admin who asked for the form."""
+
+
 def modal(form: Form, metadata: dict[str, Any]) -> dict[str, Any]:
-    """A modal view asking for ``form``'s fields; ``metadata`` comes back on submission."""
+    """A modal view asking for ``form``'s fields; ``metadata`` comes back on submission.
+
+    Values already known are shown in their fields (``initial_value``), which come back in
+    the submission, so ``metadata["values"]`` keeps only the ones no field shows: a long
+    value cannot push ``private_metadata`` past Slack's 3,000 characters.  Raises
+    ``FormTooLarge`` when Slack would refuse the view all the same.
+    """
     blocks: list[dict[str, Any]] = []
-    for f in form.fields[:MODAL_BLOCKS]:
+    fields = form.fields[:MODAL_BLOCKS]
+    for f in fields:
         initial = form.values.get(f.name, "")
+        limit = min(f.max_length, INPUT_VALUE)
+        if not f.choices and len(initial) > limit:
+            raise FormTooLarge(f"{f.label} is {len(initial):,} characters long; the form takes at most "
+                               f"{limit:,}. Shorten it and run the command again.")
         if f.choices:
             options = [{"text": {"type": "plain_text", "text": c}, "value": c} for c in f.choices]
             element: dict[str, Any] = {"type": "static_select", "action_id": "value", "options": options}
@@ -174,17 +190,22 @@ def modal(form: Form, metadata: dict[str, Any]) -> dict[str, Any]:
                 element["initial_option"] = options[f.choices.index(initial)]
         else:
             element = {"type": "plain_text_input", "action_id": "value", "multiline": f.multiline,
-                       "max_length": min(f.max_length, INPUT_VALUE)}
+                       "max_length": limit}
             if initial:
-                element["initial_value"] = initial[:INPUT_VALUE]
+                element["initial_value"] = initial
         if f.placeholder:
             element["placeholder"] = {"type": "plain_text", "text": truncate(f.placeholder, PLACEHOLDER)}
         blocks.append({"type": "input", "block_id": f.name, "optional": not f.required,
                        "label": {"type": "plain_text", "text": truncate(f.label, INPUT_LABEL)}, "element": element})
-    meta = json.dumps(dict(metadata, command=form.command), separators=(",", ":"))
-    if len(meta) > PRIVATE_METADATA:
-        raise ValueError("modal metadata too long")
-    return {"type": "modal", "callback_id": FORM_CALLBACK, "private_metadata": meta,
+    shown = {f.name for f in fields if not f.choices or form.values.get(f.name, "") in f.choices}
+    meta = dict(metadata, command=form.command)
+    if "values" in meta:
+        meta["values"] = {k: v for k, v in dict(meta["values"] or {}).items() if k not in shown}
+    text = json.dumps(meta, separators=(",", ":"))
+    if len(text) > PRIVATE_METADATA:
+        raise FormTooLarge(f"the form's hidden values are {len(text):,} characters long; Slack keeps at most "
+                           f"{PRIVATE_METADATA:,}. Give the long values as command options instead.")
+    return {"type": "modal", "callback_id": FORM_CALLBACK, "private_metadata": text,
             "title": {"type": "plain_text", "text": truncate(form.title, MODAL_TITLE)},
             "submit": {"type": "plain_text", "text": truncate(form.submit_label, MODAL_BUTTON)},
             "close": {"type": "plain_text", "text": "Cancel"}, "blocks": blocks}

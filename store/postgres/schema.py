@@ -155,7 +155,7 @@ def migrate(url: str, revision: str = "head") -> Migration:
     from sqlalchemy.exc import DBAPIError
     from sqlalchemy.pool import NullPool
 
-    from store.base import StoreError
+    from store.base import StoreError, scrub, url_secrets
     from store.postgres.store import _no_schema, schema_problem
     from store.postgres.url import engine_url, safe_url
 
@@ -173,7 +173,7 @@ def migrate(url: str, revision: str = "head") -> Migration:
             after = state(conn)
     except DBAPIError as e:
         raise StoreError(f"migrating the PostgreSQL database {shown} failed (nothing was changed): "
-                         f"{str(e.orig or e).strip().splitlines()[0]}") from e
+                         f"{scrub(str(e.orig or e).strip().splitlines()[0], url_secrets(url))}") from e
     finally:
         engine.dispose()
     assert after.current is not None
@@ -187,7 +187,7 @@ def inspect(url: str) -> SchemaState:
     from sqlalchemy.exc import DBAPIError
     from sqlalchemy.pool import NullPool
 
-    from store.base import StoreError
+    from store.base import StoreError, scrub, url_secrets
     from store.postgres.url import engine_url, safe_url
 
     engine = create_engine(engine_url(url), poolclass=NullPool)
@@ -196,6 +196,6 @@ def inspect(url: str) -> SchemaState:
             return state(conn)
     except DBAPIError as e:
         raise StoreError(f"cannot read the schema of the PostgreSQL database {safe_url(url)}: "
-                         f"{str(e.orig or e).strip().splitlines()[0]}") from e
+                         f"{scrub(str(e.orig or e).strip().splitlines()[0], url_secrets(url))}") from e
     finally:
         engine.dispose()

@@ -11,7 +11,8 @@ plain JSON data.  What PostgreSQL adds:
   UNIQUE content hash: of several processes storing the same article, one wins and the
   others get False having written nothing;
 - ``claim_delivery`` is ``INSERT ... ON CONFLICT (id) DO NOTHING``: exactly one claimant
-  of a delivery id gets True;
+  of a delivery id gets True; ``first_request`` does the same for the signature of a Slack
+  request, so one process only acts on it (the Slack adapter's replay guard);
 - ``search_claims`` answers ``/claims TEXT`` with full-text search over quote + sentence;
 - claim queries ask for ids and row versions (``xmin``) first and decode only the records
   a per-process cache does not hold at that version (``store.postgres.cache``);
@@ -29,6 +30,7 @@ reads every table in one REPEATABLE READ snapshot.
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -55,7 +57,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError, StatementError
 
-from store.base import TABLES, Bundle, Record, StoreError
+from store.base import TABLES, Bundle, Record, StoreError, scrub, url_secrets
 from store.index import (
     _as_list,
     _topics,
@@ -69,7 +71,16 @@ from store.index import (
 from store.postgres import schema
 from store.postgres.cache import DEFAULT_SIZE, DecodedCache
 from store.postgres.presence import CHANNEL, LOCK_SPACE, Presence, run_key
-from store.postgres.tables import BY_NAME, TS_CONFIG, articles, claims, deliveries, events, subscriptions
+from store.postgres.tables import (
+    BY_NAME,
+    TS_CONFIG,
+    articles,
+    claims,
+    deliveries,
+    events,
+    seen_requests,
+    subscriptions,
+)
 from store.postgres.tables import audit as audit_table
 from store.postgres.url import engine_url, safe_url
 
@@ -101,6 +112,7 @@ class PostgresStore:
     def __init__(self, url: str, *, auto_migrate: bool = True, check_index: bool = True, pool_size: int = 5,
                  max_overflow: int = 10, connect_timeout: int = 10, claim_cache: int = DEFAULT_SIZE) -> None:
         self.url = safe_url(url)
+        self._secrets = url_secrets(url)
         self._claim_cache = DecodedCache(claim_cache)
         target = engine_url(url)
         self._conninfo = target.set(drivername="postgresql").render_as_string(hide_password=False)
@@ -373,6 +385,19 @@ class PostgresStore:
     def update_delivery(self, delivery: Record) -> None:
         self._put_one("deliveries", delivery, None)
 
+    def first_request(self, signature: str, expires_at: float, now: float) -> bool:
+        """Record a request signature (Unix times: ``expires_at``, when no process would accept
+        it any more; ``now``, this process's clock); False if any process recorded it first.
+        Signatures that have expired are deleted on the way, a bounded batch at a time and
+        skipping rows another process is deleting."""
+        expired = (select(seen_requests.c.signature).where(seen_requests.c.expires_at < _utc(now))
+                   .limit(500).with_for_update(skip_locked=True).scalar_subquery())
+        with self._transaction() as conn:
+            conn.execute(delete(seen_requests).where(seen_requests.c.signature.in_(expired)))
+            won = conn.execute(pg_insert(seen_requests).values(signature=signature, expires_at=_utc(expires_at))
+                               .on_conflict_do_nothing().returning(seen_requests.c.signature)).first()
+        return won is not None
+
     def deliveries(self) -> list[Record]:
         return self._docs(select(deliveries.c.doc).order_by(deliveries.c.seq))
 
@@ -494,21 +519,25 @@ class PostgresStore:
         try:
             yield
         except IntegrityError as e:
-            raise ValueError(f"the records conflict with stored ones: {_reason(e)}") from e
+            raise ValueError(f"the records conflict with stored ones: {self._why(e)}") from e
         except DBAPIError as e:
             if e.connection_invalidated or _is_connection_error(e):
-                raise StoreError(f"cannot reach the PostgreSQL database {self.url}: {_reason(e)}") from e
+                raise StoreError(f"cannot reach the PostgreSQL database {self.url}: {self._why(e)}") from e
             if e.orig is not None and type(e.orig).__name__ in ("DataError", "UntranslatableCharacter",
                                                                "InvalidTextRepresentation",
                                                                "CharacterNotInRepertoire"):
-                raise ValueError(f"PostgreSQL cannot store these records: {_reason(e)}") from e
-            raise StoreError(f"PostgreSQL {doing} failed on {self.url}: {_reason(e)}") from e
+                raise ValueError(f"PostgreSQL cannot store these records: {self._why(e)}") from e
+            raise StoreError(f"PostgreSQL {doing} failed on {self.url}: {self._why(e)}") from e
         except StatementError as e:  # raised before the statement reached the server
             if isinstance(e.orig, ValueError | TypeError):
                 raise ValueError(f"a record is not JSON data PostgreSQL can store: {e.orig}") from e
-            raise StoreError(f"PostgreSQL {doing} failed on {self.url}: {e}") from e
+            raise StoreError(f"PostgreSQL {doing} failed on {self.url}: {scrub(str(e), self._secrets)}") from e
         except SQLAlchemyError as e:
-            raise StoreError(f"PostgreSQL {doing} failed on {self.url}: {e}") from e
+            raise StoreError(f"PostgreSQL {doing} failed on {self.url}: {scrub(str(e), self._secrets)}") from e
+
+    def _why(self, e: DBAPIError) -> str:
+        """The driver's reason, without any secret of the URL (libpq may quote its options)."""
+        return scrub(_reason(e), self._secrets)
 
     @contextmanager
     def _transaction(self) -> Iterator[Connection]:
@@ -682,6 +711,10 @@ def schema_problem(st: schema.SchemaState, url: str) -> str:
 def _no_schema(url: str) -> str:
     return (f"the PostgreSQL database {url} has no schema to create claimbot's tables in: the search_path "
             "names no existing schema. Create it (CREATE SCHEMA ...) or fix options=-csearch_path=... in the URL.")
+
+
+def _utc(unix: float) -> dt.datetime:
+    return dt.datetime.fromtimestamp(unix, dt.UTC)
 
 
 def _reason(e: DBAPIError) -> str:

@@ -12,6 +12,10 @@ queries filter or sort on, as plain indexed columns:
 - events: ``start`` (collation "C", so ranges compare code points like Python does);
 - articles: ``hash``, UNIQUE: two processes storing the same article store it once.
 
+``seen_requests`` is no store table (nothing dumps or loads it): the signatures of the Slack
+requests any process has accepted, each kept until its timestamp is too old for any
+process to accept it again (``PostgresStore.first_request``, the replay guard).
+
 ``doc`` is ``json``, not ``jsonb``: ``json`` keeps the exact text it was given, so a
 record comes back with its keys in their order and its numbers as written (``jsonb``
 sorts keys and rewrites numbers, which would make ``stance --json`` and exports differ
@@ -28,6 +32,7 @@ from sqlalchemy import (
     Boolean,
     Column,
     Computed,
+    DateTime,
     Identity,
     Index,
     MetaData,
@@ -38,7 +43,7 @@ from sqlalchemy.dialects.postgresql import ARRAY, TSVECTOR
 
 #: The migration these tables are at (a test checks it is the newest): a database at
 #: this revision is opened without loading Alembic at all.
-REVISION = "0002"
+REVISION = "0003"
 
 #: Alembic's version table (not ``alembic_version``, which another application sharing
 #: the schema may own).
@@ -107,3 +112,10 @@ audit = Table("audit", metadata, *_key_columns(),
 
 #: store table name -> Table, in ``store.base.TABLES`` order
 BY_NAME: dict[str, Table] = {t.name: t for t in (articles, claims, events, subscriptions, deliveries, audit)}
+
+seen_requests = Table(
+    "seen_requests", metadata,
+    Column("signature", Text(collation="C"), primary_key=True),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Index(None, "expires_at"),
+)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
-from store.base import StoreError
+from store.base import StoreError, mask_url
 
 DRIVER = "postgresql+psycopg"  # psycopg 3
 _ACCEPTED = ("postgresql", "postgres", DRIVER)
@@ -28,15 +28,9 @@ def engine_url(url: str | URL) -> URL:
 
 
 def safe_url(url: str | URL) -> str:
-    """``url`` with its password masked, for messages and logs."""
-    try:
-        parsed = make_url(url)
-    except ArgumentError:
-        text = str(url)
-        if "@" in text and "://" in text:  # scheme://user:secret@host -> scheme://***@host
-            scheme, rest = text.split("://", 1)
-            return f"{scheme}://***@{rest.rsplit('@', 1)[1]}"
-        return text
-    if parsed.drivername == DRIVER:
-        parsed = parsed.set(drivername="postgresql")
-    return parsed.render_as_string(hide_password=True)
+    """``url`` with its password and secret query parameters (``?password=``) masked, for
+    messages and logs; the driver suffix dropped (``postgresql://``, as users write it)."""
+    text = url.render_as_string(hide_password=False) if isinstance(url, URL) else str(url)
+    if text.startswith(DRIVER + "://"):
+        text = "postgresql://" + text[len(DRIVER) + 3:]
+    return mask_url(text)
