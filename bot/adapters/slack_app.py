@@ -38,7 +38,8 @@ log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
 # The slash commands the manifest declares; help and remind go through /claimbot because
 # Slack keeps /help and /remind for itself.
-SLASH_COMMANDS = ("/stance", "/claims", "/events", "/sources", "/claim", "/event", "/ingest", "/claimbot")
+SLASH_COMMANDS = ("/stance", "/claims", "/events", "/sources", "/actors", "/claim", "/event", "/person", "/ingest",
+                  "/claimbot")
 REPLAY_WINDOW = 60 * 5  # bolt refuses older timestamps, so older signatures need no memory
 
 

@@ -216,6 +216,9 @@ class _Extractor:
             for c in pred.children:
                 if c.dep_ in ("ccomp", "xcomp") or c in objects:
                     covered.update(_own_subtree(c))
+                    for d in c.children:
+                        if self._back_to_reporter(d):
+                            covered.difference_update(t.i for t in d.subtree)
         # a reporting verb inside another's report with a named speaker of its own is a statement of
         # its own ("A said X wants the deal, while B has said it is not acceptable")
         for pred, speakers in cands:
@@ -273,6 +276,8 @@ class _Extractor:
             for c in head.head.children:
                 if c.dep_ == "nsubjpass":
                     return c
+        if self._back_to_reporter(pred):
+            return self._subject(head.head)  # "X says the pledge costs revenue and wants it to end"
         # coordinated or auxiliary-chained predicates share the subject ("X said ... and added ...")
         if pred.dep_ in ("conj", "xcomp") and head.i != pred.i and head.pos_ in ("VERB", "AUX", "ADJ"):
             for c in head.children:
@@ -299,6 +304,17 @@ class _Extractor:
             if prev.ent_type_ == "PERSON" or prev.pos_ == "PROPN":
                 return prev
         return None
+
+    def _back_to_reporter(self, pred: Token) -> bool:
+        """A position verb coordinated inside a reported clause whose subject cannot hold a
+        position ("says [the pledge costs revenue and wants it to end]"): the reporter wants."""
+        head = pred.head
+        if pred.dep_ != "conj" or head.dep_ != "ccomp" or not self._reporting(head.head) or \
+                any(c.dep_ in SUBJECT_DEPS for c in pred.children) or not self._position(pred):
+            return False
+        subj = next((c for c in head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        return subj is not None and subj.lower_ not in {*PERSON_PRONOUNS, *GROUP_PRONOUNS} and \
+            not self.sp.speakers(subj, pred.sent)
 
     def _according_to(self, sent: Span) -> Token | None:
         for tok in sent:
@@ -382,7 +398,11 @@ class _Extractor:
                 return _Content(span.start_char, span.end_char, self.text[span.start_char:span.end_char], tgts,
                                 stance, clausal=True)
             if comp is not None:
-                span = self.doc[comp.left_edge.i:comp.right_edge.i + 1]
+                cut = [d for d in comp.children if self._back_to_reporter(d)]
+                right = min([d.left_edge.i for d in cut] + [comp.right_edge.i + 1])
+                while right - 1 > comp.i and (self.doc[right - 1].dep_ == "cc" or self.doc[right - 1].is_punct):
+                    right -= 1
+                span = self.doc[comp.left_edge.i:right]
                 tgts = targets(comp) if self._same_voice(comp, speaker) else targets(pred)
             elif self._report_object(pred):
                 objs = self._report_object(pred)

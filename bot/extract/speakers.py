@@ -38,6 +38,10 @@ PERSON_PRONOUNS = {"he": "m", "she": "f", "him": "m", "her": "f", "his": "m"}
 GROUP_PRONOUNS = {"they", "it", "we"}
 NAME_ENTS = ("PERSON",)
 OTHER_ENTS = ("ORG", "GPE", "NORP", "FAC", "LOC", "PRODUCT", "WORK_OF_ART")
+ADDRESS = {"Mr", "Mr.", "Mrs", "Mrs.", "Ms", "Ms.", "Miss", "Dr", "Dr.", "Sir", "Dame", "Prince", "Princess",
+           "Sheikh", "Sheikha", "Lord", "Lady"}
+# where a person's country came from the article as a whole, not from what it says of them
+WEAK_PERSON_EVIDENCE = {"article's main country", "dateline", "speaks for the government it reports"}
 # titles that name one person: an unnamed "foreign minister" who said something is a person
 ROLE_NOUNS = {"minister", "secretary", "ambassador", "envoy", "spokesperson", "spokesman", "spokeswoman",
               "president", "premier", "chancellor", "governor", "commissioner", "negotiator", "chief", "head",
@@ -88,6 +92,7 @@ class ArticleState:
     bodies: dict[str, SpeakerRef] = field(default_factory=dict)  # head noun -> last body with that head and an actor
     issuer: SpeakerRef | None = None  # who issued the last statement named ("X issued a statement")
     recent_states: list[tuple[int, str]] = field(default_factory=list)  # (sentence no, actor), newest last
+    spoke: set[str] = field(default_factory=set)  # folded names of the people who said something
 
 
 class SpeakerResolver:
@@ -124,10 +129,11 @@ class SpeakerResolver:
         found = self.gaz.lookup(place)
         return found[0] if found and found[1] in ("capital", "alias", "metonym") else None
 
-    def main_actor(self) -> str | None:
+    def main_actor(self, countries_only: bool = False) -> str | None:
         """The state the article names most, when one does (a tie names none)."""
+        kinds = ("country",) if countries_only else ("country", "bloc")
         counts = sorted(((a, n) for a, n in self.state.actor_counts.items()
-                         if self.gaz.actors.get(a, {}).get("kind") in ("country", "bloc")), key=lambda kv: -kv[1])
+                         if self.gaz.actors.get(a, {}).get("kind") in kinds), key=lambda kv: -kv[1])
         if not counts:
             return None
         if len(counts) == 1 or counts[0][1] > counts[1][1]:
@@ -139,10 +145,11 @@ class SpeakerResolver:
         blocs = [(n, a) for a, n in self.state.actor_counts.items() if self.gaz.actors.get(a, {}).get("kind") == "bloc"]
         return max(blocs)[1] if blocs else None
 
-    def home_actor(self) -> tuple[str, str] | None:
+    def home_actor(self, countries_only: bool = False) -> tuple[str, str] | None:
         """(actor, evidence) for an unnamed government body or official: the dateline's country
-        when the article is about it too, else the country the article is clearly about."""
-        main = self.main_actor()
+        when the article is about it too, else the country the article is clearly about (a
+        minister is a country's, never a bloc's)."""
+        main = self.main_actor(countries_only)
         counts = self.state.actor_counts
         if self.dateline_actor and (main == self.dateline_actor or not counts or
                                     (main is None and counts.get(self.dateline_actor, 0) >= 2)):
@@ -281,7 +288,7 @@ class SpeakerResolver:
             person.role = person.role or entry.role
         elif evidence:
             person.actor, person.evidence, person.learned_at = actor, evidence, sent.start_char
-        elif entry is not None:
+        elif entry is not None and (entry.actor or entry.evidence == "no state"):
             person.actor = entry.actor
             person.evidence = "learned from earlier articles" if entry.source == "learned" else entry.evidence
             person.role = person.role or entry.role
@@ -294,11 +301,18 @@ class SpeakerResolver:
         return person
 
     def learned(self) -> list[PersonEntry]:
-        """The people this article introduced with a country (or as speaking for none), to keep."""
+        """The people of this article worth keeping: those it introduced with a country (or as
+        speaking for none), and those who spoke, with what is known of them.  A country read
+        only from the article as a whole (its dateline, its main country) is not kept."""
         out = []
-        for p in self.state.people.values():
-            if p.evidence in TITLE_EVIDENCE and p.actor is not None and len(p.name.split()) >= 2:
-                out.append(PersonEntry(p.name, p.actor, role=p.role, source="learned", evidence=p.evidence))
+        for key, p in self.state.people.items():
+            if len(p.name.split()) < 2:
+                continue
+            known = p.actor is not None and p.evidence and p.evidence not in WEAK_PERSON_EVIDENCE
+            if not known and key not in self.state.spoke:
+                continue
+            out.append(PersonEntry(p.name, (p.actor or "") if known else "", role=p.role, source="learned",
+                                   evidence=p.evidence if known else ""))
         return out
 
     # -- titles ------------------------------------------------------------------------------------
@@ -385,7 +399,8 @@ class SpeakerResolver:
                 return "", role or sub_role, "no state"
             found = self._find(text)
             if found and (self._official(text) or self._heads(sub, found)):
-                return found[0].actor, role or sub_role, how
+                possessive = text[found[0].end:found[0].end + 2] in ("'s", "\u2019s")
+                return found[0].actor, role or sub_role, "possessive" if possessive else how
             if how == "of-phrase" and found and self._official(text + " " + before.text):
                 return found[0].actor, role, how
             if sub_role and not role:
@@ -417,11 +432,12 @@ class SpeakerResolver:
     def _role_of(self, span: Span) -> str:
         """The title as written, without the country and determiners ("trade minister")."""
         words = []
+        places = [(span.start_char + m.start, span.start_char + m.end) for m in self._find(span.text)]
         for t in span:
             if t.dep_ in ("det", "case") or t.lower_ in ("'s", "\u2019s", "the", "a", "an") or t.is_punct and t.text != "-":
                 continue
-            if self.gaz.lookup(t.text) is not None and self.gaz.lookup(t.text)[1] != "person":
-                continue
+            if any(a <= t.idx < b for a, b in places) or t.text in ADDRESS:
+                continue  # the country ("Saudi Arabia Energy Minister") and forms of address are no title
             if t.ent_type_ in ("GPE", "NORP") and t.pos_ == "PROPN":
                 continue
             if t.pos_ in ("NOUN", "PROPN", "ADJ", "CCONJ") or t.text in self.lex.honorifics:
@@ -497,7 +513,7 @@ class SpeakerResolver:
     def _person_ref(self, person: Person, mention: str, sent: Span) -> SpeakerRef:
         actor, evidence = person.actor, person.evidence
         if actor is None and person.official:
-            home = self.home_actor()
+            home = self.home_actor(countries_only=True)
             if home:
                 actor, evidence = home
         elif actor and person.learned_at >= 0 and person.learned_at != sent.start_char and \
@@ -747,6 +763,8 @@ class SpeakerResolver:
 
     def note_speaker(self, speaker: SpeakerRef) -> None:
         self.state.last = speaker
+        if speaker.kind == "person":
+            self.state.spoke.add(fold_name(speaker.name))
         if speaker.kind in ("person", "source"):
             self.state.last_person = speaker
             self.state.recent_people = [r for r in self.state.recent_people if r.name != speaker.name][-7:]

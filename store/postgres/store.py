@@ -69,7 +69,16 @@ from store.index import (
 from store.postgres import schema
 from store.postgres.cache import DEFAULT_SIZE, DecodedCache
 from store.postgres.presence import CHANNEL, LOCK_SPACE, Presence, run_key
-from store.postgres.tables import BY_NAME, TS_CONFIG, articles, claims, deliveries, events, subscriptions
+from store.postgres.tables import (
+    BY_NAME,
+    TS_CONFIG,
+    articles,
+    claims,
+    deliveries,
+    events,
+    people,
+    subscriptions,
+)
 from store.postgres.tables import audit as audit_table
 from store.postgres.url import engine_url, safe_url
 
@@ -375,6 +384,18 @@ class PostgresStore:
 
     def deliveries(self) -> list[Record]:
         return self._docs(select(deliveries.c.doc).order_by(deliveries.c.seq))
+
+    # -- people ---------------------------------------------------------------------------------
+    def people(self) -> list[Record]:
+        return self._docs(select(people.c.doc).order_by(people.c.seq))
+
+    def put_people(self, people: Sequence[Record], claims: Sequence[Record] = (),
+                   audit: Record | None = None) -> None:
+        rows = {"people": _unique(list(people), "people"), "claims": _unique(list(claims), "claims"),
+                "audit": _unique([] if audit is None else [audit], "audit")}
+        with self._transaction() as conn:
+            for name, records in rows.items():
+                _upsert(conn, name, records)
 
     # -- several processes ------------------------------------------------------------------------
     def presence(self, run: str, on_change: Callable[[str], None] | None = None) -> Presence:
