@@ -193,3 +193,18 @@ def test_ingest_learns_people_and_the_correction_applies_to_later_articles(comma
     svc.ingest_text("Kofi Mensah said the new port would open in June.", "2025-04-03", who="t")
     assert {c["actor"] for c in svc.store.claims()} == {"togo"}  # and the next article
     assert svc.store.people()[0]["articles"] == [a["id"] for a in svc.store.articles()]
+
+
+def test_a_store_written_before_people_and_roles_existed_still_reads(tmp_path):
+    from bot.commands import _speaker
+    from store.tinydb_store import TinyDBStore
+
+    old_claim = {"id": "c1", "actor": "japan", "cue": "say", "quote": "no", "sentence": "No.", "start": 0, "end": 3,
+                 "article": "a1", "published": "2024-01-01", "stance": "oppose", "topics": [],
+                 "speaker": {"name": "Yoji Muto", "mention": "Muto", "kind": "person"}}
+    path = tmp_path / "old.json"
+    path.write_text(json.dumps({"claims": {"1": old_claim}}))
+    store = TinyDBStore(path)
+    assert store.people() == [] and store.get_claim("c1") == old_claim
+    assert _speaker(store.get_claim("c1")) == "Yoji Muto (Japan)"
+    store.close()

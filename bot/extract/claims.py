@@ -39,7 +39,7 @@ if TYPE_CHECKING:  # pragma: no cover
 SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}
 RELATIVE_PRONOUNS = {"who", "which", "that"}
 # prepositions whose object is what a reporting verb with no clause says ("spoke of", "warned against")
-STATEMENT_PREPS = {"of", "about", "on", "for", "as", "against", "over", "to"}
+STATEMENT_PREPS = {"of", "about", "for", "as", "against", "over", "to"}  # not "on": "spoke on the phone/the issue"
 # reporting verbs the parser sometimes takes for auxiliaries, lemma and all ('X said, "..."')
 MISTAGGED = {"said": "say", "says": "say", "told": "tell", "tells": "tell", "added": "add", "adds": "add"}
 WEAK_EVIDENCE = ("article's main country", "dateline")  # what a local reading may overrule
@@ -286,7 +286,7 @@ class _Extractor:
                     if pred.dep_ == "xcomp" and any(d.dep_ in ("dobj", "obj") for d in head.children):
                         return None
                     return c
-            if pred.dep_ == "conj" and head.dep_ in ("advcl", "conj", "xcomp"):
+            if pred.dep_ == "conj" and not any(c.dep_ in ("nsubj", "nsubjpass") for c in head.children):
                 return self._subject(head)
         # ", saying ...", ", criticizing ...", "with X expecting ...": the clause it hangs on
         if pred.tag_ == "VBG" and pred.dep_ in ("advcl", "conj", "xcomp") and head.i != pred.i and \
@@ -298,6 +298,13 @@ class _Extractor:
             for c in pred.head.children:
                 if c.dep_ == "nsubj":
                     return c
+        if self._reporting(pred) and not any(c.dep_ in SUBJECT_DEPS for c in pred.children):
+            # 'X called it "unfair", noted that ...' parsed with "called" as a complement of "noted": the
+            # subject of the reporting clause before it speaks on
+            left = [c for c in pred.children if c.dep_ == "ccomp" and c.i < pred.i and self._reporting(c)
+                    and any(g.dep_ == "nsubj" for g in c.children)]
+            if left and any(c.i > pred.i and c.dep_ in ("ccomp", "xcomp") for c in pred.children):
+                return next(g for g in left[-1].children if g.dep_ == "nsubj")
         if self._reporting(pred) and pred.dep_ in ("aux", "auxpass", "amod", "compound") and pred.i > pred.sent.start:
             # '... Foreign Minister X said, "..."' parsed with "said" as an auxiliary: the name just before speaks
             prev = pred.doc[pred.i - 1]
@@ -310,7 +317,8 @@ class _Extractor:
         position ("says [the pledge costs revenue and wants it to end]"): the reporter wants."""
         head = pred.head
         if pred.dep_ != "conj" or head.dep_ != "ccomp" or not self._reporting(head.head) or \
-                any(c.dep_ in SUBJECT_DEPS for c in pred.children) or not self._position(pred):
+                any(c.dep_ in SUBJECT_DEPS for c in pred.children) or \
+                not (self._position(pred) or (self._reporting(pred) and self._complement(pred) is not None)):
             return False
         subj = next((c for c in head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
         return subj is not None and subj.lower_ not in {*PERSON_PRONOUNS, *GROUP_PRONOUNS} and \
@@ -371,9 +379,8 @@ class _Extractor:
             elif c.dep_ == "prep" and c.lower_ in STATEMENT_PREPS and (c.lower_ != "to" or lemma == "refer"):
                 pobj = next((g for g in c.children if g.dep_ in ("pobj", "pcomp")), None)
                 if pobj is not None and pobj.lemma_.lower() not in self.att.audience and \
-                        pobj.ent_type_ not in ("DATE", "TIME", "CARDINAL", "ORDINAL") and \
-                        not (c.lower_ == "on" and pobj.ent_type_ in ("GPE", "ORG", "FAC")):
-                    out.append(c)  # not "spoke on Monday", "spoke on X (a network)"
+                        pobj.ent_type_ not in ("DATE", "TIME", "CARDINAL", "ORDINAL"):
+                    out.append(c)  # not "spoke of Monday"
         if out and all(c.dep_ == "prep" and c.lower_ == "as" for c in out):
             return []  # "described as ..." with nothing described
         return out
@@ -400,7 +407,7 @@ class _Extractor:
             if comp is not None:
                 cut = [d for d in comp.children if self._back_to_reporter(d)]
                 right = min([d.left_edge.i for d in cut] + [comp.right_edge.i + 1])
-                while right - 1 > comp.i and (self.doc[right - 1].dep_ == "cc" or self.doc[right - 1].is_punct):
+                while right - 1 > comp.i and (self.doc[right - 1].dep_ == "cc" or self.doc[right - 1].text in (",", ";")):
                     right -= 1
                 span = self.doc[comp.left_edge.i:right]
                 tgts = targets(comp) if self._same_voice(comp, speaker) else targets(pred)
@@ -432,14 +439,14 @@ class _Extractor:
         # makes "wants B" a statement of its own
         own = subj is not None and subj.head.i == pred.i
         left = subj.left_edge.i if own and subj.i < pred.i and subj.sent == pred.sent else pred.left_edge.i
-        # up to the next coordinated clause with a subject of its own ("backs A, but it has refused B")
-        right = max([pred.i] + [c.right_edge.i for c in pred.children if not (
-            c.dep_ in ("conj", "cc") or (c.dep_ == "punct" and c.i > pred.i and any(
-                d.dep_ == "conj" and d.i > c.i and any(g.dep_ in SUBJECT_DEPS for g in d.children)
-                for d in pred.children)))])
+        # up to the next coordinated predicate: "backs A, but it has refused B", "called it unfair, noted
+        # that ... and said ..." are statements of their own
+        verbs = [c for c in pred.children if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX", "ADJ") and c.i > pred.i]
+        stop = min((c.left_edge.i for c in verbs), default=pred.right_edge.i + 1)
+        right = max([pred.i] + [c.right_edge.i for c in pred.children if c.right_edge.i < stop])
+        while right > pred.i and (self.doc[right].dep_ == "cc" or self.doc[right].text in (",", ";")):
+            right -= 1
         span = self.doc[min(left, pred.i):right + 1]
-        if any(c.dep_ == "conj" and not any(g.dep_ in SUBJECT_DEPS for g in c.children) for c in pred.children):
-            span = self.doc[min(left, pred.i):pred.right_edge.i + 1]  # "opposes and will fight": one statement
         tgts = targets(pred)
         comp = next((c for c in pred.children if c.dep_ == "ccomp"), None)
         if comp is not None and self._same_voice(comp, speaker):
