@@ -271,3 +271,18 @@ def test_an_act_whose_object_is_speech_is_a_statement():
 def test_a_newspaper_speaks_for_no_state():
     (c,) = claims("The Lima Times of Peru reported that the cabinet would delay the levy.")
     assert c.actor == "" and c.speaker["kind"] == "body"
+
+
+def test_three_statements_of_one_speaker_in_one_sentence():
+    text = ("ACCRA - Ghana is angry. The foreign ministry called the penalty \"unfair, unjustified and unreasonable\", "
+            "noted that several other countries also buy the same oil, and said Ghana would take all steps needed "
+            "to protect its interests.")
+    found = claims(text)
+    assert [c.cue for c in found] == ["call", "note", "say"] and {c.actor for c in found} == {"ghana"}
+
+
+def test_said_and_argued_are_two_statements():
+    found = claims("Kenyan President Ruth Kamau said the levies would apply to every exporter and has argued they "
+                   "are needed to protect Kenyan tea growers.")
+    assert [c.cue for c in found] == ["say", "argue"]
+    assert found[1].quote == "they are needed to protect Kenyan tea growers"

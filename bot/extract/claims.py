@@ -213,7 +213,10 @@ class _Extractor:
             if not self._reporting(pred) or self._position(pred):
                 continue  # "X urged that Y ...", "demands Y refused": Y's own stand, not X's report
             objects = self._report_object(pred)
+            subj = self._subject(pred)
             for c in pred.children:
+                if subj is not None and subj.head.i == c.i:
+                    continue  # the clause the subject was borrowed from says something of its own
                 if c.dep_ in ("ccomp", "xcomp") or c in objects:
                     covered.update(_own_subtree(c))
                     for d in c.children:
