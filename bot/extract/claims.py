@@ -223,7 +223,7 @@ class _Extractor:
                         if self._back_to_reporter(d):
                             covered.difference_update(t.i for t in d.subtree)
         # a reporting verb inside another's report with a named speaker of its own is a statement of
-        # its own ("A said X wants the deal, while B has said it is not acceptable")
+        # its own ("A said the plan is sound, whereas B told reporters it costs too much")
         for pred, speakers in cands:
             if pred.i in covered and self._reporting(pred) and not self._position(pred) and \
                     any(sp.kind in ("person", "state") and sp.mention.lower() not in {*PERSON_PRONOUNS, *GROUP_PRONOUNS}
@@ -232,7 +232,7 @@ class _Extractor:
         return covered
 
     def _nominal(self, noun: Token, sent: Span, cands: list[tuple[Token, list[SpeakerRef]]]) -> None:
-        """A position held as a noun with its holder: "Beijing's calls to avoid protectionism"."""
+        """A position held as a noun with its holder: "Ottawa's push for a freer grain market"."""
         lemma = noun.lemma_.lower()
         if not (lemma in self.lex.noun_support or lemma in self.lex.noun_oppose):
             return
@@ -280,7 +280,7 @@ class _Extractor:
                 if c.dep_ == "nsubjpass":
                     return c
         if self._back_to_reporter(pred):
-            return self._subject(head.head)  # "X says the pledge costs revenue and wants it to end"
+            return self._subject(head.head)  # "X says the tax hurts growers and wants it scrapped"
         # coordinated or auxiliary-chained predicates share the subject ("X said ... and added ...")
         if pred.dep_ in ("conj", "xcomp") and head.i != pred.i and head.pos_ in ("VERB", "AUX", "ADJ"):
             for c in head.children:
@@ -317,7 +317,7 @@ class _Extractor:
 
     def _back_to_reporter(self, pred: Token) -> bool:
         """A position verb coordinated inside a reported clause whose subject cannot hold a
-        position ("says [the pledge costs revenue and wants it to end]"): the reporter wants."""
+        position ("says [the toll deters tourists and wants it halved]"): the reporter wants."""
         head = pred.head
         if pred.dep_ != "conj" or head.dep_ != "ccomp" or not self._reporting(head.head) or \
                 any(c.dep_ in SUBJECT_DEPS for c in pred.children) or \
@@ -419,7 +419,7 @@ class _Extractor:
                 span = self.doc[pred.i:max(o.right_edge.i for o in objs) + 1]
                 tgts = targets(pred)
             elif pred.dep_ == "parataxis" or (pred.dep_ == "advcl" and any(c.lower_ == "as" for c in pred.children)):
-                # "Canada, she said, sees value in ...": the clause around the parenthetical
+                # "The levy, he added, will go": the clause around the parenthetical
                 head = pred.head
                 lo, hi = pred.left_edge.idx, pred.right_edge.idx + len(pred.right_edge)
                 s, e = head.left_edge.idx, head.right_edge.idx + len(head.right_edge)
@@ -442,7 +442,7 @@ class _Extractor:
         # makes "wants B" a statement of its own
         own = subj is not None and subj.head.i == pred.i
         left = subj.left_edge.i if own and subj.i < pred.i and subj.sent == pred.sent else pred.left_edge.i
-        # up to the next coordinated predicate: "backs A, but it has refused B", "called it unfair, noted
+        # up to the next coordinated predicate: "favours A, yet it rejects B", "called it unfair, noted
         # that ... and said ..." are statements of their own
         verbs = [c for c in pred.children if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX", "ADJ") and c.i > pred.i]
         stop = min((c.left_edge.i for c in verbs), default=pred.right_edge.i + 1)
@@ -471,8 +471,8 @@ class _Extractor:
         return (after or comps or [None])[0]
 
     def _said_object(self, pred: Token) -> tuple[Token, Token] | None:
-        """'X said the deal, as it stands, is not fit ...' parsed as "said [the deal]" and "[is] not
-        fit": the object and the subjectless clause coordinated with the verb are what was said."""
+        """'X said the budget, as presented, would not pass' parsed as "said [the budget]" and "[would]
+        not pass": the object and the subjectless clause coordinated with the verb are what was said."""
         obj = next((c for c in pred.children if c.dep_ == "dobj" and c.pos_ in ("NOUN", "PROPN")
                     and c.lemma_.lower() not in self.att.audience), None)
         if obj is None:
@@ -523,7 +523,7 @@ class _Extractor:
         return None
 
     def _merge_role(self, speaker: SpeakerRef, n: int) -> SpeakerRef:
-        """"..., the foreign minister said.  Ana Ruiz told the committee ...": the unnamed
+        """"..., the energy minister said.  Kwame Osei added that ...": the unnamed
         official just quoted is the person named right after, when that person comes with
         no title of their own."""
         if speaker.kind != "person" or speaker.role or speaker.actor is not None:

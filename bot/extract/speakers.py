@@ -330,8 +330,8 @@ class SpeakerResolver:
         return any(w in low if " " in w else w in words for w in self.lex.no_state)
 
     def _title_window(self, ent: Span) -> Span:
-        """The words before a name that are its title ("Pakistan's Deputy Prime Minister and
-        Foreign Minister"): not past a comma, a verb, or another person's name."""
+        """The words before a name that are its title, "and" included ("Egypt's Defence and
+        Interior Minister"): not past a comma, a verb, or another person's name."""
         doc = ent.doc
         sent = ent.sent
         i = ent.start
@@ -387,7 +387,7 @@ class SpeakerResolver:
                 continue
             if how in ("apposition", "of-phrase") and not self._find(sub.text) and any(
                     e.label_ == "ORG" for e in self.ents.within(sub)):
-                # "vice president at the X Institute": speaks for an organisation, not a state
+                # "research director with the X Institute": speaks for an organisation, not a state
                 return "", role or (self._role_of(sub) if how == "apposition" else ""), "no state"
             text = sub.text
             sub_role = self._role_of(sub) if how == "apposition" else ""
@@ -437,7 +437,7 @@ class SpeakerResolver:
             if t.dep_ in ("det", "case") or t.lower_ in ("'s", "\u2019s", "the", "a", "an") or t.is_punct and t.text != "-":
                 continue
             if any(a <= t.idx < b for a, b in places) or t.text in ADDRESS:
-                continue  # the country ("Saudi Arabia Energy Minister") and forms of address are no title
+                continue  # the country ("South Africa Mining Minister") and forms of address are no title
             if t.ent_type_ in ("GPE", "NORP") and t.pos_ == "PROPN":
                 continue
             if t.pos_ in ("NOUN", "PROPN", "ADJ", "CCONJ") or t.text in self.lex.honorifics:
@@ -621,7 +621,7 @@ class SpeakerResolver:
         if head.pos_ == "PROPN" or head.ent_type_ in ("GPE", "NORP", "ORG"):
             own = [m for m in found if span.start_char + m.start <= head.idx < span.start_char + m.end]
             if own and own[-1].text in self.gaz.contextual_forms and len(found) > len(own):
-                own = []  # "China's State Council Tariff Commission" is China's, not the EU's "Commission"
+                own = []  # "Korea's Fair Trade Commission" is Korea's, not the EU's "Commission"
             if own:
                 m = own[-1]
                 a = self.gaz.actors.get(m.actor, {})
@@ -678,7 +678,7 @@ class SpeakerResolver:
         return [SpeakerRef(phrase, mention, "body", None, "", "")]
 
     def _as_role(self, refs: list[SpeakerRef], span: Span, head: Token) -> list[SpeakerRef]:
-        """"The foreign affairs minister", "US ambassador to Israel": one unnamed person, by title."""
+        """"The fisheries minister", "the Dutch ambassador to Chile": one unnamed person, by title."""
         if head.lemma_.lower() not in ROLE_NOUNS or head.tag_ != "NN" or len(refs) != 1:
             return refs
         role = self._role_of(span.doc[span.start:head.i + 1]) or head.text
