@@ -159,7 +159,7 @@ class _Extractor:
                 subj = according
             if subj is None:
                 continue
-            speakers = self.sp.speakers(subj, sent)
+            speakers = self._subject_speakers(tok, subj, sent)
             if speakers:
                 cands.append((tok, speakers))
         self._note_issuer(sent)
@@ -214,9 +214,14 @@ class _Extractor:
                 continue  # "X urged that Y ...", "demands Y refused": Y's own stand, not X's report
             objects = self._report_object(pred)
             subj = self._subject(pred)
+            said = self._said_object(pred)
+            if said is not None:
+                covered.update(range(said[0].left_edge.i, said[1].right_edge.i + 1))
             for c in pred.children:
                 if subj is not None and subj.head.i == c.i:
                     continue  # the clause the subject was borrowed from says something of its own
+                if self._sibling_statement(c):
+                    continue
                 if c.dep_ in ("ccomp", "xcomp") or c in objects:
                     covered.update(_own_subtree(c))
                     for d in c.children:
@@ -225,11 +230,23 @@ class _Extractor:
         # a reporting verb inside another's report with a named speaker of its own is a statement of
         # its own ("A said the plan is sound, whereas B told reporters it costs too much")
         for pred, speakers in cands:
-            if pred.i in covered and self._reporting(pred) and not self._position(pred) and \
-                    any(sp.kind in ("person", "state") and sp.mention.lower() not in {*PERSON_PRONOUNS, *GROUP_PRONOUNS}
-                        for sp in speakers):
+            if pred.i in covered and self._named_report(pred, speakers):
                 covered.discard(pred.i)
         return covered
+
+    def _named_report(self, pred: Token, speakers: list[SpeakerRef]) -> bool:
+        """A reporting verb whose subject names a person or a state (not a pronoun)."""
+        return self._reporting(pred) and not self._position(pred) and \
+            any(sp.kind in ("person", "state") and sp.mention.lower() not in {*PERSON_PRONOUNS, *GROUP_PRONOUNS}
+                for sp in speakers)
+
+    def _inner_report(self, tok: Token) -> bool:
+        """A clause hung inside a reported clause that is another speaker's report ("said A wants the
+        deal, while B has said ...", "said ..., and her deputy insisted ..."): not part of the first report."""
+        if tok.dep_ not in ("advcl", "conj") or not self._reporting(tok):
+            return False
+        subj = next((c for c in tok.children if c.dep_ in SUBJECT_DEPS), None)
+        return subj is not None and self._named_report(tok, self.sp.speakers(subj, tok.sent))
 
     def _nominal(self, noun: Token, sent: Span, cands: list[tuple[Token, list[SpeakerRef]]]) -> None:
         """A position held as a noun with its holder: "Ottawa's push for a freer grain market"."""
@@ -249,6 +266,18 @@ class _Extractor:
         if speakers:
             cands.append((noun, speakers))
 
+    def _subject_speakers(self, pred: Token, subj: Token, sent: Span) -> list[SpeakerRef]:
+        """The speakers of a subject, with the last of a list the parser split off as a second subject
+        of its own ("[the envoys of A, B], and [C] said")."""
+        speakers = self.sp.speakers(subj, sent)
+        if subj.head.i != pred.i:
+            return speakers
+        for c in pred.children:
+            if c.dep_ == "nsubj" and c.i != subj.i and subj.i < c.i < pred.i and \
+                    self.doc[c.left_edge.i - 1].lower_ in ("and", "or") and c.pos_ in ("PROPN", "NOUN"):
+                speakers += [r for r in self.sp.speakers(c, sent) if r not in speakers]
+        return speakers
+
     def _is_main(self, tok: Token, sent: Span) -> bool:
         return tok.dep_ == "ROOT" or tok.head == sent.root
 
@@ -262,6 +291,10 @@ class _Extractor:
                 if c.lower_ in RELATIVE_PRONOUNS and pred.dep_ == "relcl":
                     # "X, who said ...": the antecedent speaks; "a bloc which aims to ..." describes it
                     return pred.head if self._reporting(pred) and pred.head.pos_ in ("PROPN", "NOUN") else None
+                later = next((d for d in pred.children if d.dep_ == "nsubj" and c.i < d.i < pred.i
+                              and d.ent_type_ == "PERSON"), None)
+                if later is not None and self.sp.in_title_of(c, later):
+                    return later  # "[Deputy Premier] and Energy Minister [X] said": two subjects, one person
                 return c
             if c.dep_ == "agent":
                 for g in c.children:
@@ -301,6 +334,8 @@ class _Extractor:
             for c in pred.head.children:
                 if c.dep_ == "nsubj":
                     return c
+        if self._asyndetic(pred) or self._sibling_statement(pred):
+            return self._subject(head)
         if self._reporting(pred) and not any(c.dep_ in SUBJECT_DEPS for c in pred.children):
             # 'X called it "unfair", noted that ...' parsed with "called" as a complement of "noted": the
             # subject of the reporting clause before it speaks on
@@ -315,13 +350,33 @@ class _Extractor:
                 return prev
         return None
 
+    def _statement_verb(self, tok: Token) -> bool:
+        return tok.pos_ in ("VERB", "AUX") and (self._reporting(tok) or self._position(tok)) and \
+            not any(c.dep_ in SUBJECT_DEPS for c in tok.children)
+
+    def _asyndetic(self, pred: Token) -> bool:
+        """A statement verb the parser hung on the verb before it as a bare dependent, after a comma
+        ('X described the levy as unfair, recalled that ..., and said ...'): coordinated with it."""
+        head = pred.head
+        return pred.dep_ == "dep" and head.i < pred.i and head.pos_ in ("VERB", "AUX") and \
+            self._statement_verb(pred) and pred.left_edge.i > 0 and \
+            (self.doc[pred.left_edge.i].text in (",", ";") or self.doc[pred.left_edge.i - 1].text in (",", ";"))
+
+    def _sibling_statement(self, pred: Token) -> bool:
+        """A second complement of a reporting verb that is a statement verb with no subject of its own
+        ('said the mine would reopen, has promised new roads, ...'): the reporter's own, not reported."""
+        head = pred.head
+        return pred.dep_ == "ccomp" and head.i != pred.i and self._reporting(head) and self._statement_verb(pred) and \
+            any(c.dep_ == "ccomp" and head.i < c.i < pred.i for c in head.children)
+
     def _back_to_reporter(self, pred: Token) -> bool:
         """A position verb coordinated inside a reported clause whose subject cannot hold a
         position ("says [the toll deters tourists and wants it halved]"): the reporter wants."""
         head = pred.head
         if pred.dep_ != "conj" or head.dep_ != "ccomp" or not self._reporting(head.head) or \
                 any(c.dep_ in SUBJECT_DEPS for c in pred.children) or \
-                not (self._position(pred) or (self._reporting(pred) and self._complement(pred) is not None)):
+                not (self._position(pred) or (self._reporting(pred) and (self._complement(pred) is not None
+                                                                          or self._report_object(pred)))):
             return False
         subj = next((c for c in head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
         return subj is not None and subj.lower_ not in {*PERSON_PRONOUNS, *GROUP_PRONOUNS} and \
@@ -343,7 +398,7 @@ class _Extractor:
         prep = holder.head.head if holder.head.head.lower_ == "according" else holder.head
         lo, hi = prep.left_edge.idx, holder.right_edge.idx + len(holder.right_edge)
         s, e = sent.start_char, sent.end_char
-        body = (self.text[s:lo].rstrip(" ,") + " " + self.text[hi:e].lstrip(" ,")).strip()
+        body = _join(self.text[s:lo], self.text[hi:e])
         root = sent.root
         tgts = targets(root)
         content = _Content(s, e, body, tgts, _overall(tgts) if tgts else "neutral", clausal=True)
@@ -363,9 +418,9 @@ class _Extractor:
             subj = self._subject(verb)
             if subj is None:
                 continue
-            refs = self.sp.speakers(subj, sent)
+            refs = self._subject_speakers(verb, subj, sent)
             if refs:
-                self.sp.note_issuer(refs[0])
+                self.sp.note_issuers(refs)
 
     # -- what is said -------------------------------------------------------------------------------
     def _report_object(self, pred: Token) -> list[Token]:
@@ -380,7 +435,9 @@ class _Extractor:
                     c.lemma_.lower() not in self.att.audience and c.pos_ != "PRON" and not is_placeholder(c.text):
                 out.append(c)
             elif c.dep_ == "prep" and c.lower_ in STATEMENT_PREPS and (c.lower_ != "to" or lemma == "refer"):
-                pobj = next((g for g in c.children if g.dep_ in ("pobj", "pcomp")), None)
+                # "as" may take an adjective ("described the ruling as biased")
+                pobj = next((g for g in c.children if g.dep_ in ("pobj", "pcomp") or
+                             (c.lower_ == "as" and g.dep_ in ("amod", "acomp") and g.pos_ == "ADJ")), None)
                 if pobj is not None and pobj.lemma_.lower() not in self.att.audience and \
                         pobj.ent_type_ not in ("DATE", "TIME", "CARDINAL", "ORDINAL"):
                     out.append(c)  # not "spoke of Monday"
@@ -399,7 +456,7 @@ class _Extractor:
             return _Content(quote.start, quote.end, quote.text, tgts, _overall(tgts) if tgts else "neutral", quote)
         if self._reporting(pred) and not self._position(pred):
             comp = self._complement(pred)
-            said = self._said_object(pred) if comp is None else None
+            said = self._said_object(pred)
             if said is not None:
                 obj, clause = said
                 span = self.doc[obj.left_edge.i:clause.right_edge.i + 1]
@@ -408,7 +465,7 @@ class _Extractor:
                 return _Content(span.start_char, span.end_char, self.text[span.start_char:span.end_char], tgts,
                                 stance, clausal=True)
             if comp is not None:
-                cut = [d for d in comp.children if self._back_to_reporter(d)]
+                cut = [d for d in comp.children if self._back_to_reporter(d) or self._inner_report(d)]
                 right = min([d.left_edge.i for d in cut] + [comp.right_edge.i + 1])
                 while right - 1 > comp.i and (self.doc[right - 1].dep_ == "cc" or self.doc[right - 1].text in (",", ";")):
                     right -= 1
@@ -416,14 +473,17 @@ class _Extractor:
                 tgts = targets(comp) if self._same_voice(comp, speaker) else targets(pred)
             elif self._report_object(pred):
                 objs = self._report_object(pred)
-                span = self.doc[pred.i:max(o.right_edge.i for o in objs) + 1]
+                right = max(o.right_edge.i for o in objs)
+                while right > pred.i and self.doc[right].text in (",", ";"):
+                    right -= 1
+                span = self.doc[pred.i:right + 1]
                 tgts = targets(pred)
             elif pred.dep_ == "parataxis" or (pred.dep_ == "advcl" and any(c.lower_ == "as" for c in pred.children)):
                 # "The levy, he added, will go": the clause around the parenthetical
                 head = pred.head
                 lo, hi = pred.left_edge.idx, pred.right_edge.idx + len(pred.right_edge)
                 s, e = head.left_edge.idx, head.right_edge.idx + len(head.right_edge)
-                body = (self.text[s:lo].rstrip(" ,") + " " + self.text[hi:e].lstrip(" ,")).strip()
+                body = _join(self.text[s:lo], self.text[hi:e])
                 tgts = targets(head)
                 return _Content(s, e, body, tgts, _overall(tgts) if tgts else clause_stance(head), clausal=True)
             else:
@@ -444,7 +504,8 @@ class _Extractor:
         left = subj.left_edge.i if own and subj.i < pred.i and subj.sent == pred.sent else pred.left_edge.i
         # up to the next coordinated predicate: "favours A, yet it rejects B", "called it unfair, noted
         # that ... and said ..." are statements of their own
-        verbs = [c for c in pred.children if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX", "ADJ") and c.i > pred.i]
+        verbs = [c for c in pred.children if (c.dep_ == "conj" and c.pos_ in ("VERB", "AUX", "ADJ") and c.i > pred.i)
+                 or self._asyndetic(c)]
         stop = min((c.left_edge.i for c in verbs), default=pred.right_edge.i + 1)
         right = max([pred.i] + [c.right_edge.i for c in pred.children if c.right_edge.i < stop])
         while right > pred.i and (self.doc[right].dep_ == "cc" or self.doc[right].text in (",", ";")):
@@ -466,19 +527,25 @@ class _Extractor:
     def _complement(self, pred: Token) -> Token | None:
         """The clause a reporting verb reports: the one after it where there are two ("Lima is
         ready: the minister said that Peru would ...")."""
-        comps = [c for c in pred.children if c.dep_ in ("ccomp", "xcomp")]
+        comps = [c for c in pred.children if c.dep_ in ("ccomp", "xcomp") and not self._sibling_statement(c)]
         after = [c for c in comps if c.i > pred.i]
         return (after or comps or [None])[0]
 
     def _said_object(self, pred: Token) -> tuple[Token, Token] | None:
-        """'X said the budget, as presented, would not pass' parsed as "said [the budget]" and "[would]
-        not pass": the object and the subjectless clause coordinated with the verb are what was said."""
-        obj = next((c for c in pred.children if c.dep_ == "dobj" and c.pos_ in ("NOUN", "PROPN")
+        """'X said the budget, as presented, would not pass' parsed as "said [the budget]" and a clause
+        with no subject ("[would] not pass", coordinated with the verb or as its complement): the
+        object is that clause's subject, and both are what was said.  Not for verbs whose object is
+        the statement itself ("called the levy unfair", "described it as ..."), nor where the
+        clause is the speaker's next statement ("called X unfair and said ...")."""
+        if pred.lemma_.lower() in self.att.report_object:
+            return None
+        obj = next((c for c in pred.children if c.dep_ == "dobj" and c.pos_ in ("NOUN", "PROPN") and c.i > pred.i
                     and c.lemma_.lower() not in self.att.audience), None)
         if obj is None:
             return None
-        clause = next((c for c in pred.children if c.dep_ == "conj" and c.i > obj.i and c.pos_ in ("AUX", "VERB")
-                       and not any(g.dep_ in SUBJECT_DEPS for g in c.children)), None)
+        clause = next((c for c in pred.children if c.dep_ in ("conj", "ccomp") and c.i > obj.i
+                       and c.pos_ in ("AUX", "VERB") and not any(g.dep_ in SUBJECT_DEPS for g in c.children)
+                       and not self._reporting(c) and not self._position(c)), None)
         return (obj, clause) if clause is not None else None
 
     def _same_voice(self, comp: Token, speaker: SpeakerRef) -> bool:
@@ -639,6 +706,15 @@ def _tidy_role(sp: SpeakerRef) -> str:
         if m.lower().startswith(article):
             m = m[len(article):]
     return m[:1].upper() + m[1:]
+
+
+def _join(before: str, after: str) -> str:
+    """A clause with a phrase cut out of it ("X will open, according to Y, in May"): no comma or
+    space left before the final stop."""
+    after = after.lstrip(" ,")
+    if after[:1] in (".", "!", "?", ";", ":") or not after:
+        return (before.rstrip(" ,") + after).strip()
+    return (before.rstrip(" ,") + " " + after).strip()
 
 
 def _own_subtree(tok: Token) -> set[int]:

@@ -48,6 +48,7 @@ ROLE_NOUNS = {"minister", "secretary", "ambassador", "envoy", "spokesperson", "s
               "director", "chair", "chairman", "chairwoman", "leader", "prosecutor", "mayor", "king", "queen",
               "emir", "prince"}
 STATE_KINDS = ("alias", "capital", "demonym")  # gazetteer forms that name a state itself
+MINISTER = re.compile(r"\bminist(?:er|ry|ries)\b", re.I)  # only governments have ministers
 # evidence that comes from the article's own words about the person: worth learning
 TITLE_EVIDENCE = {"title demonym", "title country", "title capital", "possessive", "apposition", "of-phrase",
                   "relative clause", "title metonym"}
@@ -84,13 +85,14 @@ class ArticleState:
     people: dict[str, Person] = field(default_factory=dict)  # folded full name -> Person
     forms: dict[str, list[str]] = field(default_factory=dict)  # folded form -> folded full names, newest last
     last: SpeakerRef | None = None
+    last_group: list[SpeakerRef] = field(default_factory=list)  # the last speaker phrase's speakers (one per state)
     last_person: SpeakerRef | None = None
     recent_people: list[SpeakerRef] = field(default_factory=list)  # newest last
     first_seen: dict[str, int] = field(default_factory=dict)  # folded name -> offset of first mention
     last_actor: str | None = None
     actor_counts: dict[str, int] = field(default_factory=dict)
     bodies: dict[str, SpeakerRef] = field(default_factory=dict)  # head noun -> last body with that head and an actor
-    issuer: SpeakerRef | None = None  # who issued the last statement named ("X issued a statement")
+    issuers: list[SpeakerRef] = field(default_factory=list)  # who issued the last document named ("A and B issued ...")
     recent_states: list[tuple[int, str]] = field(default_factory=list)  # (sentence no, actor), newest last
     spoke: set[str] = field(default_factory=set)  # folded names of the people who said something
 
@@ -331,7 +333,7 @@ class SpeakerResolver:
 
     def _title_window(self, ent: Span) -> Span:
         """The words before a name that are its title, "and" included ("Egypt's Defence and
-        Interior Minister"): not past a comma, a verb, or another person's name."""
+        Interior Minister"): not past a comma, a verb, another clause or another person's name."""
         doc = ent.doc
         sent = ent.sent
         i = ent.start
@@ -341,6 +343,8 @@ class SpeakerResolver:
             if t.text in (",", ";", ":", "(", ")", "\u2014", "\u2013") or t.is_quote or is_placeholder(t.text) or \
                     t.pos_ in ("VERB", "AUX", "ADV", "SCONJ", "NUM", "PRON") or (t.pos_ == "ADP" and t.lower_ != "of"):
                 break
+            if t.pos_ == "CCONJ" and t.lower_ not in ("and", "&"):
+                break  # "..., but fisheries minister X": the conjunction opens another clause
             if t.lower_ in ("and", "&") and (i - 2 < lo or doc[i - 2].ent_type_ == "PERSON" or
                                               doc[i - 2].pos_ not in ("PROPN", "NOUN")):
                 break
@@ -352,15 +356,24 @@ class SpeakerResolver:
             i += 1
         return doc[i:ent.start]
 
+    def in_title_of(self, tok: Token, name: Token) -> bool:
+        """Is ``tok`` part of the title before the person's name that ``name`` belongs to?"""
+        ent = next((e for e in self.ents.within(name.sent) if e.label_ in NAME_ENTS and e.start <= name.i < e.end), None)
+        if ent is None:
+            return False
+        return self._title_window(ent).start <= tok.i < ent.start
+
     def _title_actor(self, ent: Span) -> tuple[str | None, str, str]:
         """(actor, role as written, evidence) from the words around a name; evidence "" when
         they say nothing of a country."""
         before = self._title_window(ent)
         role = self._role_of(before)
         if before.text.strip():
-            if self._no_state(before.text) or (not self._find(before.text) and any(
+            if self._no_state(before.text) or (not self._find(before.text) and not MINISTER.search(before.text) and any(
                     e.label_ == "ORG" and not self._official(e.text) for e in self.ents.within(before))):
-                return "", role, "no state"  # "opposition leader X", "DUP leader X", "Acme chief X"
+                # "opposition leader X", "Green Party leader X", "Acme chief X"; but "Farm Minister X" with
+                # "Farm" tagged as an organisation is a government's minister
+                return "", role, "no state"
             found = self._find(before.text)
             if found and (self._official(before.text) or any(m.kind == "metonym" for m in found)):
                 m = found[-1]
@@ -374,6 +387,8 @@ class SpeakerResolver:
         cands: list[tuple[Token, str]] = []
         for c in root.children:
             if c.dep_ == "appos" and c.i > root.i:
+                if c.ent_type_ == "PERSON" and not ent.start <= c.i < ent.end:
+                    continue  # "X, who met her counterpart, [farm minister Y]": the apposition is another person
                 cands.append((c, "apposition"))
             elif c.dep_ == "prep" and c.lower_ == "of" and c.i >= ent.end:
                 cands.append((c, "of-phrase"))
@@ -457,6 +472,13 @@ class SpeakerResolver:
     def speakers(self, subj: Token, sent: Span) -> list[SpeakerRef]:
         """The speakers a subject phrase names: one, several for "A and B", none for a non-speaker."""
         heads = [subj] + [c for c in _conjuncts(subj)]
+        if len(heads) > 1:
+            # "Fiji's Deputy Prime Minister and Trade Minister X" parsed as "[Minister] and [X]": a conjunct
+            # inside a named person's title is part of that title, not a second speaker
+            names = {h.i: [e for e in self.ents.within(self.np(h, False)) if e.label_ in NAME_ENTS] for h in heads}
+            titles = {h.i: {i for e in names[h.i] for i in range(self._title_window(e).start, e.start)} for h in heads}
+            heads = [h for h in heads if names[h.i] or not any(h.i in titles[g.i] for g in heads if g.i != h.i)] \
+                or heads
         out: list[SpeakerRef] = []
         for h in heads:
             out.extend(self._speakers_of(h, sent, single=len(heads) == 1))
@@ -485,7 +507,8 @@ class SpeakerResolver:
             ref = self.state.last
             if ref is None or (low == "it" and ref.kind == "person"):
                 return []
-            return [SpeakerRef(ref.name, subj.text, ref.kind, ref.actor, ref.role, ref.evidence)]
+            group = self.state.last_group if ref in self.state.last_group else [ref]
+            return [SpeakerRef(r.name, subj.text, r.kind, r.actor, r.role, r.evidence) for r in group]
         if low == "i":
             ref = self.state.last_person or self.state.last
             return [SpeakerRef(ref.name, subj.text, ref.kind, ref.actor, ref.role, ref.evidence)] if ref else []
@@ -532,7 +555,7 @@ class SpeakerResolver:
                     if pron.lower_ == "it" and (c.tag_ in ("NNS", "NNPS") or any(x.dep_ == "conj" for x in c.children)):
                         return None  # "it" never stands for "Japan and Korea"
                     refs = self._body(self.np(c, True), c, c.sent) if c.ent_type_ != "PERSON" else []
-                    if refs and refs[0].actor:
+                    if refs and refs[0].actor and not (pron.lower_ == "it" and refs[0].kind == "person"):
                         r = refs[0]
                         return SpeakerRef(r.name, pron.text, r.kind, r.actor, r.role, r.evidence)
                     return None
@@ -556,6 +579,9 @@ class SpeakerResolver:
                 continue
             if c.dep_ in ("compound", "flat", "prep", "amod", "nummod", "poss") and c.right_edge.i - head.i < 6:
                 right = max(right, c.right_edge.i)
+            elif c.dep_ == "prep" and c.lower_ == "of" and c.right_edge.i - head.i < 16 and \
+                    all(t.pos_ in ("PROPN", "PUNCT", "CCONJ", "DET") for t in doc[c.i + 1:c.right_edge.i + 1]):
+                right = max(right, c.right_edge.i)  # "the governments of A, B, C and D": a list of names
             elif c.dep_ in ("appos",) and c.right_edge.i - head.i < 10:
                 right = max(right, c.right_edge.i)
         return doc[left:right + 1]
@@ -630,8 +656,9 @@ class SpeakerResolver:
                 name = self.gaz.label(m.actor) if kind == "state" and len(span) <= 3 else phrase
                 ref = SpeakerRef(_tidy(name), mention, kind, m.actor, "", "named")
                 return [ref]
-        # what a speaker issued: "a statement by X", "X's fact sheet", "the statement"
-        words = compound.split()
+        # what a speaker issued: "a statement by X", "X's fact sheet", "the white paper", "the statement"
+        words = [t.lower_ for t in span if t.i < head.i and t.dep_ in ("compound", "amod") and t.head.i == head.i]
+        words.append(head_low)
         if any(" ".join(words[i:]) in lex.documents for i in range(len(words))):
             return self._document(span, head, sent)
         if head_low == "bloc" and not found and self.main_bloc():
@@ -714,12 +741,18 @@ class SpeakerResolver:
 
     def _document(self, span: Span, head: Token, sent: Span) -> list[SpeakerRef]:
         mention = span.text.strip()
+        # who issued it: "a statement by X", "the notice from X", "the communique issued by X", and
+        # "read a note from X" with the from-phrase hung on the verb
+        issued = [c for c in head.children if c.dep_ == "prep" and c.lower_ in ("by", "from")]
+        issued += [g for c in head.children if c.dep_ == "acl" for g in c.children if g.dep_ == "agent"]
+        if head.dep_ == "dobj" and not issued:
+            issued = [c for c in head.head.children if c.dep_ == "prep" and c.lower_ in ("by", "from") and c.i > head.i]
+        for c in issued:
+            pobj = next((g for g in c.children if g.dep_ == "pobj"), None)
+            if pobj is not None:
+                refs = self.speakers(pobj, sent)
+                return [SpeakerRef(r.name, mention, r.kind, r.actor, r.role, r.evidence) for r in refs]
         for c in head.children:
-            if c.dep_ == "prep" and c.lower_ in ("by", "from"):
-                pobj = next((g for g in c.children if g.dep_ == "pobj"), None)
-                if pobj is not None:
-                    refs = self.speakers(pobj, sent)
-                    return [SpeakerRef(r.name, mention, r.kind, r.actor, r.role, r.evidence) for r in refs]
             if c.dep_ == "poss" and c.lower_ not in ("its", "their", "his", "her"):
                 refs = self._speakers_of(c, sent, True)
                 if refs:
@@ -727,9 +760,8 @@ class SpeakerResolver:
         found = self._find(span.text)
         if found:
             return [SpeakerRef(_tidy(span.text), mention, "body", m.actor, "", "title demonym") for m in found[:3]]
-        if self.state.issuer is not None and any(t.lower_ in ("the", "this", "its", "their") for t in span):
-            r = self.state.issuer
-            return [SpeakerRef(r.name, mention, r.kind, r.actor, r.role, r.evidence or "issuer")]
+        if self.state.issuers and any(t.lower_ in ("the", "this", "its", "their") for t in span):
+            return [SpeakerRef(r.name, mention, r.kind, r.actor, r.role, r.evidence or "issuer") for r in self.state.issuers]
         return []
 
     def _both_sides(self, mention: str) -> list[SpeakerRef]:
@@ -762,6 +794,13 @@ class SpeakerResolver:
         return None
 
     def note_speaker(self, speaker: SpeakerRef) -> None:
+        last = self.state.last
+        if last is not None and self.state.last_group and (last.name, last.mention) == (speaker.name, speaker.mention):
+            # one phrase for several states ("the statement" of A and B): "it" later stands for all of them
+            if speaker.actor not in [r.actor for r in self.state.last_group]:
+                self.state.last_group.append(speaker)
+        else:
+            self.state.last_group = [speaker]
         self.state.last = speaker
         if speaker.kind == "person":
             self.state.spoke.add(fold_name(speaker.name))
@@ -779,14 +818,17 @@ class SpeakerResolver:
         if speaker.actor:
             self.state.last_actor = speaker.actor
 
-    def note_issuer(self, speaker: SpeakerRef) -> None:
-        self.state.issuer = speaker
+    def note_issuers(self, speakers: list[SpeakerRef]) -> None:
+        self.state.issuers = list(speakers)
 
 
 def _conjuncts(tok: Token) -> list[Token]:
     out = []
     for c in tok.children:
-        if c.dep_ == "conj" and c.pos_ in ("PROPN", "NOUN", "PRON"):
+        # "A and [title] B said" is at times parsed with A as a modifier of B that carries the "and"
+        named_first = c.dep_ == "nmod" and c.ent_type_ == "PERSON" and c.i < tok.i and \
+            any(g.dep_ == "cc" for g in c.children)
+        if (c.dep_ == "conj" and c.pos_ in ("PROPN", "NOUN", "PRON")) or named_first:
             out.append(c)
             out.extend(_conjuncts(c))
     return out
