@@ -117,7 +117,19 @@ def _print_rows(args: argparse.Namespace, rows: list[dict[str, Any]], name: str,
 
 
 def cmd_actors(args: argparse.Namespace) -> int:
-    return _print_rows(args, _service(args).actors(), "name", 16)
+    if not args.people:
+        return _print_rows(args, _service(args).actors(), "name", 16)
+    people = _service(args).people(" ".join(args.people_query) or None)
+    if args.json:
+        _print_json(people)
+        return 0
+    from bot.render.text import person_label
+
+    for p in people:
+        print(f"{person_label(p['name'], p['role'], p['actor_label']):<60} {p['articles']:>4} article(s)  "
+              f"{'admin' if p['source'] == 'admin' else p['evidence'] or '-'}")
+    print(f"{len(people)} person(s)")
+    return 0
 
 
 def cmd_topics(args: argparse.Namespace) -> int:
@@ -171,9 +183,13 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--kind")
     sp.add_argument("--json", action="store_true")
 
-    for name, fn, h in (("actors", cmd_actors, "actors with claims"), ("topics", cmd_topics, "the topic list")):
+    for name, fn, h in (("actors", cmd_actors, "actors with claims (--people: the people quoted)"),
+                        ("topics", cmd_topics, "the topic list")):
         sp = add(name, fn, h)
         sp.add_argument("--json", action="store_true")
+        if name == "actors":
+            sp.add_argument("--people", action="store_true", help="the people quoted, with country and title")
+            sp.add_argument("people_query", nargs="*", help="with --people: a country or words of a name")
 
     sp = add("timex", cmd_timex, "time expressions of a folder with manifest.json, as JSON")
     sp.add_argument("dir")

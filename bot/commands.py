@@ -17,7 +17,7 @@ from typing import Any, Protocol
 
 from bot.errors import CommandError, PermissionDenied
 from bot.render.dates import when_text
-from bot.render.text import STANCE_WORD
+from bot.render.text import STANCE_WORD, person_label, speaker_label
 from bot.reply import Caller, Field, Form, FormField, Item, Reply
 
 log = logging.getLogger(__name__)
@@ -94,6 +94,8 @@ SPECS: dict[str, Spec] = {s.name: s for s in (
           Param("kind", "summit, visit, election ...", suggest="kind")),
          example="/events upcoming japan summit"),
     Spec("sources", "/sources", "The articles the claims come from."),
+    Spec("actors", "/actors [COUNTRY|NAME]", "The people quoted, with the country they speak for and their title.",
+         (Param("query", "a country (japan) or words of a name", suggest="actor"),), example="/actors japan"),
     Spec("help", "/help [COMMAND]", "What each command does.", (Param("command", "a command name"),)),
     Spec("claim add", "/claim add actor=A topic=T stance=support|oppose|neutral statement=\"...\" "
          "[speaker=\"...\"] [source=\"title\"] [url=URL] [date=YYYY-MM-DD]",
@@ -127,12 +129,17 @@ SPECS: dict[str, Spec] = {s.name: s for s in (
          "Read an article (pasted or attached) and store its claims and events.",
          (Param("published", "publication date, YYYY-MM-DD", True), Param("title", "the article's title"),
           Param("url", "where it was published"), Param("text", "the article text")), admin=True, slow=True),
+    Spec("person set", "/person set NAME COUNTRY", "Correct the country a person speaks for (COUNTRY none: no "
+         "state); applies to the claims stored and to later articles.",
+         (Param("name", "the person's name", True), Param("country", "a country, capital or bloc, or none", True,
+                                                           "actor")),
+         admin=True, example="/person set \"Anna Berg\" netherlands"),
     Spec("remind", "/remind subscribe [channel] [lead 7d,1d,2h] [kinds ...] [actors ...] | unsubscribe | list | "
          "digest daily|weekly|off", "Reminders of upcoming events in this channel: subscribe, list, unsubscribe, digest.",
          (Param("text", "what to do, e.g. subscribe, list, stop"),), example="/remind subscribe lead 7d,1d kinds summit"),
 )}
 
-GROUPS = {"claim": ("add", "edit", "retract"), "event": ("add", "edit", "cancel", "merge")}
+GROUPS = {"claim": ("add", "edit", "retract"), "event": ("add", "edit", "cancel", "merge"), "person": ("set",)}
 
 CLAIM_FORM = (
     FormField("actor", "Actor (country, capital or bloc)", placeholder="japan", max_length=80),
@@ -518,6 +525,28 @@ class Commands:
             raise UsageError("/sources takes no arguments")
         return {}
 
+    def _parse_actors(self, rest: str) -> dict[str, str]:
+        return {"query": _join(tokenize(rest))} if rest.strip() else {}
+
+    def _parse_person_set(self, rest: str) -> dict[str, str]:
+        """NAME COUNTRY: the country is the last words that name one ("south korea"), or none."""
+        tokens = tokenize(rest)
+        if any(t.key for t in tokens):
+            positional, opts = parse_options(tokens, {"name": "name", "country": "country", "actor": "country"},
+                                             "/person set")
+            if positional:
+                raise UsageError(f"I don't know what {_join(positional)!r} is for")
+            return opts
+        if len(tokens) < 2:
+            raise UsageError("give a name and a country, e.g. /person set \"Anna Berg\" netherlands")
+        for n in range(min(3, len(tokens) - 1), 0, -1):
+            tail = tokens[-n:]
+            if any(t.quoted for t in tail) and n > 1:
+                continue
+            if _join(tail).lower() in ("none", "no state") or self.service.gaz.resolve(_join(tail)):
+                return {"name": _join(tokens[:-n]), "country": _join(tail)}
+        return {"name": _join(tokens[:-1]), "country": tokens[-1].text}
+
     def _parse_help(self, rest: str) -> dict[str, str]:
         return {"command": rest.strip().lstrip("/")} if rest.strip() else {}
 
@@ -676,6 +705,33 @@ class Commands:
                                     url=a.get("url") or "", id=a["id"]))
         return reply
 
+    def _do_actors(self, caller: Caller, args: dict[str, str]) -> Reply:
+        query = args.get("query") or None
+        people = self.service.people(query)
+        what = f" · {query}" if query else ""
+        reply = Reply(f"People quoted{what} ({len(people)})")
+        if not people:
+            reply.text = "Nobody matches. People are learned as articles are read; try /actors without a filter."
+        for p in people[:LIST_LIMIT]:
+            how = "set by an admin" if p["source"] == "admin" else (p["evidence"] or "country not stated")
+            reply.items.append(Item(title=person_label(p["name"], p["role"], p["actor_label"]),
+                                    meta=_source(f"{p['articles']} article{'s' if p['articles'] != 1 else ''}", how),
+                                    id=p["id"]))
+        if len(people) > LIST_LIMIT:
+            reply.footer = f"Showing {LIST_LIMIT} of {len(people)}; add a country or a name."
+        return reply
+
+    def _do_person_set(self, caller: Caller, args: dict[str, str]) -> Reply:
+        _need(args, "name", "country")
+        done = self.service.set_person(args["name"], args["country"], who=caller.who)
+        person = done["person"]
+        return Reply(f"{person['name']} speaks for {done['label']}",
+                     text=f"{done['claims']} stored claim{'s' if done['claims'] != 1 else ''} updated; later "
+                          "articles will use it too.",
+                     fields=[Field("Person", person_label(person["name"], person.get("role", ""), done["label"]
+                                                          if person.get("actor") else ""))],
+                     footer=f"Recorded in the audit log as {caller.who}.")
+
     def _do_help(self, caller: Caller, args: dict[str, str]) -> Reply:
         wanted = (args.get("command") or "").lower().strip()
         specs = [s for s in SPECS.values() if not wanted or s.name == wanted or s.name.startswith(wanted + " ")]
@@ -692,7 +748,7 @@ class Commands:
         if caller.platform == "slack":
             reply.footer = "In Slack, help and remind run as /claimbot help and /claimbot remind."
         elif not admin:
-            reply.footer = "Admin commands (/claim, /event, /ingest) are hidden: you are not an admin."
+            reply.footer = "Admin commands (/claim, /event, /person, /ingest) are hidden: you are not an admin."
         return reply
 
     def _do_remind(self, caller: Caller, args: dict[str, str]) -> Reply:
@@ -825,8 +881,14 @@ def _need(args: dict[str, str], *names: str) -> None:
 
 
 def _speaker(c: dict[str, Any]) -> str:
-    sp = c.get("speaker") or {}
-    return sp.get("name") or c.get("actor") or "unknown speaker"
+    """ "Anna Berg (trade minister, Netherlands)": the speaker with title and country."""
+    return speaker_label(c, _label(c.get("actor") or ""))
+
+
+def _label(actor: str) -> str:
+    from bot.extract.actors import gazetteer
+
+    return gazetteer().label(actor) if actor else ""
 
 
 def _source(*parts: Any) -> str:

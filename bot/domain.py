@@ -56,13 +56,28 @@ class Article(_Record):
 class Speaker(_Record):
     name: str  # canonical name ("Yoji Muto", "Ministry of Commerce")
     mention: str  # the form in the text ("Muto", "he", "the ministry")
-    kind: str = "person"  # person | body | source
+    kind: str = "person"  # person | body | state | source
+
+
+@dataclass
+class Person(_Record):
+    """A person the bot knows, with the state or bloc they speak for ("" for none)."""
+
+    id: str
+    name: str
+    actor: str
+    role: str = ""  # the title as last written ("trade minister")
+    source: str = "learned"  # learned | admin (curated ones ship with the bot and are not stored)
+    evidence: str = ""  # how the actor link was made ("title demonym", "admin" ...)
+    forms: list[str] = field(default_factory=list)
+    articles: list[str] = field(default_factory=list)  # where the person was met (first few)
+    updated: str = ""  # ISO time of the last change
 
 
 @dataclass
 class Claim(_Record):
     id: str
-    actor: str  # canonical actor id: japan, china, us, south-korea, eu ...
+    actor: str  # canonical actor id: japan, china, us, south-korea, eu ...; "" when unknown or none
     cue: str  # lemma of the reporting / position verb: say, urge, oppose, plan ...
     quote: str  # the quoted words, or the statement itself for indirect speech
     sentence: str
@@ -76,6 +91,8 @@ class Claim(_Record):
     targets: list[dict[str, Any]] = field(default_factory=list)  # [{text, stance, depth}] per object phrase
     context: str = ""  # the sentence before: what "it" or a bare "opposed" is about
     speaker: dict[str, Any] | None = None  # Speaker.to_dict() or None
+    role: str = ""  # the speaker's title as written ("trade minister"), if any
+    actor_evidence: str = ""  # how the actor was resolved ("title demonym", "possessive", "dateline" ...)
     confidence: float = 0.5
     extractor: str = ""
     origin: str = "extracted"  # extracted | admin

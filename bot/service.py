@@ -18,9 +18,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bot.domain import Article, Claim, Event, stable_id
+from bot.domain import Article, Claim, Event, Person, stable_id
 from bot.errors import CommandError
 from bot.extract.actors import gazetteer
+from bot.extract.people import (
+    PeopleDirectory,
+    PersonEntry,
+    directory_with,
+    fold_name,
+    person_id,
+    strip_honorifics,
+)
 from bot.extract.text import BadInput, clean_text, decode_article
 from bot.extract.topics import TopicQuery, content_words, topic_index
 from bot.relevance import Query, analyse, index_claim, relevance, tally
@@ -31,6 +39,7 @@ EVENT_KINDS = ("dialogue", "summit", "meeting", "visit", "election", "negotiatio
 MIXED_SHARE = 0.4  # "mixed" only when the sides are near balance (at most 3:2)
 MIN_RELEVANCE = 0.5
 NEUTRAL_WEIGHT = 0.25
+NO_STATE_WORDS = ("none", "no state", "nobody", "-", "stateless")  # /person set NAME none
 ARTICLE_CACHE = 512  # articles whose analysed words /stance keeps (a few hundred words each)
 
 
@@ -183,6 +192,8 @@ class Service:
             fresh.append(art)
         batch: list[tuple[Record, list[Record], list[Record], Record | None]] = []
         batch_events: dict[str, Record] = {}  # events of this batch, not yet in the store
+        batch_people: dict[str, list[PersonEntry]] = {}  # article id -> the people it introduced
+        directory = self.people_directory() if fresh else None
 
         def flush() -> None:
             if not batch:
@@ -191,19 +202,24 @@ class Service:
                 stored = self.store.add_article_bundles(batch)  # one write for the batch
             else:
                 stored = [self.store.add_article_bundle(*bundle) for bundle in batch]
+            met: list[tuple[str, list[PersonEntry]]] = []
             for (art_rec, claims, events, _), ok in zip(batch, stored, strict=True):
                 if ok:
                     report.added.append(art_rec["id"])
                     report.claims += len(claims)
                     report.events += len(events)
+                    met.append((art_rec["id"], batch_people.get(art_rec["id"], [])))
                 else:
                     report.skipped.append(art_rec["id"])
+            self._keep_people(met)
             if progress:
                 progress(len(batch))
             batch.clear()
             batch_events.clear()
+            batch_people.clear()
 
-        for ex in extract_many(fresh, batch_size=batch_size):
+        for ex in extract_many(fresh, batch_size=batch_size, people=directory):
+            batch_people[ex.article.id] = ex.people
             art = ex.article
             claims = [self._with_source(c.to_dict(), art) for c in ex.claims]
             events = self._merge_events([e.to_dict() for e in ex.events], batch_events)
@@ -499,6 +515,94 @@ class Service:
     def topic_list(self) -> list[dict[str, Any]]:
         counts = self.store.topic_counts()
         return [{"id": t.id, "label": t.label, "claims": counts.get(t.id, 0)} for t in self.topics.topics.values()]
+
+    # -- people -------------------------------------------------------------------------------------
+    def people_directory(self) -> PeopleDirectory:
+        """The curated office holders with the people of the store (learned, corrected by admins)."""
+        return directory_with(self.store.people())
+
+    def _keep_people(self, met: list[tuple[str, list[PersonEntry]]]) -> None:
+        """Store the people stored articles introduced: a later article reuses them.  What an
+        admin set is kept; a country read from a title replaces one read before."""
+        if not any(found for _, found in met):
+            return
+        stored = {p["id"]: p for p in self.store.people()}
+        changed: dict[str, Record] = {}
+        now = self.clock().isoformat()
+        for article, found in met:
+            for entry in found:
+                pid = entry.id
+                old = changed.get(pid) or stored.get(pid)
+                rec = dict(old) if old else Person(id=pid, name=entry.name, actor=entry.actor, role=entry.role,
+                                                   source="learned", evidence=entry.evidence).to_dict()
+                if old and rec.get("source") != "admin" and entry.evidence and (entry.actor or not rec.get("actor")):
+                    rec.update(actor=entry.actor, evidence=entry.evidence)
+                if entry.role and (not rec.get("role") or rec.get("source") != "admin"):
+                    rec["role"] = entry.role
+                arts = list(rec.get("articles") or [])
+                if article not in arts:
+                    arts.append(article)
+                rec["articles"] = arts
+                rec["updated"] = now
+                changed[pid] = rec
+        self.store.put_people(list(changed.values()))
+
+    def people(self, query: str | None = None) -> list[dict[str, Any]]:
+        """The people the store knows, with their country and title; ``query`` filters by a
+        country ("japan") or by words of the name."""
+        rows = self.store.people()
+        q = (query or "").strip()
+        if q:
+            actor = self.gaz.resolve(q)
+            key = fold_name(q)
+            if actor:
+                rows = [r for r in rows if r.get("actor") == actor]
+            else:
+                rows = [r for r in rows if key in fold_name(str(r.get("name", "")))]
+        out = [{"id": r["id"], "name": r.get("name", ""), "actor": r.get("actor", ""),
+                "actor_label": self.gaz.label(r["actor"]) if r.get("actor") else "",
+                "role": r.get("role", ""), "source": r.get("source", "learned"), "evidence": r.get("evidence", ""),
+                "articles": len(r.get("articles") or [])} for r in rows]
+        return sorted(out, key=lambda r: (-r["articles"], r["name"]))
+
+    def set_person(self, name: str, country: str, who: str) -> dict[str, Any]:
+        """An admin's correction of the state a person speaks for ("none": no state); applied
+        to the claims already stored and to every later article."""
+        name = " ".join(strip_honorifics(name.strip()).split())
+        if not name or len(name) > 120:
+            raise CommandError("give the person's name, e.g. /person set \"Anna Berg\" netherlands")
+        low = country.strip().lower()
+        actor = "" if low in NO_STATE_WORDS else self.resolve_actor(country)
+        stored = {p["id"]: p for p in self.store.people()}
+        known = self.people_directory().find(name)
+        canonical = known.name if known is not None else name
+        pid = person_id(canonical)
+        before = stored.get(pid)
+        rec = dict(before) if before else Person(id=pid, name=canonical, actor=actor,
+                                                 role=known.role if known else "").to_dict()
+        rec.update(actor=actor, source="admin", evidence="admin", updated=self.clock().isoformat())
+        claims = self._claims_of_person(canonical, rec.get("articles") or [])
+        changed = []
+        for c in claims:
+            if c.get("actor") != actor or c.get("actor_evidence") != "admin":
+                after = dict(c, actor=actor, actor_evidence="admin")
+                changed.append(self._indexed(after))
+        audit = self._audit(who, "person.set", "person", pid, before,
+                            {"person": rec, "claims": [c["id"] for c in changed]})
+        self.store.put_people([rec], changed, audit)
+        return {"person": rec, "claims": len(changed), "label": self.gaz.label(actor) if actor else "no state"}
+
+    def _claims_of_person(self, name: str, articles: Iterable[str]) -> list[Record]:
+        """The claims whose speaker is ``name``: found by the articles the person was met in
+        (indexed), so a correction never scans the whole store."""
+        key = fold_name(name)
+        out = []
+        for art in dict.fromkeys(articles):
+            for c in self.store.claims(article=art, include_retracted=True):
+                sp = c.get("speaker") or {}
+                if isinstance(sp, dict) and sp.get("kind", "person") == "person" and fold_name(str(sp.get("name", ""))) == key:
+                    out.append(c)
+        return out
 
     # -- admin --------------------------------------------------------------------------------------
     def _audit(self, who: str | None, action: str, kind: str, target: str, before: Any, after: Any) -> Record:

@@ -1,7 +1,8 @@
 """The Store protocol every backend satisfies.
 
 Records are plain JSON-friendly dicts (see bot/domain.py for their fields); every record
-has a string ``id``.  Tables: articles, claims, events, subscriptions, deliveries, audit.
+has a string ``id``.  Tables: articles, claims, events, subscriptions, deliveries, audit,
+people (who speaks for which state: learned from articles or set by an admin).
 
 Rules every backend keeps:
 - every method that writes is all-or-nothing (one transaction / one atomic file write);
@@ -23,7 +24,7 @@ Record = dict[str, Any]
 #: (article, claims, events, audit or None): what ``add_article_bundle`` takes, as one tuple
 Bundle = tuple[Record, list[Record], list[Record], Record | None]
 
-TABLES = ("articles", "claims", "events", "subscriptions", "deliveries", "audit")
+TABLES = ("articles", "claims", "events", "subscriptions", "deliveries", "audit", "people")
 DEFAULT_DB = "data/claimbot.json"
 
 
@@ -119,6 +120,18 @@ class Store(Protocol):
         ...
 
     def deliveries(self) -> list[Record]: ...
+
+    # -- people -----------------------------------------------------------------------------
+    def people(self) -> list[Record]:
+        """Every person record (``bot.domain.Person`` dicts), in the order first stored.  A
+        store written before this table existed has none."""
+        ...
+
+    def put_people(self, people: Sequence[Record], claims: Sequence[Record] = (),
+                   audit: Record | None = None) -> None:
+        """Insert or replace people, and claims whose actor a person's correction changed,
+        with the audit record, in one write."""
+        ...
 
     # -- audit ----------------------------------------------------------------------------
     def audit_log(self, limit: int | None = None) -> list[Record]:

@@ -716,6 +716,23 @@ class IndexedStore:
         with self._reading() as ix:
             return list(ix.rows["deliveries"].values())
 
+    # -- people ---------------------------------------------------------------------------------------
+    def people(self) -> list[Record]:
+        with self._reading() as ix:
+            return list(ix.rows["people"].values())
+
+    def put_people(self, people: Sequence[Record], claims: Sequence[Record] = (),
+                   audit: Record | None = None) -> None:
+        batch = Batch()
+        for record in people:
+            batch.put("people", copy_record(record, "people"))
+        for record in claims:
+            batch.put("claims", copy_record(record, "claims"))
+        if audit is not None:
+            batch.put("audit", copy_record(audit, "audit"))
+        with self._writing():
+            self._write(batch)
+
     # -- audit ----------------------------------------------------------------------------------------
     def audit_log(self, limit: int | None = None) -> list[Record]:
         with self._reading() as ix:

@@ -36,6 +36,8 @@ def fill(store) -> None:  # noqa: ANN001
     store.claim_delivery({"id": "e1|C1|2025-06-08", "status": "pending"})
     store.update_delivery({"id": "e1|C1|2025-06-08", "status": "sent", "ts": "1717.0"})
     store.add_audit({"id": "au3", "action": "retract", "claim": "c2", "before": {"retracted": False}})
+    store.put_people([{"id": "p-yoji-muto", "name": "Yoji Muto", "actor": "japan", "role": "trade minister",
+                       "source": "learned", "articles": ["a1"]}])
 
 
 def lines_of(path: Path) -> list[dict]:
@@ -49,12 +51,12 @@ def test_export_writes_every_table_one_record_a_line(tmp_path, capsys):
     s.close()
     out = tmp_path / "export.jsonl"
     assert cli.main(["export", str(out), "--db", str(db)]) == 0
-    assert "9 record(s) (articles 1, claims 2, events 1, subscriptions 1, deliveries 1, audit 3)" \
+    assert "10 record(s) (articles 1, claims 2, events 1, subscriptions 1, deliveries 1, audit 3, people 1)" \
         in capsys.readouterr().err
     items = lines_of(out)
     assert all(set(item) == {"table", "record"} for item in items)
     assert [item["table"] for item in items] == ["articles", "claims", "claims", "events", "subscriptions",
-                                                 "deliveries", "audit", "audit", "audit"]
+                                                 "deliveries", "audit", "audit", "audit", "people"]
     assert {item["table"] for item in items} == set(TABLES)
     assert items[5]["record"] == {"id": "e1|C1|2025-06-08", "status": "sent", "ts": "1717.0"}
     assert [i["record"]["id"] for i in items if i["table"] == "audit"] == ["au1", "au2", "au3"]
@@ -144,7 +146,7 @@ def test_export_to_stdout_and_import_from_stdin(tmp_path):
     claimbot = [sys.executable, "-c", "import sys; from bot.cli import main; sys.exit(main())"]
     exported = subprocess.run([*claimbot, "export", "-", "--db", str(db)], env=env, cwd=REPO,
                               capture_output=True, check=True)
-    assert exported.stdout.count(b"\n") == 9
+    assert exported.stdout.count(b"\n") == 10
     subprocess.run([*claimbot, "import", "-", "--db", str(copy)], env=env, cwd=REPO,
                    input=exported.stdout, capture_output=True, check=True)
     assert TinyDBStore(copy).dump() == TinyDBStore(db).dump()

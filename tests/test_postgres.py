@@ -112,7 +112,7 @@ def test_an_empty_database_is_migrated_on_first_open(pg_url):
 def test_auto_migrate_off_refuses_an_empty_database(pg_url):
     with pytest.raises(StoreError, match="claimbot migrate") as err:
         PostgresStore(pg_url, auto_migrate=False)
-    assert all(r in str(err.value) for r in ("0001", "0002", "0003"))
+    assert all(r in str(err.value) for r in ("0001", "0002", "0003", "0004"))
     assert revision_of(pg_url) is None
 
 
@@ -134,16 +134,18 @@ def test_an_outdated_database_is_refused_until_migrated(pg_url, capsys):
     assert revision_of(pg_url) == "0001"  # refused, not changed
 
     assert cli.main(["migrate", "--check", "--db", pg_url]) == 1
-    assert "Pending migration(s): 0002" in capsys.readouterr().out  # 0002 (...), 0003 (...)
+    out = capsys.readouterr().out
+    assert "Pending migration(s): 0002 (Full-text search" in out and ", 0003 (" in out and ", 0004 (People:" in out
     assert cli.main(["migrate", "--db", pg_url]) == 0
-    assert "from 0001 to 0003" in capsys.readouterr().out
+    assert "from 0001 to 0004" in capsys.readouterr().out
     assert cli.main(["migrate", "--db", pg_url]) == 0
-    assert "up to date (schema revision 0003)" in capsys.readouterr().out
+    assert "up to date (schema revision 0004)" in capsys.readouterr().out
     assert cli.main(["migrate", "--check", "--db", pg_url]) == 0
 
     s = PostgresStore(pg_url)
     assert ids(s.claims(words=["tariffs"])) == ["c1"]  # the data came through
     assert ids(s.search_claims("opposing")) == ["c1"]  # and the new column was filled
+    assert s.people() == []  # and the people table is there
     s.close()
 
 

@@ -223,7 +223,8 @@ def test_text_render_shows_every_item_and_form_usage():
 def test_cli_line_renderers_still_work():
     claim = {"id": "c1", "published": "2025-01-01", "actor": "japan", "stance": "oppose",
              "speaker": {"name": "A minister"}, "quote": "No.", "retracted": True}
-    assert claim_line(claim).endswith("A minister: No. [retracted]")
+    # the speaker with the country they speak for
+    assert claim_line(claim).endswith("A minister (Japan): No. [retracted]")
     answer = {"actor_label": "Japan", "stance": "oppose", "topic": "tariffs",
               "claims": [dict(claim, cue="said", title="T", outlet="O")]}
     assert stance_text(answer).startswith("Japan opposes tariffs (oppose)")

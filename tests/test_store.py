@@ -296,6 +296,23 @@ def test_subscriptions(store):
     assert ids(store.audit_log()) == ["au1", "au2"]
 
 
+def test_people_and_the_claims_a_correction_changes_are_written_together(store):
+    store.add_article_bundle(article(1), [claim("c1"), claim("c2")], [])
+    assert store.people() == []
+    person = {"id": "p-yoji-muto", "name": "Yoji Muto", "actor": "japan", "role": "trade minister",
+              "source": "learned", "articles": ["a1"]}
+    store.put_people([person])
+    assert store.people() == [person]
+    corrected = dict(person, actor="china", source="admin")
+    store.put_people([corrected], [claim("c1", actor="china")], {"id": "au1", "action": "person.set"})
+    assert store.people() == [corrected]  # replaced by id, in the order first stored
+    assert ids(store.claims(actor="china")) == ["c1"] and ids(store.claims(actor="japan")) == ["c2"]
+    assert store.actor_counts() == {"china": 1, "japan": 1}
+    assert ids(store.audit_log()) == ["au1"]
+    person["name"] = "changed"  # the store copied its input
+    assert store.people()[0]["name"] == "Yoji Muto"
+
+
 def test_audit_log_limit(store):
     for n in range(5):
         store.add_audit({"id": f"au{n}", "action": "x"})
@@ -310,7 +327,7 @@ def test_dump_and_load_round_trip(store, tmp_path):
     store.put_subscription({"id": "s1", "channel": "C1"})
     store.claim_delivery({"id": "d1"})
     dumped = store.dump()
-    assert set(dumped) == {"articles", "claims", "events", "subscriptions", "deliveries", "audit"}
+    assert set(dumped) == {"articles", "claims", "events", "subscriptions", "deliveries", "audit", "people"}
 
     for other in (MemoryStore(), TinyDBStore(tmp_path / "copy.json")):
         other.load(json.loads(json.dumps(dumped)))

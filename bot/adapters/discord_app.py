@@ -288,6 +288,11 @@ def _register(bot: DiscordBot) -> None:
     async def sources(interaction: discord.Interaction) -> None:
         await bot.run(interaction, "sources", {})
 
+    @tree.command(name="actors", description=_desc("actors"))
+    @app_commands.describe(query="a country (japan) or words of a name")
+    async def actors_(interaction: discord.Interaction, query: str | None = None) -> None:
+        await bot.run(interaction, "actors", {"query": query})
+
     @tree.command(name="help", description=_desc("help"))
     async def help_(interaction: discord.Interaction, command: str | None = None) -> None:
         await bot.run(interaction, "help", {"command": command})
@@ -358,8 +363,18 @@ def _register(bot: DiscordBot) -> None:
         await bot.run(interaction, "ingest", {"published": published, "text": text, "title": title, "url": url},
                       files=(file,) if file else ())
 
+    person = app_commands.Group(name="person", description="Correct the country a person speaks for (admins)",
+                                default_permissions=ADMIN_PERMISSIONS, guild_only=True)
+
+    @person.command(name="set", description=_desc("person set"))
+    @app_commands.describe(name="the person's name", country="a country, capital or bloc, or none")
+    @app_commands.autocomplete(country=actors)
+    async def person_set(interaction: discord.Interaction, name: str, country: str) -> None:
+        await bot.run(interaction, "person set", {"name": name, "country": country})
+
     tree.add_command(claim)
     tree.add_command(event)
+    tree.add_command(person)
 
 
 class DiscordPoster:

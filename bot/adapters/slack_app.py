@@ -48,7 +48,8 @@ log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
 # The slash commands the manifest declares; help and remind go through /claimbot because
 # Slack keeps /help and /remind for itself.
-SLASH_COMMANDS = ("/stance", "/claims", "/events", "/sources", "/claim", "/event", "/ingest", "/claimbot")
+SLASH_COMMANDS = ("/stance", "/claims", "/events", "/sources", "/actors", "/claim", "/event", "/person", "/ingest",
+                  "/claimbot")
 REPLAY_WINDOW = 60 * 5  # bolt takes a timestamp this far from its clock, before or after
 CLOCK_SLACK = 60  # kept this much longer: another process's clock may run a little behind
 REFUSAL_LOG_EVERY = 60.0  # seconds between two log lines about refused requests

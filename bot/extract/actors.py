@@ -48,6 +48,7 @@ class Gazetteer:
     titles: list[str]
     bodies: list[str]
     people: dict[str, str]  # full name -> actor id
+    people_records: list[dict[str, Any]] = field(default_factory=list)  # as given, with role and forms
     _surface: dict[str, tuple[str, str]] = field(default_factory=dict)  # exact form -> (actor, kind)
     _query: dict[str, str] = field(default_factory=dict)  # folded form -> actor
 
@@ -167,6 +168,11 @@ class Gazetteer:
             by.setdefault(full.split()[-1], set()).add(aid)
         return {s: next(iter(a)) for s, a in by.items() if len(a) == 1}
 
+    @property
+    def contextual_forms(self) -> dict[str, str]:
+        """Forms that name an actor only where the text names it otherwise too ("the Commission")."""
+        return self._contextual
+
     def label(self, actor_id: str) -> str:
         a = self.actors.get(actor_id)
         return a.get("name", actor_id) if a else actor_id
@@ -216,6 +222,7 @@ def load_gazetteer(extra_path: str | None = None) -> Gazetteer:
         titles=inst.get("titles", []),
         bodies=inst.get("bodies", []),
         people={p["name"]: p["actor"] for p in data.get("people", [])},
+        people_records=list(data.get("people", [])),
     )
 
 

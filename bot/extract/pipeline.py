@@ -6,7 +6,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from bot.domain import Article, Claim, Event
-from bot.extract.claims import extract_claims, masked_text
+from bot.extract.claims import extract_attribution, masked_text
+from bot.extract.people import PeopleDirectory, PersonEntry
 
 
 @dataclass
@@ -14,10 +15,15 @@ class Extraction:
     article: Article
     claims: list[Claim] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
+    people: list[PersonEntry] = field(default_factory=list)  # introduced with a country: worth keeping
 
 
-def extract_many(articles: Iterable[Article], batch_size: int = 16, n_process: int = 1) -> Iterator[Extraction]:
-    """Extract a stream of articles, parsing them in batches (spaCy's ``nlp.pipe``)."""
+def extract_many(articles: Iterable[Article], batch_size: int = 16, n_process: int = 1,
+                 people: PeopleDirectory | None = None) -> Iterator[Extraction]:
+    """Extract a stream of articles, parsing them in batches (spaCy's ``nlp.pipe``).
+
+    ``people`` is the directory of known people; the people each article introduces are
+    added to it as the stream goes, so a later article of the same stream knows them."""
     from bot.extract.nlp import get_nlp
 
     nlp = get_nlp()
@@ -30,9 +36,13 @@ def extract_many(articles: Iterable[Article], batch_size: int = 16, n_process: i
     for (i, q), d in zip(quote_texts, qdocs, strict=True):
         per_article.setdefault(i, {})[q.start] = d
     for i, (article, doc) in enumerate(zip(articles, docs, strict=True)):
-        claims = extract_claims(article.text, article.published, article.id, doc=doc,
-                                quote_docs=per_article.get(i, {}), quotes=masked[i][1])  # type: ignore[arg-type]
-        yield Extraction(article, claims, _events(article, doc, per_article.get(i, {})))
+        found = extract_attribution(article.text, article.published, article.id, doc=doc,  # type: ignore[arg-type]
+                                    quote_docs=per_article.get(i, {}), quotes=masked[i][1],  # type: ignore[arg-type]
+                                    people=people)
+        if people is not None:
+            for p in found.people:
+                people.add(p)
+        yield Extraction(article, found.claims, _events(article, doc, per_article.get(i, {})), found.people)
 
 
 def extract_article(article: Article) -> Extraction:

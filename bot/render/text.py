@@ -11,9 +11,28 @@ STANCE_WORD = {"support": "supports", "oppose": "opposes", "mixed": "has a mixed
                "none": "has no recorded position on", "neutral": "mentions"}
 
 
-def _speaker(c: dict[str, Any]) -> str:
+def person_label(name: str, role: str = "", country: str = "") -> str:
+    """ "Anna Berg (trade minister, Netherlands)"; the parts that are known, nothing said twice."""
+    extra = [x for x in (role, country) if x and x.lower() not in name.lower()]
+    return f"{name} ({', '.join(extra)})" if extra else name
+
+
+def speaker_label(c: dict[str, Any], country: str = "") -> str:
+    """A claim's speaker with title and country, from the record (old records have no role)."""
     sp = c.get("speaker") or {}
-    return sp.get("name") or c.get("actor") or "?"
+    name = (sp.get("name") if isinstance(sp, dict) else str(sp)) or ""
+    if not name:
+        return country or c.get("actor") or "unknown speaker"
+    if isinstance(sp, dict) and sp.get("kind") == "state":
+        return name
+    return person_label(name, str(c.get("role") or ""), country)
+
+
+def _speaker(c: dict[str, Any]) -> str:
+    from bot.extract.actors import gazetteer
+
+    actor = c.get("actor") or ""
+    return speaker_label(c, gazetteer().label(actor) if actor else "")
 
 
 def claim_line(c: dict[str, Any]) -> str:

@@ -78,6 +78,7 @@ from store.postgres.tables import (
     claims,
     deliveries,
     events,
+    people,
     seen_requests,
     subscriptions,
 )
@@ -400,6 +401,18 @@ class PostgresStore:
 
     def deliveries(self) -> list[Record]:
         return self._docs(select(deliveries.c.doc).order_by(deliveries.c.seq))
+
+    # -- people ---------------------------------------------------------------------------------
+    def people(self) -> list[Record]:
+        return self._docs(select(people.c.doc).order_by(people.c.seq))
+
+    def put_people(self, people: Sequence[Record], claims: Sequence[Record] = (),
+                   audit: Record | None = None) -> None:
+        rows = {"people": _unique(list(people), "people"), "claims": _unique(list(claims), "claims"),
+                "audit": _unique([] if audit is None else [audit], "audit")}
+        with self._transaction() as conn:
+            for name, records in rows.items():
+                _upsert(conn, name, records)
 
     # -- several processes ------------------------------------------------------------------------
     def presence(self, run: str, on_change: Callable[[str], None] | None = None) -> Presence:

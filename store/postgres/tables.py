@@ -43,7 +43,7 @@ from sqlalchemy.dialects.postgresql import ARRAY, TSVECTOR
 
 #: The migration these tables are at (a test checks it is the newest): a database at
 #: this revision is opened without loading Alembic at all.
-REVISION = "0003"
+REVISION = "0004"
 
 #: Alembic's version table (not ``alembic_version``, which another application sharing
 #: the schema may own).
@@ -109,9 +109,11 @@ deliveries = Table("deliveries", metadata, *_key_columns(),
                    Column("doc", JSON(none_as_null=True), nullable=False))
 audit = Table("audit", metadata, *_key_columns(),
               Column("doc", JSON(none_as_null=True), nullable=False))
+people = Table("people", metadata, *_key_columns(),
+               Column("doc", JSON(none_as_null=True), nullable=False))
 
 #: store table name -> Table, in ``store.base.TABLES`` order
-BY_NAME: dict[str, Table] = {t.name: t for t in (articles, claims, events, subscriptions, deliveries, audit)}
+BY_NAME: dict[str, Table] = {t.name: t for t in (articles, claims, events, subscriptions, deliveries, audit, people)}
 
 seen_requests = Table(
     "seen_requests", metadata,
