@@ -528,6 +528,9 @@ DISCORD_OPTIONS: dict[tuple[str, str | None], tuple[list[str], list[str]]] = {  
     ("event", "add"): (["title", "start"], ["end", "kind", "place", "participants"]),
     ("event", "edit"): (["id", "changes"], []),
     ("event", "cancel"): (["id"], ["reason"]),
+    ("event", "merge"): (["keep", "other"], []),
+    ("actors", None): ([], ["query"]),
+    ("person", "set"): (["name", "country"], []),
     ("ingest", None): (["published"], ["text", "title", "url", "file"]),
 }
 CHOICES = {"scope": ["upcoming", "all"], "stance": ["support", "oppose", "neutral"]}
