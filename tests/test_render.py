@@ -159,7 +159,8 @@ def test_discord_long_answer_pages_within_limits_and_loses_nothing():
         reply.page = page
         embeds = dr.embeds(reply, shared_by="someone")
         check_discord_limits(embeds)
-        seen += discord_ids(embeds)
+        assert not discord_ids(embeds)  # a shared post shows no record ids
+        seen += discord_ids(dr.embeds(reply))
         assert f"Page {page + 1} of {count}" in embeds[0]["footer"]["text"]
     assert seen == [f"c{i:04d}" for i in range(120)]
 
