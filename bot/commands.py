@@ -372,6 +372,10 @@ class Commands:
         self._observe(name if name in SPECS else "unknown", reply, time.perf_counter() - started)
         return reply
 
+    def observe(self, name: str, reply: Reply, seconds: float) -> None:
+        """Tell the observers (metrics) about an answer made outside ``invoke``."""
+        self._observe(name, reply, seconds)
+
     def _observe(self, name: str, reply: Reply, seconds: float) -> None:
         for observe in self.observers:
             try:
@@ -468,7 +472,7 @@ class Commands:
         return rows[:limit]
 
     # ---- parsers: text after the command name -> arguments
-    def _names_actor(self, text: str) -> bool:
+    def names_actor(self, text: str) -> bool:
         """Whether ``text`` names an actor or a person."""
         return bool(self.service.gaz.resolve(text) or find_person(text, self.service.people()))
 
@@ -476,12 +480,12 @@ class Commands:
         """How many leading tokens name an actor or person ("south korea", "xi jinping" are two);
         0 if none do."""
         if tokens and tokens[0].quoted:
-            return 1 if self._names_actor(tokens[0].text) else 0
+            return 1 if self.names_actor(tokens[0].text) else 0
         most = min(4, len(tokens) - keep)
         for n in range(most, 0, -1):
             if any(t.quoted or t.key for t in tokens[:n]):
                 continue
-            if self._names_actor(_join(tokens[:n])):
+            if self.names_actor(_join(tokens[:n])):
                 return n
         # a mistyped name of two or three words ("south koria") is taken whole, so that the
         # answer can say which name was meant
@@ -552,7 +556,7 @@ class Commands:
             if "actor" in opts:
                 raise UsageError(f"I don't know what {_join(left)!r} is for")
             opts["actor"] = _join(left)
-            if not self._names_actor(opts["actor"]):
+            if not self.names_actor(opts["actor"]):
                 self._no_such_word(opts, left)
         return opts
 

@@ -146,11 +146,13 @@ def _button(label: str, action_id: str, value: str, style: str = "") -> dict[str
     return b
 
 
-def message(reply: Reply, shared_by: str | None = None, buttons: bool = True, share_by: str = "") -> dict[str, Any]:
+def message(reply: Reply, shared_by: str | None = None, buttons: bool = True, share_by: str = "",
+            share: bool = True) -> dict[str, Any]:
     """The ``text`` + ``blocks`` of one page of ``reply`` (``reply.page``).
 
     ``share_by``: the user who sees it, who may share it (a "Share in channel" button that
-    carries the digest of that post).
+    carries the digest of that post); ``share``: False where the answer is no private one
+    (a direct message, a thread under a mention).
     ``shared_by`` is a Slack user id, the one mention claimbot writes itself; a shared post
     is the same answer without the page and share buttons and without record ids (which
     only admins see, in their own copy).  Rows keep their own buttons ("Flag as wrong").
@@ -188,8 +190,8 @@ def message(reply: Reply, shared_by: str | None = None, buttons: bool = True, sh
             actions.append(_button("\u2190 Previous", ACTION_PREV, v))
         if page < len(all_pages) - 1 and (v := button_value(reply, page + 1)):
             actions.append(_button("Next \u2192", ACTION_NEXT, v))
-        digest = share_digest(message(reply, shared_by=share_by, buttons=False)) if share_by else ""
-        if v := button_value(reply, page, digest):
+        digest = share_digest(message(reply, shared_by=share_by, buttons=False)) if share_by and share else ""
+        if share and (v := button_value(reply, page, digest)):
             actions.append(_button("Share in channel", ACTION_SHARE, v, "primary"))
     if actions:
         blocks.append({"type": "actions", "elements": actions})
@@ -266,3 +268,48 @@ def form_values(view: dict[str, Any]) -> dict[str, str]:
         else:
             out[block_id] = v.get("value") or ""
     return out
+
+
+# -- App Home ----------------------------------------------------------------------------------
+
+ACTION_HOME_RUN = "claimbot_home_run"  # a home button: its value is a command line, answered in a DM
+ACTION_HOME_ASK = "claimbot_home_ask"  # "Ask a question": opens the question form
+HOME_BLOCKS = 100
+
+
+def home_view(home: Any) -> dict[str, Any]:
+    """The App Home tab (``views.publish``) for a bot.home.Home."""
+    blocks: list[dict[str, Any]] = [
+        {"type": "header", "text": {"type": "plain_text", "text": "claimbot", "emoji": False}},
+        {"type": "section", "text": {"type": "mrkdwn", "text": (
+            "Who holds which position on which topic, from the news, and what is coming up. Ask here, in a "
+            "direct message (\u201cwhat does Japan think about rare earths?\u201d), or with /stance, /claims "
+            "and /events.")},
+         "accessory": _button("Ask a question", ACTION_HOME_ASK, "ask", "primary")},
+        {"type": "divider"},
+        {"type": "header", "text": {"type": "plain_text", "text": "Most asked", "emoji": False}},
+    ]
+    buttons = [_button(label, ACTION_HOME_RUN, line[:BUTTON_VALUE]) for label, line in home.asked
+               if len(line) <= BUTTON_VALUE]
+    if buttons:
+        for i in range(0, len(buttons), 5):
+            blocks.append({"type": "actions", "elements": buttons[i:i + 5]})
+    else:
+        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": "Nothing asked yet."}]})
+    blocks.append({"type": "header", "text": {"type": "plain_text", "text": "Coming up", "emoji": False}})
+    if home.events:
+        for it in home.events:
+            blocks.extend(_item_blocks(it, show_id=False, actions=True))
+    else:
+        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": "No upcoming events."}]})
+    blocks.append({"type": "header", "text": {"type": "plain_text", "text": "Reminders in your channels",
+                                              "emoji": False}})
+    if home.subscriptions:
+        for it in home.subscriptions:
+            blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": truncate(
+                f"*{slack_text(it.title)}*\n{slack_text(it.text)}", SECTION_TEXT)}})
+    else:
+        note = ("None of your channels gets reminders. Type /claimbot remind subscribe in one to turn them on."
+                if home.reminders_known else "Slack did not say which channels are yours.")
+        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": note}]})
+    return {"type": "home", "blocks": blocks[:HOME_BLOCKS]}
