@@ -53,13 +53,14 @@ def subject_text(c: Mapping[str, Any]) -> str:
 
 
 def claim_item(c: Mapping[str, Any], label: Label, stance: str | None = None, mark: str = "",
-               extra_meta: str = "") -> Item:
+               extra_meta: str = "", confidence: bool = False) -> Item:
     """One claim as a row: "Aiko Tanabe (Japan) · opposes new curbs on rare earths · 10 April 2025"."""
     way = CLAIM_WORD.get(stance or str(c.get("stance") or "neutral"), stance or "")
     about = subject_text(c)
     head = " \u00b7 ".join(x for x in (speaker_text(c, label), f"{way} {about}".strip(), claim_when(c)) if x)
     meta = " \u00b7 ".join(str(x) for x in (
-        c.get("title") or c.get("source_title"), c.get("outlet"), confidence_text(c), mark, extra_meta) if x)
+        c.get("title") or c.get("source_title"), c.get("outlet"), confidence and confidence_text(c), mark,
+        extra_meta) if x)
     return Item(title=head, text=statement_text(c), meta=meta, url=str(c.get("url") or c.get("source_url") or ""),
                 id=str(c.get("id") or ""), kind="claim")
 
@@ -71,7 +72,7 @@ def stance_reply(answer: Any, label: Label) -> Reply:
         Field("Position", v.position), Field("Evidence", v.counts),
         Field("As of", v.as_of or "no dated evidence"), Field("Period", v.period or "\u2014")])
     for c, mark in zip(answer.claims, v.marks, strict=False):
-        reply.items.append(claim_item(c, label, stance=c.get("stance"), mark=mark))
+        reply.items.append(claim_item(c, label, stance=c.get("stance"), mark=mark, confidence=True))
     return reply
 
 
