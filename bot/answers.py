@@ -68,9 +68,9 @@ def claim_item(c: Mapping[str, Any], label: Label, stance: str | None = None, ma
 def stance_reply(answer: Any, label: Label) -> Reply:
     """A /stance answer (bot.service.StanceAnswer) as a Reply, worded by bot/verdict.py."""
     v = word_verdict(answer.actor_label, answer.topic, answer.stance, answer.counts, answer.claims)
-    reply = Reply(v.headline, text=v.note, fields=[
-        Field("Position", v.position), Field("Evidence", v.counts),
-        Field("As of", v.as_of or "no dated evidence"), Field("Period", v.period or "\u2014")])
+    reply = Reply(v.headline, text=v.note, fields=[Field("Position", v.position), Field("Evidence", v.counts)])
+    if v.as_of:  # the date of the newest evidence, and the time the evidence spans
+        reply.fields += [Field("As of", v.as_of), Field("Period", v.period)]
     for c, mark in zip(answer.claims, v.marks, strict=False):
         reply.items.append(claim_item(c, label, stance=c.get("stance"), mark=mark, confidence=True))
     return reply

@@ -69,7 +69,7 @@ def _topic(text: str) -> str:
 
 
 def _who(text: str) -> str:
-    return re.sub(r"^(?:the government of|the)\s+", "", text.strip()) if not text.startswith("the eu") else text
+    return re.sub(r"^(?:the government of|the)\s+", "", text.strip())
 
 
 def intent(text: str, names_actor: Callable[[str], bool]) -> str | None:

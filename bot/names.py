@@ -96,11 +96,10 @@ def closest(query: str, choices: Mapping[str, str], n: int = 3, prefer: Iterable
     return [lab for lab in ranked if fold(lab) != key][:n]
 
 
-def did_you_mean(options: list[str], quote: str = "") -> str:
-    """"Did you mean Japan?" / "Did you mean Japan or Jordan?"; "" for no options."""
+def did_you_mean(options: list[str], prefix: str = "") -> str:
+    """"Did you mean Japan?" / "Did you mean /stance or /claims?"; "" for no options."""
     if not options:
         return ""
-    q = quote or ""
-    shown = [f"{q}{o}{q}" for o in options]
+    shown = [f"{prefix}{o}" for o in options]
     words = shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " or " + shown[-1]
     return f"Did you mean {words}?"
