@@ -974,7 +974,7 @@ def admin_hint(caller: Caller) -> str:
         return ("Ask an admin of this bot, or a member with the Manage Server permission (or the admin role) "
                 "in this server, to do it.")
     if caller.platform == "slack":
-        return "Ask one of this bot's admins (the operator lists them in CLAIMBOT_ADMINS) to do it."
+        return "Ask one of this bot's admins in this workspace (its operator names them) to do it."
     return "Ask the operator of this bot to do it."
 
 

@@ -206,7 +206,7 @@ def test_record_ids_are_shown_only_to_admins(commands):
 def test_refusals_name_the_permission_of_the_platform_asked_on(commands, service):
     cid = claim_id(service, "japan")
     slack = commands.run_line(READER, f"/claim retract {cid} wrong")
-    assert "CLAIMBOT_ADMINS" in slack.text and "Manage Server" not in slack.text
+    assert "this bot's admins in this workspace" in slack.text and "Manage Server" not in slack.text
     discord = commands.invoke(OTHER_READER, "claim retract", {"id": cid, "reason": "wrong"})
     assert "Manage Server" in discord.text
 
