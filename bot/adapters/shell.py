@@ -16,6 +16,7 @@ import getpass
 import os
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -110,11 +111,13 @@ class Console:
 
 
     async def interactive(self, out: TextIO | None = None, pt_input: Any = None, pt_output: Any = None,
-                          history: Any = None, colour: bool | None = None) -> int:
+                          history: Any = None, colour: bool | None = None,
+                          on_prompt: Callable[[], None] | None = None) -> int:
         """The console at a terminal: prompt_toolkit's line editing and history, rich colours,
         long answers a page at a time.  ``pt_input``/``pt_output``/``history`` are
         prompt_toolkit's (tests pass a pipe input and a dummy output); ``out`` is where answers
-        go (the terminal).  Returns the number of error answers."""
+        go (the terminal); ``on_prompt`` is called as each prompt starts.  Returns the number of
+        error answers."""
         from prompt_toolkit import PromptSession
         from prompt_toolkit.history import FileHistory
         from prompt_toolkit.patch_stdout import patch_stdout
@@ -143,7 +146,7 @@ class Console:
                        "edit and recall, Ctrl-R searches what you typed.", style="dim")
             while True:
                 try:
-                    line = await session.prompt_async(PROMPT)
+                    line = await session.prompt_async(PROMPT, pre_run=on_prompt)
                 except (EOFError, KeyboardInterrupt):
                     break
                 word = line.strip().lower()
