@@ -52,11 +52,17 @@ def subject_text(c: Mapping[str, Any]) -> str:
     return str(topics[0]).replace("-", " ") if topics else ""
 
 
+NO_SUBJECT = {"support": "in support", "oppose": "against", "neutral": "takes no side"}
+
+
 def claim_item(c: Mapping[str, Any], label: Label, stance: str | None = None, mark: str = "",
-               extra_meta: str = "", confidence: bool = False) -> Item:
-    """One claim as a row: "Aiko Tanabe (Japan) · opposes new curbs on rare earths · 10 April 2025"."""
-    way = CLAIM_WORD.get(stance or str(c.get("stance") or "neutral"), stance or "")
-    about = subject_text(c)
+               extra_meta: str = "", confidence: bool = False, topic: str = "") -> Item:
+    """One claim as a row: "Aiko Tanabe (Japan) · opposes new curbs on rare earths · 10 April 2025".
+
+    ``topic``: what the row is about when the claim names nothing itself (the question asked)."""
+    side = stance or str(c.get("stance") or "neutral")
+    about = subject_text(c) or topic
+    way = CLAIM_WORD.get(side, side) if about else NO_SUBJECT.get(side, side)
     head = " \u00b7 ".join(x for x in (speaker_text(c, label), f"{way} {about}".strip(), claim_when(c)) if x)
     meta = " \u00b7 ".join(str(x) for x in (
         c.get("title") or c.get("source_title"), c.get("outlet"), confidence and confidence_text(c), mark,
@@ -72,7 +78,8 @@ def stance_reply(answer: Any, label: Label) -> Reply:
     if v.as_of:  # the date of the newest evidence, and the time the evidence spans
         reply.fields += [Field("As of", v.as_of), Field("Period", v.period)]
     for c, mark in zip(answer.claims, v.marks, strict=False):
-        reply.items.append(claim_item(c, label, stance=c.get("stance"), mark=mark, confidence=True))
+        reply.items.append(claim_item(c, label, stance=c.get("stance"), mark=mark, confidence=True,
+                                      topic=answer.topic))
     return reply
 
 

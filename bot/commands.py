@@ -823,17 +823,25 @@ class Commands:
                           text="Any country, capital, demonym or bloc works too (japan, Tokyo, Japanese, eu); "
                                "so do the people below, for their own statements.")
             for a in actors[:LIST_LIMIT]:
-                reply.items.append(Item(title=f"{a['name']} ({a['id']})", text=f"{a['claims']} claims"))
-            people = sorted(self.service.people(), key=lambda p: (self._actor_label(p.actor), p.name))
-            if people:
-                reply.fields.append(Field("People", ", ".join(p.name for p in people)[:1000], inline=False))
+                reply.items.append(Item(title=f"{a['name']} ({a['id']})", text=_count(a["claims"], "claim")))
+            names = sorted({p.name for p in self.service.people()})
+            if names:
+                shown, more = [], len(names)
+                for name in names:  # a field holds about a thousand characters
+                    if sum(len(n) + 2 for n in shown) + len(name) > 900:
+                        break
+                    shown.append(name)
+                    more -= 1
+                reply.fields.append(Field(f"People ({len(names)})", ", ".join(shown) + (
+                    f" \u2026 and {more} more" if more else ""), inline=False))
             return reply
         if topic == "topics":
             topics = sorted(self.service.topic_list(), key=lambda t: (-t["claims"], t["label"]))
             reply = Reply(f"Topics ({len(topics)})",
                           text="Any words work as a topic too: /stance japan \"chip export controls\".")
             for t in topics[:LIST_LIMIT]:
-                reply.items.append(Item(title=t["label"], text=f"{t['claims']} claims \u00b7 /stance ACTOR {t['id']}"))
+                reply.items.append(Item(title=t["label"], text=f"{_count(t['claims'], 'claim')} \u00b7 "
+                                                              f"/stance ACTOR {t['id']}"))
             return reply
         return Reply("Event kinds", text=", ".join(EVENT_KINDS),
                      footer="For example: /events upcoming summit, /events past japan visit.")
@@ -976,6 +984,10 @@ def admin_hint(caller: Caller) -> str:
     if caller.platform == "slack":
         return "Ask one of this bot's admins in this workspace (its operator names them) to do it."
     return "Ask the operator of this bot to do it."
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def _need(args: dict[str, str], *names: str) -> None:

@@ -49,7 +49,10 @@ class Console:
         self.caller = caller or console_caller()
 
     def reply(self, line: str) -> Reply:
-        return self.commands.run_line(self.caller, line)
+        """The answer to a command, or to a question in plain words (bot/intent.py)."""
+        from bot.intent import answer
+
+        return answer(self.commands, self.caller, line)
 
     def ask(self, line: str) -> str:
         """One command, its answer as text: ``"support" in console.ask("/stance japan rare-earths")``."""
