@@ -476,9 +476,10 @@ class Commands:
         """Whether ``text`` names an actor or a person."""
         return bool(self.service.gaz.resolve(text) or find_person(text, self.service.people()))
 
-    def _actor_prefix(self, tokens: list[Token], keep: int) -> int:
+    def _actor_prefix(self, tokens: list[Token], keep: int, fuzzy: bool = False) -> int:
         """How many leading tokens name an actor or person ("south korea", "xi jinping" are two);
-        0 if none do."""
+        0 if none do.  ``fuzzy`` (where an actor must come first): a close misspelling of a name
+        of several words counts too, so that the error can name it."""
         if tokens and tokens[0].quoted:
             return 1 if self.names_actor(tokens[0].text) else 0
         most = min(4, len(tokens) - keep)
@@ -489,7 +490,7 @@ class Commands:
                 return n
         # a mistyped name of two or three words ("south koria") is taken whole, so that the
         # answer can say which name was meant
-        for n in range(min(3, most), 1, -1):
+        for n in range(min(3, most), 1, -1) if fuzzy else ():
             if not any(t.quoted or t.key for t in tokens[:n]) and \
                     " " in "".join(self.service.suggest_actors(_join(tokens[:n]), n=1)):
                 return n
@@ -499,7 +500,7 @@ class Commands:
         tokens = tokenize(rest)
         positional, opts = parse_options(tokens, {"actor": "actor", "topic": "topic"}, "/stance")
         if "actor" not in opts and positional:
-            n = self._actor_prefix(positional, keep=0 if "topic" in opts else 1) or 1
+            n = self._actor_prefix(positional, keep=0 if "topic" in opts else 1, fuzzy=True) or 1
             opts["actor"] = _join(positional[:n])
             positional = positional[n:]
         if "topic" not in opts and positional:
