@@ -962,6 +962,10 @@ class Commands:
                      fields=[Field("Article", ", ".join(a for r in reports for a in r.added))],
                      footer=f"Recorded in the audit log as {caller.who}.")
 
+    def actor_label(self, actor: str) -> str:
+        """An actor's name for answers ("japan", "Tokyo" -> "Japan")."""
+        return self._actor_label(actor)
+
     def _actor_label(self, actor: str) -> str:
         aid = self.service.gaz.resolve(actor) or actor
         return self.service.gaz.label(aid)

@@ -64,9 +64,9 @@ def home(commands: Any, platform: str, channels: Iterable[str], asked: Asked | N
         out.subscriptions.append(Item(title=str(sub.get("label") or sub["channel"]),
                                       text=f"{leads} before \u00b7 {kinds} \u00b7 {actors}{digest}"))
     for e in svc.events(scope="upcoming")[:NEXT_EVENTS]:
-        out.events.append(event_item(e, commands._actor_label, svc.store.get_article))
+        out.events.append(event_item(e, commands.actor_label, svc.store.get_article))
     for actor, topic in (asked.top(MOST_ASKED) if asked else []):
-        out.asked.append((f"{commands._actor_label(actor)} \u00b7 {topic}",
+        out.asked.append((f"{commands.actor_label(actor)} \u00b7 {topic}",
                           f"/stance actor={quote(actor)} topic={quote(topic)}"))
     if len(out.asked) < MOST_ASKED:  # nothing asked yet here: what the store knows most about
         for a in svc.actors()[:MOST_ASKED - len(out.asked)]:

@@ -32,7 +32,7 @@ HISTORY_ENV = "CLAIMBOT_HISTORY"
 
 
 def history_path() -> Path:
-    return Path(os.environ.get(HISTORY_ENV) or Path.home() / ".claimbot_history")
+    return Path(os.environ.get(HISTORY_ENV) or Path.home() / ".claimbot_history").expanduser()
 
 
 def console_caller() -> Caller:
