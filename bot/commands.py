@@ -859,8 +859,9 @@ class Commands:
         known = {k: v for k, v in args.items() if v and k in CLAIM_KEYS.values()}
         # what is known is checked before a form asks for the rest, so nobody fills in a
         # form that was doomed by its first field
-        if known.get("actor") and not self.service.gaz.resolve(known["actor"]):
-            raise FormError("actor", f"I don't know the actor {known['actor']!r}. Try a country, capital or bloc.")
+        if known.get("actor") and not self.names_actor(known["actor"]):
+            raise FormError("actor", f"I don't know the actor {known['actor']!r}. Try a country, capital, bloc "
+                                     "or person.")
         if known.get("stance") and known["stance"].lower() not in STANCES:
             raise FormError("stance", f"stance must be one of {', '.join(STANCES)}")
         if not known.get("statement"):

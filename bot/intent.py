@@ -46,6 +46,7 @@ _TAIL = re.compile(r"\s+(?:now|currently|today|these days|at the moment|right no
 
 
 # words of a question about dates that a gazetteer may also hold as a name (Theresa May, "March")
+_NOBODY = frozenset("you i we they he she it people everyone anyone someone one".split())  # "what do you think"
 _PREPOSITIONS = frozenset("by from about on of for with in".split())
 _NOT_NAMES = frozenset("""may march june july august next week month year coming upcoming past events event
 scheduled planned calendar agenda summit summits what whats when""".split())
@@ -93,7 +94,7 @@ def intent(text: str, names_actor: Callable[[str], bool]) -> str | None:
         return "/help"
     for shape in _STANCE_SHAPES:
         m = re.fullmatch(shape, s)
-        if m and m.group("topic").strip():
+        if m and m.group("topic").strip() and m.group("who").strip() not in _NOBODY:
             return _stance(_who(m.group("who")), _topic(m.group("topic")))
     if _SOURCES.search(s) and not _CLAIMS.search(s):
         return "/sources"

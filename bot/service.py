@@ -309,9 +309,10 @@ class Service:
 
     # -- queries ----------------------------------------------------------------------------------
     def resolve_actor(self, query: str) -> str:
+        """The actor id a query names; a person names the actor they speak for."""
         actor = self.gaz.resolve(query)
         if actor is None:
-            raise CommandError(self.unknown_actor_message(query))
+            actor = self.resolve_who(query).actor  # raises the message with its suggestions
         return actor
 
     # people and names: what a user meant (bot/names.py) ------------------------------------------

@@ -270,6 +270,7 @@ def test_a_flag_on_nothing_changes_nothing(commands, service):
     ("stance japan rare earths", "/stance japan rare earths"),
     ("which articles have you read?", "/sources"),
     ("tell me a joke", None),
+    ("what do you think about tariffs?", None),
 ])
 def test_plain_english_to_a_command(commands, text, line):
     assert intent(text, commands.names_actor) == line
@@ -282,3 +283,11 @@ def test_a_question_is_answered_and_anything_else_gets_what_it_can_do(commands):
     assert unknown.title == "Here is what I can answer"
     assert any("What does Japan think about rare earths?" in i.title for i in unknown.items)
 
+
+
+def test_a_person_stands_for_their_country_where_an_actor_is_needed(commands, service):
+    reply = commands.run_line(ADMIN, '/claim add actor="Xi Jinping" topic="solar panels" stance=support '
+                                     'statement="More solar panel plants will open next year." speaker="Xi Jinping"')
+    assert reply.title == "Claim added"
+    [claim] = service.store.claims(actor="china", topics=None, words=["solar"])
+    assert claim["speaker"]["name"] == "Xi Jinping"

@@ -212,7 +212,7 @@ class SlackBot:
             await client.chat_postMessage(channel=caller.user_id, **render.message(reply, share=False))
 
     # ---- App Home, direct messages and mentions
-    async def _on_home_opened(self, event: dict[str, Any], client: AsyncWebClient, context: Any) -> None:
+    async def _on_home_opened(self, event: dict[str, Any], client: AsyncWebClient) -> None:
         if event.get("tab") not in (None, "home"):
             return
         user = str(event.get("user") or "")
@@ -269,12 +269,10 @@ class SlackBot:
         await client.chat_postMessage(channel=caller.channel_id, thread_ts=event.get("thread_ts") or event.get("ts"),
                                       unfurl_links=False, unfurl_media=False, **render.message(reply, share=False))
 
-    async def _on_message(self, event: dict[str, Any], client: AsyncWebClient, context: Any) -> None:
+    async def _on_message(self, event: dict[str, Any], client: AsyncWebClient) -> None:
         """A direct message to the bot: answered in the conversation."""
         if event.get("channel_type") != "im" or event.get("bot_id") or event.get("subtype"):
             return  # channel messages reach the bot only as mentions; its own and edits are ignored
-        if event.get("user") and event.get("user") == getattr(context, "get", lambda k: None)("bot_user_id"):
-            return
         caller = Caller("slack", str(event.get("user") or ""), channel_id=str(event.get("channel") or ""),
                         space=str(event.get("team") or ""))
         reply = await off_loop(answer, self.commands, caller, str(event.get("text") or ""))
