@@ -64,6 +64,12 @@ def cmd_run(args: argparse.Namespace) -> int:
         _setup_logging(settings, logging.WARNING)
         console = Console(_commands(args, settings))
         if console.commands.reminders is None:
+            if sys.stdin.isatty() and sys.stdout.isatty():
+                try:  # a person at a terminal: line editing, history, colours, pages
+                    asyncio.run(console.interactive())
+                except KeyboardInterrupt:
+                    pass
+                return 0
             console.loop(sys.stdin, sys.stdout, prompt=sys.stdin.isatty())
             return 0
         try:
@@ -86,10 +92,16 @@ async def _console(console: Any) -> None:
 
     reminders = console.commands.reminders
     interactive = sys.stdin.isatty()
-    reminders.attach("console", ConsolePoster(sys.stdout, PROMPT if interactive else ""))
+    terminal = interactive and sys.stdout.isatty()
+    # at a terminal the prompt redraws itself below a reminder (prompt_toolkit's patch_stdout)
+    reminders.attach("console", ConsolePoster(None if terminal else sys.stdout,
+                                              "" if terminal else PROMPT if interactive else ""))
     await reminders.start()  # what fell due while no console ran prints first
     try:
-        await console.aloop(sys.stdin, sys.stdout, prompt=interactive)
+        if terminal:
+            await console.interactive()
+        else:
+            await console.aloop(sys.stdin, sys.stdout, prompt=interactive)
     finally:
         await reminders.stop()
 

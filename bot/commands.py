@@ -15,9 +15,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from bot.answers import claim_item, event_item, evidence_reply, speaker_text, stance_reply, statement_text
 from bot.errors import CommandError, PermissionDenied
+from bot.names import closest, did_you_mean, find_person
 from bot.render.dates import when_text
-from bot.render.text import STANCE_WORD, person_label, speaker_label
+from bot.render.text import person_label, speaker_label
 from bot.reply import Caller, Field, Form, FormField, Item, Reply
 
 log = logging.getLogger(__name__)
@@ -88,15 +90,23 @@ SPECS: dict[str, Spec] = {s.name: s for s in (
           Param("topic", "only claims on this topic", suggest="topic"),
           Param("text", "words the claim must contain")),
          example="/claims china \"rare earth elements\""),
-    Spec("events", "/events [upcoming|all] [ACTOR] [KIND]", "Dated events: dialogues, summits, visits ...",
-         (Param("scope", "upcoming (default) or all", suggest="scope"),
+    Spec("events", "/events [upcoming|past|all] [ACTOR] [KIND]", "Dated events: dialogues, summits, visits ...",
+         (Param("scope", "upcoming (default), past or all", suggest="scope"),
           Param("actor", "only events with this participant", suggest="actor"),
           Param("kind", "summit, visit, election ...", suggest="kind")),
          example="/events upcoming japan summit"),
     Spec("sources", "/sources", "The articles the claims come from."),
-    Spec("actors", "/actors [COUNTRY|NAME]", "The people quoted, with the country they speak for and their title.",
+    Spec("actors", "/actors [COUNTRY|NAME]", "The people quoted, with the country they speak for and their title "
+         "(/help actors: the countries and blocs with claims).",
          (Param("query", "a country (japan) or words of a name", suggest="actor"),), example="/actors japan"),
-    Spec("help", "/help [COMMAND]", "What each command does.", (Param("command", "a command name"),)),
+    Spec("evidence", "/evidence ID", "The sentence and article a claim or an event was found in.",
+         (Param("id", "a claim or event id (the buttons under answers carry it)", True),)),
+    Spec("flag", "/flag ID [REASON]", "Report a claim as wrong: an admin reviews it; the claim stays as it is "
+         "until then.", (Param("id", "the claim id (the Flag as wrong button carries it)", True),
+                         Param("reason", "what is wrong"))),
+    Spec("help", "/help [COMMAND | actors | topics | kinds]", "What each command does; the actors, topics and "
+         "event kinds it knows.", (Param("command", "a command name, or actors, topics, kinds"),),
+         example="/help actors"),
     Spec("claim add", "/claim add actor=A topic=T stance=support|oppose|neutral statement=\"...\" "
          "[speaker=\"...\"] [source=\"title\"] [url=URL] [date=YYYY-MM-DD]",
          "Add a claim by hand (no arguments opens a form where the platform has one).",
@@ -125,6 +135,10 @@ SPECS: dict[str, Spec] = {s.name: s for s in (
          "OTHER is closed as merged.", (Param("keep", "the id of the event to keep", True),
                                        Param("other", "the id of the duplicate", True)), admin=True,
          example="/event merge e1a2b3c4d5 e6f7a8b9c0"),
+    Spec("review", "/review [dismiss ID [REASON]]", "Claims readers flagged as wrong; dismiss a flag once checked "
+         "(or fix the claim with /claim edit or /claim retract).",
+         (Param("action", "dismiss, or nothing to list the flags"), Param("id", "the claim id"),
+          Param("reason", "why the flag is dismissed")), admin=True),
     Spec("ingest", "/ingest published=YYYY-MM-DD [title=\"...\"] [url=URL] TEXT  (or attach a file)",
          "Read an article (pasted or attached) and store its claims and events.",
          (Param("published", "publication date, YYYY-MM-DD", True), Param("title", "the article's title"),
@@ -142,8 +156,8 @@ SPECS: dict[str, Spec] = {s.name: s for s in (
 GROUPS = {"claim": ("add", "edit", "retract"), "event": ("add", "edit", "cancel", "merge"), "person": ("set",)}
 
 CLAIM_FORM = (
-    FormField("actor", "Actor (country, capital or bloc)", placeholder="japan", max_length=80),
-    FormField("topic", "Topic", placeholder="rare earth export controls", max_length=200),
+    FormField("actor", "Actor (country, capital or bloc)", placeholder="japan", max_length=80, suggest="actor"),
+    FormField("topic", "Topic", placeholder="rare earth export controls", max_length=200, suggest="topic"),
     FormField("stance", "Stance", placeholder="support, oppose or neutral", max_length=10, choices=STANCES),
     FormField("statement", "Statement or quote", multiline=True, max_length=1500),
     FormField("speaker", "Speaker", required=False, max_length=120),
@@ -151,6 +165,14 @@ CLAIM_FORM = (
     FormField("source_url", "Source URL", required=False, max_length=500),
     FormField("date", "Date (YYYY-MM-DD)", required=False, placeholder="2025-03-01", max_length=10),
 )
+
+# the question form (Slack's App Home "Ask" button): a stance with actor and topic pickers
+STANCE_FORM = (
+    FormField("actor", "Actor", placeholder="Choose a country, bloc or person", max_length=80, suggest="actor"),
+    FormField("topic", "Topic", placeholder="Choose or type a topic", max_length=200, suggest="topic"),
+)
+HELP_TOPICS = ("actors", "topics", "kinds")
+SCOPES = ("upcoming", "past", "all")
 
 
 # -- admins --------------------------------------------------------------------------------
@@ -345,7 +367,8 @@ class Commands:
         elif head in SPECS:
             name = head
         else:
-            raise UsageError(f"I don't know the command /{head}.")
+            raise UsageError(f"I don't know the command /{head}. " + (
+                did_you_mean(command_suggestions(head), "/") or "Type /help for the commands."))
         parser: Callable[[str], dict[str, str]] = getattr(self, "_parse_" + name.replace(" ", "_"))
         try:
             return name, parser(rest)
@@ -359,6 +382,10 @@ class Commands:
         self._observe(name if name in SPECS else "unknown", reply, time.perf_counter() - started)
         return reply
 
+    def observe(self, name: str, reply: Reply, seconds: float) -> None:
+        """Tell the observers (metrics) about an answer made outside ``invoke``."""
+        self._observe(name, reply, seconds)
+
     def _observe(self, name: str, reply: Reply, seconds: float) -> None:
         for observe in self.observers:
             try:
@@ -369,7 +396,8 @@ class Commands:
     def _invoke(self, caller: Caller, name: str, args: dict[str, str]) -> Reply:
         spec = SPECS.get(name)
         if spec is None:
-            return Reply("Unknown command", text=f"I don't know the command /{name}.", kind="usage",
+            return Reply("Unknown command", text=f"I don't know the command /{name}. "
+                         + did_you_mean(command_suggestions(name), "/"), kind="usage",
                          footer="Type /help for the commands.")
         args = {k: v.strip() if isinstance(v, str) else v for k, v in args.items() if v is not None}
         if not self.admins.serves(caller):
@@ -379,8 +407,7 @@ class Commands:
                               "the server to DISCORD_GUILD_IDS, or remove the bot from this server.")
         try:
             if spec.admin and not self.admins.allows(caller):
-                raise PermissionDenied(f"/{name} is for admins. Ask an admin of this bot, or one with "
-                                       "the Manage Server permission on Discord, to do it.")
+                raise PermissionDenied(f"/{name} is for admins. {admin_hint(caller)}")
             handler: Callable[[Caller, dict[str, str]], Reply] = getattr(self, "_do_" + name.replace(" ", "_"))
             reply = handler(caller, args)
         except PermissionDenied as e:
@@ -397,14 +424,15 @@ class Commands:
             # but the log is no place for them; the traceback is enough to debug
             log.exception("/%s failed for %s", name, caller.who)
             return Reply("Something went wrong", text=APOLOGY, kind="apology")
-        if not spec.admin and name not in ("help", "remind") and not reply.is_error:
+        if not spec.admin and name not in ("help", "remind", "flag") and not reply.is_error:
             reply.command, reply.args = name, dict(args)
+        reply.show_ids = self.admins.allows(caller)  # record ids only for those who act on them
         return reply
 
     def rerun(self, caller: Caller, name: str, args: dict[str, str]) -> Reply:
         """Run a read command again (another page, a share); admin commands never run twice."""
         spec = SPECS.get(name)
-        if spec is None or spec.admin or name == "remind":
+        if spec is None or spec.admin or name in ("remind", "flag"):
             return Reply("Can't do that", text="That answer cannot be shown again; run the command anew.",
                          kind="error")
         return self.invoke(caller, name, args)
@@ -434,26 +462,47 @@ class Commands:
         if kind == "actor":
             rows = [(f"{a['name']} ({a['claims']} claims)", a["id"]) for a in self.service.actors()
                     if not cur or cur in a["id"].lower() or cur in a["name"].lower()]
+            if cur:  # people are actors too: their own statements, labelled with their country
+                rows += [(f"{p.name} ({self._actor_label(p.actor)})", p.name) for p in self.service.people_as_actors()
+                         if cur in p.name.lower()]
+                if not rows:  # a typo: the closest names
+                    rows = [(f"{n}?", n) for n in self.service.suggest_actors(cur, n=5)]
         elif kind == "topic":
             topics = sorted(self.service.topic_list(), key=lambda t: (-t["claims"], t["label"]))
             rows = [(f"{t['label']} ({t['claims']} claims)", t["id"]) for t in topics
                     if not cur or cur in t["id"].lower() or cur in t["label"].lower()]
+            if cur and not rows:
+                labels = {t["label"]: t["id"] for t in topics}
+                rows = [(f"{n}?", labels.get(n, n)) for n in self.service.suggest_topics(cur, n=5)]
         else:
-            options = {"kind": EVENT_KINDS, "scope": ("upcoming", "all"), "stance": STANCES}.get(kind, ())
+            options = {"kind": EVENT_KINDS, "scope": SCOPES, "stance": STANCES}.get(kind, ())
             rows = [(o, o) for o in options if not cur or o.startswith(cur)]
         if cur:
             rows.sort(key=lambda r: (not r[1].lower().startswith(cur), 0))
         return rows[:limit]
 
     # ---- parsers: text after the command name -> arguments
-    def _actor_prefix(self, tokens: list[Token], keep: int) -> int:
-        """How many leading tokens name an actor ("south korea" is two); 0 if none do."""
+    def names_actor(self, text: str) -> bool:
+        """Whether ``text`` names an actor or a person."""
+        return bool(self.service.gaz.resolve(text) or find_person(text, self.service.people_directory()))
+
+    def _actor_prefix(self, tokens: list[Token], keep: int, fuzzy: bool = False) -> int:
+        """How many leading tokens name an actor or person ("south korea", "xi jinping" are two);
+        0 if none do.  ``fuzzy`` (where an actor must come first): a close misspelling of a name
+        of several words counts too, so that the error can name it."""
         if tokens and tokens[0].quoted:
-            return 1 if self.service.gaz.resolve(tokens[0].text) else 0
-        for n in range(min(3, len(tokens) - keep), 0, -1):
+            return 1 if self.names_actor(tokens[0].text) else 0
+        most = min(4, len(tokens) - keep)
+        for n in range(most, 0, -1):
             if any(t.quoted or t.key for t in tokens[:n]):
                 continue
-            if self.service.gaz.resolve(_join(tokens[:n])):
+            if self.names_actor(_join(tokens[:n])):
+                return n
+        # a mistyped name of two or three words ("south koria") is taken whole, so that the
+        # answer can say which name was meant
+        for n in range(min(3, most), 1, -1) if fuzzy else ():
+            if not any(t.quoted or t.key for t in tokens[:n]) and \
+                    " " in "".join(self.service.suggest_actors(_join(tokens[:n]), n=1)):
                 return n
         return 0
 
@@ -461,7 +510,7 @@ class Commands:
         tokens = tokenize(rest)
         positional, opts = parse_options(tokens, {"actor": "actor", "topic": "topic"}, "/stance")
         if "actor" not in opts and positional:
-            n = self._actor_prefix(positional, keep=0 if "topic" in opts else 1) or 1
+            n = self._actor_prefix(positional, keep=0 if "topic" in opts else 1, fuzzy=True) or 1
             opts["actor"] = _join(positional[:n])
             positional = positional[n:]
         if "topic" not in opts and positional:
@@ -506,8 +555,8 @@ class Commands:
         left: list[Token] = []
         for t in positional:
             low = t.text.lower()
-            if low in ("upcoming", "all", "past") and "scope" not in opts:
-                opts["scope"] = "all" if low == "past" else low
+            if low in SCOPES and "scope" not in opts:
+                opts["scope"] = low
             elif low in EVENT_KINDS and "kind" not in opts:
                 opts["kind"] = low
             elif low.rstrip("s") in EVENT_KINDS and "kind" not in opts:
@@ -518,7 +567,30 @@ class Commands:
             if "actor" in opts:
                 raise UsageError(f"I don't know what {_join(left)!r} is for")
             opts["actor"] = _join(left)
+            if not self.names_actor(opts["actor"]):
+                self._no_such_word(opts, left)
         return opts
+
+    def _no_such_word(self, opts: dict[str, str], left: list[Token]) -> None:
+        """A word of /events that is no actor: a mistyped kind or scope is named, with the
+        command that was meant; else the actor error (with its own suggestions) follows."""
+        word = opts["actor"].lower()
+        kinds = {k: k for k in EVENT_KINDS if "kind" not in opts}
+        kinds.update({k + "s": k for k in EVENT_KINDS if "kind" not in opts})
+        scopes = {k: k for k in SCOPES if "scope" not in opts}
+        kind = closest(word, kinds, n=1)
+        scope = closest(word, scopes, n=1)
+        actors = self.service.suggest_actors(word, n=1)
+        if not kind and not scope:
+            return
+        fixed = dict(opts)
+        del fixed["actor"]
+        what = "the kind" if kind else "the scope"
+        fixed["kind" if kind else "scope"] = (kind or scope)[0]
+        line = "/events " + " ".join(fixed[k] for k in ("scope", "kind") if fixed.get(k))
+        also = f" (or the actor {actors[0]}?)" if actors else ""
+        raise UsageError(f"I don't know what {word!r} is. Did you mean {what} {(kind or scope)[0]}{also}? "
+                         f"Try `{line}`.")
 
     def _parse_sources(self, rest: str) -> dict[str, str]:
         if rest.strip():
@@ -549,6 +621,23 @@ class Commands:
 
     def _parse_help(self, rest: str) -> dict[str, str]:
         return {"command": rest.strip().lstrip("/")} if rest.strip() else {}
+
+    def _parse_evidence(self, rest: str) -> dict[str, str]:
+        tokens = tokenize(rest)
+        if len(tokens) != 1 or tokens[0].key:
+            raise UsageError("give one claim or event id")
+        return {"id": tokens[0].text}
+
+    def _parse_flag(self, rest: str) -> dict[str, str]:
+        return self._parse_id_reason(rest, need_reason=False)
+
+    def _parse_review(self, rest: str) -> dict[str, str]:
+        tokens = tokenize(rest)
+        if not tokens:
+            return {}
+        if tokens[0].text.lower() != "dismiss" or len(tokens) < 2:
+            raise UsageError("list the flags with /review, or close one with /review dismiss ID [REASON]")
+        return {"action": "dismiss", "id": tokens[1].text, "reason": _rest(rest, tokens, 2)}
 
     def _parse_remind(self, rest: str) -> dict[str, str]:
         return {"text": rest.strip()}
@@ -629,19 +718,11 @@ class Commands:
     def _do_stance(self, caller: Caller, args: dict[str, str]) -> Reply:
         _need(args, "actor", "topic")
         ans = self.service.stance(args["actor"], args["topic"], limit=STANCE_LIMIT)
-        counts = ans.counts
-        summary = f"{counts['support']} support · {counts['oppose']} oppose · {counts['neutral']} neutral"
-        reply = Reply(f"{ans.actor_label} {STANCE_WORD.get(ans.stance, ans.stance)} {ans.topic}",
-                      fields=[Field("Stance", ans.stance), Field("Claims", summary)])
-        if ans.stance == "none":
-            reply.text = (f"No claim by {ans.actor_label} takes a side on {ans.topic!r} yet. "
-                          "Try a broader topic, or /claims to browse.")
-        for c in ans.claims:
-            reply.items.append(Item(
-                title=f"{_speaker(c)} ({c.get('cue') or 'stated'}) · {STANCE_WORD.get(c['stance'], c['stance'])}",
-                text=f"\u201c{c.get('quote', '')}\u201d", meta=_source(c.get("title"), c.get("outlet"),
-                                                                    c.get("published")),
-                url=c.get("url") or "", id=c["id"]))
+        reply = stance_reply(ans, self._actor_label)
+        if ans.stance == "none" and not sum(ans.counts.values()) and not self.service.topics.query(args["topic"]).ids:
+            hint = did_you_mean(self.service.suggest_topics(args["topic"]))
+            if hint:  # a topic nobody has claims on may be a typo of one that has
+                reply.text = f"{reply.text} {hint}".strip()
         return reply
 
     def _do_claims(self, caller: Caller, args: dict[str, str]) -> Reply:
@@ -649,7 +730,7 @@ class Commands:
                                     text=args.get("text") or None)
         what = []
         if args.get("actor"):
-            what.append(f"by {self._actor_label(args['actor'])}")
+            what.append(f"by {self.service.resolve_who(args['actor']).label}")
         if args.get("topic"):
             what.append(f"on {args['topic']}")
         if args.get("text"):
@@ -660,39 +741,76 @@ class Commands:
             reply.text = "No claims match. Try fewer filters, or /sources to see what has been read."
         if len(found) > LIST_LIMIT:
             reply.footer = f"Showing the newest {LIST_LIMIT} of {len(found)}; narrow it with an actor or topic."
+        flagged = self.service.flag_counts() if self.admins.allows(caller) else {}
         for c in found[:LIST_LIMIT]:
-            reply.items.append(Item(
-                title=f"{self._actor_label(c.get('actor', ''))} · {c.get('stance', 'neutral')} · {_speaker(c)}",
-                text=f"\u201c{c.get('quote', '')}\u201d",
-                meta=_source(c.get("source_title"), c.get("outlet"), c.get("published")),
-                url=c.get("source_url") or "", id=c["id"]))
+            n = flagged.get(c["id"], 0)
+            reply.items.append(claim_item(c, self._actor_label,
+                                          extra_meta=f"flagged as wrong {n}\u00d7 (/review)" if n else ""))
         return reply
 
     def _do_events(self, caller: Caller, args: dict[str, str]) -> Reply:
         scope = (args.get("scope") or "upcoming").lower()
-        if scope not in ("upcoming", "all"):
-            raise UsageError("the scope is upcoming or all")
+        if scope not in SCOPES:
+            raise UsageError("the scope is upcoming, past or all")
         kind = (args.get("kind") or "").lower() or None
         evs = self.service.events(scope=scope, actor=args.get("actor") or None, kind=kind)
-        title = "Upcoming events" if scope == "upcoming" else "Events"
+        title = {"upcoming": "Upcoming events", "past": "Past events", "all": "Events"}[scope]
         if kind:
-            title = f"{title} · {kind}"
+            title = f"{title} \u00b7 {kind}"
         if args.get("actor"):
-            title += f" with {self._actor_label(args['actor'])}"
+            title += f" with {self.service.resolve_who(args['actor']).label}"
         reply = Reply(f"{title} ({len(evs)})")
         if not evs:
             reply.text = "No events match." + (" Try /events all for past ones." if scope == "upcoming" else "")
+        if len(evs) > LIST_LIMIT:
+            reply.footer = f"Showing {LIST_LIMIT} of {len(evs)}; narrow it with an actor or a kind."
         for e in evs[:LIST_LIMIT]:
-            who = ", ".join(self._actor_label(p) for p in e.get("participants", []))
-            detail = " · ".join(x for x in (e.get("kind", ""), e.get("place", ""), who) if x)
-            status = f" (merged into {e['merged_into']})" if e.get("merged_into") else (
-                " (cancelled)" if e.get("status") == "cancelled" else "")
-            src = (e.get("sources") or [{}])[0]
-            origin = "added by an admin" if e.get("origin") == "admin" else (
-                src.get("published") and f"reported {src['published']}")
-            reply.items.append(Item(title=f"{when(e)} · {e.get('title', '')}{status}", text=detail,
-                                    meta=_source(origin),
-                                    url=src.get("url") or "", id=e["id"]))
+            reply.items.append(event_item(e, self._actor_label, self.service.store.get_article))
+        return reply
+
+    def _do_evidence(self, caller: Caller, args: dict[str, str]) -> Reply:
+        _need(args, "id")
+        ev = self.service.store.get_event(args["id"])
+        if ev is not None:
+            return evidence_reply(ev, self.service.store.get_article)
+        c = self.service.store.get_claim(args["id"])
+        if c is None:
+            raise CommandError(f"There is no claim or event {args['id']!r}.")
+        art = self.service.store.get_article(str(c.get("article") or "")) or {}
+        reply = Reply(speaker_text(c, self._actor_label), text=" ".join(str(c.get("sentence") or "").split()))
+        if c.get("context"):
+            reply.fields.append(Field("The sentence before", " ".join(str(c["context"]).split()), inline=False))
+        reply.items.append(Item(title=str(art.get("title") or c.get("source_title") or "source"),
+                                text=statement_text(c),
+                                meta=" \u00b7 ".join(str(x) for x in (art.get("outlet") or c.get("outlet"),
+                                                                       c.get("published")) if x),
+                                url=str(art.get("url") or c.get("source_url") or "")))
+        return reply
+
+    def _do_flag(self, caller: Caller, args: dict[str, str]) -> Reply:
+        _need(args, "id")
+        admin = self.admins.allows(caller)
+        self.service.flag_claim(args["id"], who=caller.who, reason=args.get("reason", ""))
+        text = ("Thanks. It is in the review queue: an admin will check it. The claim stays as it is until then."
+                if not admin else "It is in the review queue (/review). Fix it with /claim edit or /claim retract.")
+        return Reply("Flagged as wrong", text=text)
+
+    def _do_review(self, caller: Caller, args: dict[str, str]) -> Reply:
+        if args.get("action") == "dismiss":
+            _need(args, "id")
+            n = self.service.dismiss_flags(args["id"], who=caller.who, reason=args.get("reason", ""))
+            return Reply(f"Flags on {args['id']} dismissed ({n})", text="The claim is unchanged.",
+                         footer=f"Recorded in the audit log as {caller.who}.")
+        flags = self.service.flags()
+        reply = Reply(f"Review queue ({len(flags)} claim{'s' if len(flags) != 1 else ''} flagged)")
+        if not flags:
+            reply.text = "No open flags."
+        for claim_id, recs in flags.items():
+            c = self.service.store.get_claim(claim_id) or {"id": claim_id}
+            reasons = "; ".join(r["after"].get("reason") or "no reason given" for r in recs)
+            reply.items.append(claim_item(c, self._actor_label,
+                                          extra_meta=f"flagged {len(recs)}\u00d7: {reasons}"))
+        reply.footer = "Fix a claim with /claim edit or /claim retract, or close its flags with /review dismiss ID."
         return reply
 
     def _do_sources(self, caller: Caller, args: dict[str, str]) -> Reply:
@@ -717,8 +835,9 @@ class Commands:
             reply.items.append(Item(title=person_label(p["name"], p["role"], p["actor_label"]),
                                     meta=_source(f"{p['articles']} article{'s' if p['articles'] != 1 else ''}", how),
                                     id=p["id"]))
-        if len(people) > LIST_LIMIT:
-            reply.footer = f"Showing {LIST_LIMIT} of {len(people)}; add a country or a name."
+        more = f"Showing {LIST_LIMIT} of {len(people)}; add a country or a name. " if len(people) > LIST_LIMIT else ""
+        # the other half of what can be asked about: /help actors lists the states and blocs
+        reply.footer = more + "Countries and blocs with claims: /help actors."
         return reply
 
     def _do_person_set(self, caller: Caller, args: dict[str, str]) -> Reply:
@@ -734,9 +853,13 @@ class Commands:
 
     def _do_help(self, caller: Caller, args: dict[str, str]) -> Reply:
         wanted = (args.get("command") or "").lower().strip()
+        if wanted in HELP_TOPICS:
+            return self._help_topic(wanted)
         specs = [s for s in SPECS.values() if not wanted or s.name == wanted or s.name.startswith(wanted + " ")]
         if wanted and not specs:
-            raise UsageError(f"there is no command {wanted!r}")
+            raise UsageError(f"there is no command {wanted!r}. "
+                             + (did_you_mean(command_suggestions(wanted), "/")
+                                or "Try /help for the commands, or /help actors, /help topics, /help kinds."))
         admin = self.admins.allows(caller)
         reply = Reply("claimbot commands" if not wanted else f"/{wanted}",
                       text="Who holds which position on which topic, from the news; and what is coming up.")
@@ -745,11 +868,47 @@ class Commands:
                 continue
             body = s.summary + (f"\nExample: {s.example}" if s.example else "")
             reply.items.append(Item(title=s.usage + ("  (admin)" if s.admin else ""), text=body))
+        if not wanted:
+            reply.items.append(Item(title="/help actors \u00b7 /help topics \u00b7 /help kinds",
+                                    text="The actors, people, topics and event kinds claimbot knows."))
         if caller.platform == "slack":
             reply.footer = "In Slack, help and remind run as /claimbot help and /claimbot remind."
         elif not admin:
-            reply.footer = "Admin commands (/claim, /event, /person, /ingest) are hidden: you are not an admin."
+            reply.footer = ("Admin commands (/claim, /event, /person, /ingest, /review) are hidden: you are not "
+                            "an admin.")
         return reply
+
+    def _help_topic(self, topic: str) -> Reply:
+        if topic == "actors":
+            actors = self.service.actors()
+            reply = Reply(f"Actors with claims ({len(actors)})",
+                          text="Any country, capital, demonym or bloc works too (japan, Tokyo, Japanese, eu); "
+                               "so do the people below, for their own statements.",
+                          footer="The people quoted, with their title and the country they speak for: /actors.")
+            for a in actors[:LIST_LIMIT]:
+                reply.items.append(Item(title=f"{a['name']} ({a['id']})", text=_count(a["claims"], "claim")))
+            # the people directory: who can stand for an actor (learned, curated, set by admins)
+            names = sorted({p.name for p in self.service.people_as_actors()})
+            if names:
+                shown, more = [], len(names)
+                for name in names:  # a field holds about a thousand characters
+                    if sum(len(n) + 2 for n in shown) + len(name) > 900:
+                        break
+                    shown.append(name)
+                    more -= 1
+                reply.fields.append(Field(f"People ({len(names)})", ", ".join(shown) + (
+                    f" \u2026 and {more} more" if more else ""), inline=False))
+            return reply
+        if topic == "topics":
+            topics = sorted(self.service.topic_list(), key=lambda t: (-t["claims"], t["label"]))
+            reply = Reply(f"Topics ({len(topics)})",
+                          text="Any words work as a topic too: /stance japan \"chip export controls\".")
+            for t in topics[:LIST_LIMIT]:
+                reply.items.append(Item(title=t["label"], text=f"{_count(t['claims'], 'claim')} \u00b7 "
+                                                              f"/stance ACTOR {t['id']}"))
+            return reply
+        return Reply("Event kinds", text=", ".join(EVENT_KINDS),
+                     footer="For example: /events upcoming summit, /events past japan visit.")
 
     def _do_remind(self, caller: Caller, args: dict[str, str]) -> Reply:
         if self.reminders is None:
@@ -763,8 +922,9 @@ class Commands:
         known = {k: v for k, v in args.items() if v and k in CLAIM_KEYS.values()}
         # what is known is checked before a form asks for the rest, so nobody fills in a
         # form that was doomed by its first field
-        if known.get("actor") and not self.service.gaz.resolve(known["actor"]):
-            raise FormError("actor", f"I don't know the actor {known['actor']!r}. Try a country, capital or bloc.")
+        if known.get("actor") and not self.names_actor(known["actor"]):
+            raise FormError("actor", f"I don't know the actor {known['actor']!r}. Try a country, capital, bloc "
+                                     "or person.")
         if known.get("stance") and known["stance"].lower() not in STANCES:
             raise FormError("stance", f"stance must be one of {', '.join(STANCES)}")
         if not known.get("statement"):
@@ -866,12 +1026,38 @@ class Commands:
                      fields=[Field("Article", ", ".join(a for r in reports for a in r.added))],
                      footer=f"Recorded in the audit log as {caller.who}.")
 
+    def actor_label(self, actor: str) -> str:
+        """An actor's name for answers ("japan", "Tokyo" -> "Japan")."""
+        return self._actor_label(actor)
+
     def _actor_label(self, actor: str) -> str:
         aid = self.service.gaz.resolve(actor) or actor
         return self.service.gaz.label(aid)
 
 
 # -- helpers -------------------------------------------------------------------------------
+
+
+def command_suggestions(word: str) -> list[str]:
+    """Command names close to a mistyped one ("stnace" -> "stance")."""
+    names = {n: n for n in SPECS} | {g: g for g in GROUPS} | {f"help {t}": f"help {t}" for t in HELP_TOPICS}
+    # "/topics" is "/help topics"; "/actors" is a command of its own (the people quoted)
+    names.update({t: f"help {t}" for t in HELP_TOPICS if t not in SPECS})
+    return closest(word, names, n=2)
+
+
+def admin_hint(caller: Caller) -> str:
+    """Who can do it, in the words of the caller's platform."""
+    if caller.platform == "discord":
+        return ("Ask an admin of this bot, or a member with the Manage Server permission (or the admin role) "
+                "in this server, to do it.")
+    if caller.platform == "slack":
+        return "Ask one of this bot's admins in this workspace (its operator names them) to do it."
+    return "Ask the operator of this bot to do it."
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def _need(args: dict[str, str], *names: str) -> None:

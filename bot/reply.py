@@ -42,7 +42,8 @@ class Item:
     text: str = ""  # the body: a quote, an event's dates and place
     meta: str = ""  # where it comes from: "Title · Outlet · 2025-03-01"
     url: str = ""
-    id: str = ""  # the record id admins use with /claim edit, /event cancel
+    id: str = ""  # the record id: shown to admins (/claim edit, /event cancel); buttons carry it
+    kind: str = ""  # claim | event: what the platforms offer on it ("Flag as wrong", "Sentence")
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,7 @@ class FormField:
     placeholder: str = ""
     max_length: int = 300
     choices: tuple[str, ...] = ()  # a fixed set (a select where the platform has one)
+    suggest: str = ""  # actor | topic: a picker fed by Commands.suggest where the platform has one
 
 
 @dataclass
@@ -96,6 +98,7 @@ class Reply:
     args: dict[str, str] = field(default_factory=dict)
     page: int = 0  # which page of ``items`` to show (0-based)
     error_field: str = ""  # the form field an error is about, so a modal can point at it
+    show_ids: bool = False  # record ids are shown only to admins, who need them for /claim edit ...
 
     @property
     def is_error(self) -> bool:

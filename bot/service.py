@@ -31,6 +31,7 @@ from bot.extract.people import (
 )
 from bot.extract.text import BadInput, clean_text, decode_article
 from bot.extract.topics import TopicQuery, content_words, topic_index
+from bot.names import Who, closest, did_you_mean, find_person, spoke
 from bot.relevance import Query, analyse, index_claim, relevance, tally
 from store.base import Record, Store
 
@@ -64,10 +65,14 @@ class StanceAnswer:
     stance: str  # support | oppose | mixed | none
     claims: list[dict[str, Any]]
     counts: dict[str, int]
+    person: str = ""  # when the query named a person: only their statements
 
     def to_dict(self) -> dict[str, Any]:
-        return {"actor": self.actor, "actor_label": self.actor_label, "topic": self.topic,
-                "stance": self.stance, "counts": self.counts, "claims": self.claims}
+        out = {"actor": self.actor, "actor_label": self.actor_label, "topic": self.topic,
+               "stance": self.stance, "counts": self.counts, "claims": self.claims}
+        if self.person:
+            out["person"] = self.person
+        return out
 
 
 @dataclass
@@ -320,21 +325,78 @@ class Service:
 
     # -- queries ----------------------------------------------------------------------------------
     def resolve_actor(self, query: str) -> str:
+        """The actor id a query names; a person names the actor they speak for."""
         actor = self.gaz.resolve(query)
         if actor is None:
-            raise CommandError(f"I don't know the actor {query!r}. Try a country, capital or bloc "
-                               "(japan, Tokyo, eu, asean) — `/help actors` lists them.")
+            actor = self.resolve_who(query).actor  # raises the message with its suggestions
         return actor
+
+    # people and names: what a user meant (bot/names.py) ------------------------------------------
+    def people_as_actors(self) -> list[PersonEntry]:
+        """Everyone who can stand for an actor: the people directory (admins' corrections, the
+        curated office holders and the gazetteer's people, the people learned from articles)
+        with the state or bloc each speaks for."""
+        return [p for p in self.people_directory() if p.actor]
+
+    def resolve_who(self, query: str) -> Who:
+        """An actor ("japan", "Tokyo") or a person ("Xi Jinping", "trump"): a person answers
+        with their own statements, labelled with their country."""
+        actor = self.gaz.resolve(query)
+        if actor is not None:
+            return Who(actor, self.gaz.label(actor))
+        person = find_person(query, self.people_directory())
+        if person is not None and person.actor:
+            return Who(person.actor, f"{person.name} ({self.gaz.label(person.actor)})", person)
+        if person is not None:
+            raise CommandError(f"{person.name} speaks for no state I know of, so there is no actor to answer for. "
+                               "`/actors` lists the people quoted; an admin can give a country with /person set.")
+        raise CommandError(self.unknown_actor_message(query))
+
+    def unknown_actor_message(self, query: str) -> str:
+        hint = did_you_mean(self.suggest_actors(query))
+        return (f"I don't know the actor {query!r}. " + (hint + " " if hint else "")
+                + "Try a country, capital, bloc or person (japan, Tokyo, eu, Xi Jinping): "
+                "`/help actors` lists them.")
+
+    def suggest_actors(self, query: str, n: int = 3) -> list[str]:
+        """Actor and people names close to a mistyped ``query``, those with claims first."""
+        choices: dict[str, str] = {}
+        for aid, a in self.gaz.actors.items():
+            label = a.get("name", aid)
+            for form in (aid, aid.replace("-", " "), label, *a.get("aliases", []), *a.get("capitals", []),
+                         *a.get("demonyms", [])):
+                choices.setdefault(form, label)
+        for p in self.people_as_actors():
+            for form in (p.name, *p.all_forms()):  # "Lee" of "Lee Jae-myung", not "Jae-myung"
+                choices.setdefault(form, p.name)
+        with_claims = [self.gaz.label(a) for a in self.store.actor_counts()]
+        return closest(query, choices, n=n, prefer=with_claims)
+
+    def suggest_topics(self, query: str, n: int = 3) -> list[str]:
+        """Topic names close to a mistyped ``query``, those with claims first."""
+        choices: dict[str, str] = {}
+        for t in self.topics.topics.values():
+            for form in (t.id, t.id.replace("-", " "), t.label, *t.synonyms):
+                choices.setdefault(form, t.label)
+        counts = self.store.topic_counts()
+        with_claims = [t.label for t in self.topics.topics.values() if counts.get(t.id)]
+        return closest(query, choices, n=n, prefer=with_claims)
 
     def stance(self, actor_query: str, topic_query: str, limit: int = 10) -> StanceAnswer:
         if not topic_query.strip():
             raise CommandError("Which topic? For example: `/stance japan rare-earths`")
-        actor = self.resolve_actor(actor_query)
+        who = self.resolve_who(actor_query)
+        actor = who.actor
         tq = self.topics.query(topic_query)
         if not tq.words and not tq.ids:
             raise CommandError(f"{topic_query!r} has no words I can search for.")
-        table = self._relevance_table()
-        if table is not None:
+        table = self._relevance_table() if who.person is None else None
+        if who.person is not None:
+            # a person's own statements: their actor's claims whose speaker is that person
+            person = who.person
+            found = tally(r for r in self._relevant(actor, tq)
+                          if spoke(person, str((r[1].get("speaker") or {}).get("name") or "")))
+        elif table is not None:
             with self._table_lock:
                 found = table.score(actor, Query.prepare(tq, self.gaz), self._article_words, MIN_RELEVANCE, limit)
         else:
@@ -358,7 +420,8 @@ class Service:
             ranked = found.top
             top = heapq.nsmallest(limit, ranked, key=order) if limit >= 0 else sorted(ranked, key=order)[:limit]
             cited = [self._cite(c, s) for _, c, s in top]
-        return StanceAnswer(actor, self.gaz.label(actor), topic_query, label, cited, found.counts)
+        return StanceAnswer(actor, who.label, topic_query, label, cited, found.counts,
+                            person=who.person.name if who.person else "")
 
     def _relevance_table(self) -> Any:
         """The claims as columns (bot.relevance_table), in step with the store, in a process
@@ -439,7 +502,8 @@ class Service:
         command lists it from the end (newest, or best, first).  ``limit``: only the
         last ``limit`` (the newest, or the best matches).
         """
-        actor_id = self.resolve_actor(actor) if actor else None
+        who = self.resolve_who(actor) if actor else None
+        actor_id = who.actor if who else None
         topics = None
         words = None
         if topic:
@@ -452,13 +516,19 @@ class Service:
             self._check_search_text(text)
             search = getattr(self.store, "search_claims", None)
             if search is not None:
-                ranked = search(text, actor_id, limit, include_retracted, topics=topics, words=words)
+                if who is not None and who.person is not None:  # the best of that person's own
+                    ranked = _by_person(search(text, actor_id, None, include_retracted, topics=topics,
+                                               words=words), who)
+                    ranked = ranked if limit is None else ranked[:limit]
+                else:
+                    ranked = search(text, actor_id, limit, include_retracted, topics=topics, words=words)
                 return ranked[::-1]
         need = set(content_words(text)) if text else set()
         # the topic's words (when it names no topic id) still filter, as without text
         found = self._find_claims(actor_id, topics, words or sorted(need) or None, include_retracted)
         if need:
             found = [c for c in found if need <= set(c.get("words", []))]
+        found = _by_person(found, who)
         found = sorted(found, key=lambda c: (c.get("published", ""), c.get("article", ""), c.get("start", 0)))
         return found if limit is None else found[-limit:]
 
@@ -490,9 +560,15 @@ class Service:
         today = today or self.clock().date()
         if kind and kind not in EVENT_KINDS:
             raise CommandError(f"unknown event kind {kind!r}; one of: {', '.join(EVENT_KINDS)}")
-        actor_id = self.resolve_actor(actor) if actor else None
+        if scope not in ("upcoming", "past", "all"):
+            raise CommandError(f"the scope is upcoming, past or all, not {scope!r}")
+        actor_id = self.resolve_who(actor).actor if actor else None
         start_from = after or (today.isoformat() if scope == "upcoming" else None)
-        evs = self.store.events(start_from=start_from, include_cancelled=scope != "upcoming")
+        start_to = (today - dt.timedelta(days=1)).isoformat() if scope == "past" else None
+        evs = self.store.events(start_from=start_from, start_to=start_to, include_cancelled=scope != "upcoming")
+        if scope == "past":
+            # what is over: a range or month that has begun but not ended is still coming up
+            evs = [e for e in evs if _last_iso(e) < today.isoformat()]
         if scope == "upcoming":
             # a range or month that has begun but not ended is still coming up
             evs = evs + [e for e in self.store.events(start_to=today.isoformat(), include_cancelled=False)
@@ -502,7 +578,8 @@ class Service:
             evs = [e for e in evs if actor_id in e.get("participants", [])]
         if kind:
             evs = [e for e in evs if e.get("kind") == kind]
-        return sorted(evs, key=lambda e: (e.get("start", ""), e.get("title", "")))
+        evs = sorted(evs, key=lambda e: (e.get("start", ""), e.get("title", "")))
+        return evs[::-1] if scope == "past" else evs  # the latest past event first
 
     def sources(self) -> list[Record]:
         return sorted(self.store.articles(), key=lambda a: (a.get("published", ""), a.get("id", "")))
@@ -610,6 +687,50 @@ class Service:
         return {"id": stable_id("audit", now, who, action, target, os.urandom(4).hex()), "at": now,
                 "who": who or "system", "action": action, "kind": kind, "target": target,
                 "before": before, "after": after}
+
+    # -- the review queue: readers flag claims, admins fix them or dismiss the flag ------------------
+    FLAG_REASON_MAX = 500
+
+    def flag_claim(self, claim_id: str, who: str, reason: str = "") -> Record:
+        """File a reader's report that a claim is wrong: an audit record ``claim.flag`` (the
+        review queue), never a change to the claim, whoever flags it."""
+        claim = self.store.get_claim(claim_id)
+        if claim is None:
+            raise CommandError(f"There is no claim {claim_id!r}.")
+        if claim.get("retracted"):
+            raise CommandError("That claim is retracted already.")
+        if any(r["who"] == who for r in self.flags().get(claim_id, [])):
+            raise CommandError("You flagged this claim already; an admin will look at it.")
+        reason = " ".join(reason.split())[:self.FLAG_REASON_MAX]
+        record = self._audit(who, "claim.flag", "claim", claim_id, None,
+                             {"reason": reason, "quote": str(claim.get("quote") or "")[:200]})
+        self.store.add_audit(record)
+        return record
+
+    def flags(self) -> dict[str, list[Record]]:
+        """Open flags by claim id, oldest claim first: a flag is closed by an admin's edit or
+        retraction of the claim after it, or by dismissing it."""
+        open_flags: dict[str, list[Record]] = {}
+        for rec in self.store.audit_log():
+            action, target = rec.get("action"), rec.get("target")
+            if action == "claim.flag":
+                open_flags.setdefault(target, []).append(rec)
+            elif action in ("claim.edit", "claim.retract", "claim.flag.dismiss"):
+                open_flags.pop(target, None)
+        return open_flags
+
+    def flag_counts(self) -> dict[str, int]:
+        return {cid: len(recs) for cid, recs in self.flags().items()}
+
+    def dismiss_flags(self, claim_id: str, who: str, reason: str = "") -> int:
+        """Close a claim's open flags (the claim is right as it is); how many were open."""
+        recs = self.flags().get(claim_id, [])
+        if not recs:
+            raise CommandError(f"Claim {claim_id!r} has no open flags.")
+        self.store.add_audit(self._audit(who, "claim.flag.dismiss", "claim", claim_id, None,
+                                         {"reason": " ".join(reason.split())[:self.FLAG_REASON_MAX],
+                                          "flags": len(recs)}))
+        return len(recs)
 
     def add_claim(self, fields: dict[str, Any], who: str) -> Record:
         actor = self.resolve_actor(str(fields.get("actor", "")))
@@ -799,6 +920,14 @@ class Service:
         self.store.put_event(after, self._audit(who, "event.cancel", "event", event_id, before, after))
         self._changed("events")
         return after
+
+
+def _by_person(claims: list[Record], who: Who | None) -> list[Record]:
+    """Only the claims a person made, when the query named one."""
+    if who is None or who.person is None:
+        return claims
+    person = who.person
+    return [c for c in claims if spoke(person, str((c.get("speaker") or {}).get("name") or ""))]
 
 
 MAX_EVENT_SPAN = 366  # the widest time an event is given (a year), for finding one that holds another

@@ -1,7 +1,7 @@
 """The command tests on both backends: TinyDB and PostgreSQL, through the ``store`` fixture.
 
-The tests are the ones of ``tests/test_commands.py``, ``tests/test_stance_service.py`` and
-``tests/test_reminders_commands.py`` that read or write the store (those modules run them
+The tests are the ones of ``tests/test_commands.py``, ``tests/test_stance_service.py``,
+``tests/test_ux_commands.py`` and ``tests/test_reminders_commands.py`` that read or write the store (those modules run them
 on the in-memory store): they are collected again here, where the fixtures they ask for
 (``service``, ``commands``, ``svc``, ``remind``) stand on ``store``, parametrised over
 ``BACKENDS``.  Parsing and planning tests that never touch a store are not repeated.
@@ -56,6 +56,13 @@ from tests.test_stance_service import (  # noqa: F401 - collected again, on each
     test_none_cites_nothing,
     test_retracted_claims_do_not_count,
     test_support_with_evidence,
+)
+from tests.test_ux_commands import (  # noqa: F401 - collected again, on each backend
+    test_a_person_is_an_actor_labelled_with_their_country,
+    test_a_readers_flag_is_recorded_and_never_changes_the_claim,
+    test_an_admin_fix_closes_the_flags,
+    test_only_neutral_mentions_is_no_clear_position,
+    test_past_events_are_only_past_ones_and_rows_name_their_source,
 )
 
 BACKENDS = [pytest.param(name, marks=STORE_MARKS.get(name, []), id=name) for name in ("tinydb", "postgres")]

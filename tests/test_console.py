@@ -59,7 +59,7 @@ def test_ask_answers_one_command(db):
     assert "Ports agency warns of harbour fee dispute" in done.stdout
     done = claimbot("--db", db, "ask", "/stance", "south korea", "harbour fees")
     assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith("South Korea ")
+    assert done.stdout.startswith("South Korea")
 
 
 def test_ask_reports_errors_with_exit_status(db):

@@ -91,8 +91,10 @@ async def test_stance_is_an_ephemeral_embed_without_mentions(dc):
     text = field_text(embed)
     assert "Tokyo will not accept new curbs on rare earth exports" in text
     assert "[source](https://news.example/minerals)" in text
-    labels = [c["label"] for row in data["components"] for c in row["components"]]
+    labels = [c["label"] for row in data["components"] for c in row["components"] if c["type"] == 2]
     assert labels == ["Share in channel"]
+    [menu] = [c for row in data["components"] for c in row["components"] if c["type"] == 3]
+    assert menu["placeholder"].startswith("Flag a claim as wrong")
 
 
 async def test_unknown_actor_gets_the_service_message(dc):
@@ -216,7 +218,7 @@ async def test_pages_turn_with_buttons_and_share_posts_publicly(dc, service):
     embed = first["data"]["embeds"][0]
     assert "Page 1 of 3" in embed["footer"]["text"]
     assert render.embed_chars(embed) <= render.EMBED_TOTAL and len(embed["fields"]) <= render.EMBED_FIELDS
-    buttons = {c["label"]: c for row in first["data"]["components"] for c in row["components"]}
+    buttons = {c["label"]: c for row in first["data"]["components"] for c in row["components"] if c["type"] == 2}
     assert buttons["\u2190 Previous"]["disabled"] is True
     message_id = dc.fake.answers[payload["id"]]["interaction"]["response_message_id"]
 

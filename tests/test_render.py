@@ -21,7 +21,7 @@ def huge_reply(n: int = 120) -> Reply:
                   url=f"https://news.example/{i}", id=f"c{i:04d}") for i in range(n)]
     fields = [Field(f"name {i} " + "n" * 300, "v" * 3000) for i in range(12)]
     return Reply("T" * 500, text="d" * 9000, fields=fields, items=items, footer="f" * 3000,
-                 command="claims", args={"actor": "japan"})
+                 command="claims", args={"actor": "japan"}, show_ids=True)
 
 
 def test_paginate_respects_count_and_budget():
@@ -111,9 +111,14 @@ def test_slack_modal_within_limits_and_values_round_trip():
     assert json.loads(view["private_metadata"])["command"] == "claim add"
     by_id = {b["block_id"]: b for b in view["blocks"]}
     assert by_id["stance"]["element"]["initial_option"]["value"] == "oppose"
-    assert by_id["actor"]["element"]["initial_value"] == "japan"
+    # actor and topic are pickers whose options the app serves as the user types
+    assert by_id["actor"]["element"]["type"] == "external_select"
+    assert by_id["actor"]["element"]["action_id"] == sr.PICK_PREFIX + "actor"
+    assert by_id["actor"]["element"]["initial_option"]["value"] == "japan"
+    assert by_id["topic"]["element"]["action_id"] == sr.PICK_PREFIX + "topic"
     assert by_id["speaker"]["optional"] is True and by_id["statement"]["optional"] is False
-    state = {"values": {"actor": {"value": {"type": "plain_text_input", "value": "china"}},
+    state = {"values": {"actor": {sr.PICK_PREFIX + "actor": {"type": "external_select",
+                                                             "selected_option": {"value": "china"}}},
                         "stance": {"value": {"type": "static_select", "selected_option": {"value": "support"}}},
                         "speaker": {"value": {"type": "plain_text_input", "value": None}}}}
     assert sr.form_values({"state": state}) == {"actor": "china", "stance": "support", "speaker": ""}
@@ -176,7 +181,8 @@ def test_discord_long_answer_pages_within_limits_and_loses_nothing():
         reply.page = page
         embeds = dr.embeds(reply, shared_by="someone")
         check_discord_limits(embeds)
-        seen += discord_ids(embeds)
+        assert not discord_ids(embeds)  # a shared post shows no record ids
+        seen += discord_ids(dr.embeds(reply))
         assert f"Page {page + 1} of {count}" in embeds[0]["footer"]["text"]
     assert seen == [f"c{i:04d}" for i in range(120)]
 

@@ -23,7 +23,7 @@ import discord
 from discord import app_commands
 
 from bot.adapters import off_loop
-from bot.commands import SPECS, STANCES, Commands
+from bot.commands import SCOPES, SPECS, STANCES, Commands
 from bot.config import Settings
 from bot.render import discord as render
 from bot.reply import Attachment, Caller, Form, Reply
@@ -54,11 +54,15 @@ def _desc(name: str) -> str:
 
 
 class PagerView(discord.ui.View):
-    """Previous / Next / Share for one reply, kept in memory for 15 minutes."""
+    """Previous / Next / Share for one reply, and a menu per kind of row on the page shown
+    ("Flag a claim as wrong", "Show where an event was reported"), kept in memory for 15
+    minutes.  Share posts the reply kept here: exactly what the user saw, not a re-run."""
 
-    def __init__(self, reply: Reply) -> None:
+    def __init__(self, reply: Reply, bot: DiscordBot | None = None) -> None:
         super().__init__(timeout=15 * 60)
         self.reply = reply
+        self.bot = bot
+        self.menus: list[discord.ui.Select[PagerView]] = []
         self.pages = render.page_count(reply)
         self.prev = discord.ui.Button(label="\u2190 Previous", style=discord.ButtonStyle.secondary)
         self.next = discord.ui.Button(label="Next \u2192", style=discord.ButtonStyle.secondary)
@@ -71,6 +75,13 @@ class PagerView(discord.ui.View):
             self.add_item(self.next)
         if reply.shareable:
             self.add_item(self.share)
+        if bot is not None:
+            for placeholder, command, _ in render.item_menus(reply):
+                menu: discord.ui.Select[PagerView] = discord.ui.Select(placeholder=placeholder, min_values=1,
+                                                                        max_values=1)
+                menu.callback = self._menu_callback(menu, command)  # type: ignore[method-assign]
+                self.menus.append(menu)
+                self.add_item(menu)
         self._sync()
 
     @property
@@ -80,6 +91,15 @@ class PagerView(discord.ui.View):
     def _sync(self) -> None:
         self.prev.disabled = self.reply.page <= 0
         self.next.disabled = self.reply.page >= self.pages - 1
+        menus = {command: rows for _, command, rows in render.item_menus(self.reply)}
+        for menu, (_, command, _) in zip(self.menus, render.item_menus(self.reply), strict=False):
+            menu.options = [discord.SelectOption(label=label, value=value) for label, value in menus[command]]
+
+    def _menu_callback(self, menu: discord.ui.Select[PagerView], command: str) -> Any:
+        async def chosen(interaction: discord.Interaction) -> None:
+            assert self.bot is not None
+            await self.bot.run(interaction, command, {"id": menu.values[0]})
+        return chosen
 
     async def _turn(self, interaction: discord.Interaction, step: int) -> None:
         self.reply.page = max(0, min(self.pages - 1, self.reply.page + step))
@@ -93,6 +113,7 @@ class PagerView(discord.ui.View):
         await self._turn(interaction, +1)
 
     async def _share(self, interaction: discord.Interaction) -> None:
+        # the kept reply at the page shown: the same embed, without record ids, "Shared by" added
         await interaction.response.send_message(embeds=_embeds(self.reply, shared_by=interaction.user.display_name),
                                                 ephemeral=False, allowed_mentions=NO_MENTIONS)
 
@@ -201,7 +222,7 @@ class DiscordBot(discord.Client):
             else:
                 reply = Reply("The form could not open", kind="error", text="Discord needs a form at once; run "
                               "the command again.")
-        view = PagerView(reply)
+        view = PagerView(reply, self)
         kwargs: dict[str, Any] = {"embeds": _embeds(reply), "ephemeral": reply.ephemeral,
                                   "allowed_mentions": NO_MENTIONS}
         if view.useful:
@@ -261,7 +282,7 @@ def _register(bot: DiscordBot) -> None:
         return await bot.suggest(interaction, "kind", current)
 
     stance_choices = [app_commands.Choice(name=s, value=s) for s in STANCES]
-    scope_choices = [app_commands.Choice(name=s, value=s) for s in ("upcoming", "all")]
+    scope_choices = [app_commands.Choice(name=s, value=s) for s in SCOPES]
 
     @tree.command(name="stance", description=_desc("stance"))
     @app_commands.describe(actor="a country, capital or bloc", topic="what the position is about")
@@ -277,7 +298,8 @@ def _register(bot: DiscordBot) -> None:
         await bot.run(interaction, "claims", {"actor": actor, "topic": topic, "text": text})
 
     @tree.command(name="events", description=_desc("events"))
-    @app_commands.describe(scope="upcoming (default) or all", actor="only with this participant", kind="the kind")
+    @app_commands.describe(scope="upcoming (default), past or all", actor="only with this participant",
+                           kind="the kind")
     @app_commands.choices(scope=scope_choices)
     @app_commands.autocomplete(actor=actors, kind=kinds)
     async def events(interaction: discord.Interaction, scope: str | None = None, actor: str | None = None,
@@ -294,8 +316,28 @@ def _register(bot: DiscordBot) -> None:
         await bot.run(interaction, "actors", {"query": query})
 
     @tree.command(name="help", description=_desc("help"))
+    @app_commands.describe(command="a command name, or actors, topics, kinds")
     async def help_(interaction: discord.Interaction, command: str | None = None) -> None:
         await bot.run(interaction, "help", {"command": command})
+
+    @tree.command(name="evidence", description=_desc("evidence"))
+    @app_commands.describe(id="a claim or event id")
+    async def evidence(interaction: discord.Interaction, id: str) -> None:
+        await bot.run(interaction, "evidence", {"id": id})
+
+    @tree.command(name="flag", description=_desc("flag"))
+    @app_commands.describe(id="the claim id", reason="what is wrong")
+    async def flag(interaction: discord.Interaction, id: str, reason: str | None = None) -> None:
+        await bot.run(interaction, "flag", {"id": id, "reason": reason})
+
+    @tree.command(name="review", description=_desc("review")[:100])
+    @app_commands.default_permissions(manage_guild=True)
+    @app_commands.guild_only()
+    @app_commands.describe(dismiss="a claim id whose flags to dismiss (it is right as it is)",
+                           reason="why the flags are dismissed")
+    async def review(interaction: discord.Interaction, dismiss: str | None = None, reason: str | None = None) -> None:
+        args = {"action": "dismiss", "id": dismiss, "reason": reason} if dismiss else {}
+        await bot.run(interaction, "review", args)
 
     @tree.command(name="remind", description=_desc("remind"))
     async def remind(interaction: discord.Interaction, text: str = "") -> None:

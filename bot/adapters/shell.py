@@ -1,5 +1,11 @@
 """The local console: the same commands, typed at a prompt (or piped in), answered as text.
 
+At a terminal (``Console.interactive``) the prompt is prompt_toolkit's: line editing, the
+arrow keys, history kept across sessions (``$CLAIMBOT_HISTORY``, default
+~/.claimbot_history) and searched with Ctrl-R; answers are coloured by rich and long lists
+show ten rows at a time (Enter or ``more`` for the next page, ``back`` for the previous).
+Piped in (``loop``), every answer prints whole, as plain text, for scripts.
+
 The operator at the console is an admin (``AdminPolicy.console_is_admin``): it runs on
 their machine against their store, like ``claimbot ingest``.
 """
@@ -7,8 +13,12 @@ from __future__ import annotations
 
 import asyncio
 import getpass
+import os
+import sys
 import threading
-from typing import TextIO
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TextIO
 
 from bot.commands import Commands
 from bot.render.text import render
@@ -16,6 +26,13 @@ from bot.reply import Caller, Reply
 
 PROMPT = "claimbot> "
 QUIT = frozenset({"quit", "exit", "/quit", "/exit", ":q"})
+MORE = frozenset({"more", "next", "/more", "/next"})  # and an empty line, while a list has pages left
+BACK = frozenset({"back", "previous", "prev", "/back"})
+HISTORY_ENV = "CLAIMBOT_HISTORY"
+
+
+def history_path() -> Path:
+    return Path(os.environ.get(HISTORY_ENV) or Path.home() / ".claimbot_history").expanduser()
 
 
 def console_caller() -> Caller:
@@ -32,7 +49,10 @@ class Console:
         self.caller = caller or console_caller()
 
     def reply(self, line: str) -> Reply:
-        return self.commands.run_line(self.caller, line)
+        """The answer to a command, or to a question in plain words (bot/intent.py)."""
+        from bot.intent import answer
+
+        return answer(self.commands, self.caller, line)
 
     def ask(self, line: str) -> str:
         """One command, its answer as text: ``"support" in console.ask("/stance japan rare-earths")``."""
@@ -95,6 +115,68 @@ class Console:
         return errors
 
 
+    async def interactive(self, out: TextIO | None = None, pt_input: Any = None, pt_output: Any = None,
+                          history: Any = None, colour: bool | None = None,
+                          on_prompt: Callable[[], None] | None = None) -> int:
+        """The console at a terminal: prompt_toolkit's line editing and history, rich colours,
+        long answers a page at a time.  ``pt_input``/``pt_output``/``history`` are
+        prompt_toolkit's (tests pass a pipe input and a dummy output); ``out`` is where answers
+        go (the terminal); ``on_prompt`` is called as each prompt starts.  Returns the number of
+        error answers."""
+        from prompt_toolkit import PromptSession
+        from prompt_toolkit.history import FileHistory
+        from prompt_toolkit.patch_stdout import patch_stdout
+        from rich.console import Console as RichConsole
+
+        from bot.adapters import off_loop
+        from bot.render import console as pages
+
+        if history is None:
+            path = history_path()
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                history = FileHistory(str(path))
+            except OSError:  # a read-only home: history for this session only
+                history = None
+        session: PromptSession[str] = PromptSession(history=history, input=pt_input, output=pt_output,
+                                                    enable_history_search=True)
+        errors = 0
+        shown: Reply | None = None
+        page = 0
+        # reminders (and anything else) printed while the prompt waits go above it
+        with patch_stdout(raw=True):
+            term = RichConsole(file=out or sys.stdout, highlight=False, soft_wrap=True,
+                               force_terminal=colour, no_color=colour is False)
+            term.print("claimbot console: type /help for the commands, quit to leave; the arrow keys "
+                       "edit and recall, Ctrl-R searches what you typed.", style="dim")
+            while True:
+                try:
+                    line = await session.prompt_async(PROMPT, pre_run=on_prompt)
+                except (EOFError, KeyboardInterrupt):
+                    break
+                word = line.strip().lower()
+                if word in QUIT:
+                    break
+                pending = shown is not None and page < pages.page_count(shown) - 1
+                if shown is not None and (word in MORE or (not word and pending)):
+                    page = min(page + 1, pages.page_count(shown) - 1)
+                    term.print(pages.page(shown, page))
+                    continue
+                if shown is not None and word in BACK:
+                    page = max(page - 1, 0)
+                    term.print(pages.page(shown, page))
+                    continue
+                command = _command(line + "\n", term.file, False)
+                if command is _SKIP:
+                    continue
+                reply = await off_loop(self.reply, str(command))
+                shown, page = reply, 0
+                errors += int(reply.is_error)
+                term.print(pages.page(reply, 0))
+                term.print()
+        return errors
+
+
 _SKIP, _STOP = object(), object()
 
 
@@ -132,9 +214,13 @@ def _answer(stdout: TextIO, reply: Reply) -> int:
 class ConsolePoster:
     """Prints reminders for the ``console`` channel to the terminal."""
 
-    def __init__(self, out: TextIO, prompt: str = "") -> None:
-        self.out = out
+    def __init__(self, out: TextIO | None, prompt: str = "") -> None:
+        self._out = out  # None: sys.stdout when it prints (the interactive console's, which prints above the prompt)
         self.prompt = prompt  # shown again after a reminder printed over a waiting prompt
+
+    @property
+    def out(self) -> TextIO:
+        return self._out if self._out is not None else sys.stdout
 
     def ready(self) -> bool:
         return True

@@ -21,8 +21,9 @@ import datetime as dt
 import heapq
 import json
 import logging
+import re
 import time
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Callable
 from typing import Any
 
@@ -38,10 +39,12 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.adapters import off_loop
-from bot.commands import Commands
+from bot.commands import STANCE_FORM, Commands
 from bot.config import Settings
+from bot.home import Asked, home
+from bot.intent import answer
 from bot.render import slack as render
-from bot.reply import Caller, Reply
+from bot.reply import Caller, Form, Reply
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +53,7 @@ EVENTS_PATH = "/slack/events"
 # Slack keeps /help and /remind for itself.
 SLASH_COMMANDS = ("/stance", "/claims", "/events", "/sources", "/actors", "/claim", "/event", "/person", "/ingest",
                   "/claimbot")
+SHOWN_KEPT = 2000  # answers whose shared post is remembered (a response_url lives 30 minutes)
 REPLAY_WINDOW = 60 * 5  # bolt takes a timestamp this far from its clock, before or after
 CLOCK_SLACK = 60  # kept this much longer: another process's clock may run a little behind
 REFUSAL_LOG_EVERY = 60.0  # seconds between two log lines about refused requests
@@ -170,7 +174,19 @@ class SlackBot:
         self.app.action(render.ACTION_PREV)(self._on_page)
         self.app.action(render.ACTION_NEXT)(self._on_page)
         self.app.action(render.ACTION_SHARE)(self._on_share)
+        self.app.action(render.ACTION_FLAG)(self._on_item)
+        self.app.action(render.ACTION_EVIDENCE)(self._on_item)
+        self.app.action(render.ACTION_HOME_RUN)(self._on_home_run)
+        self.app.action(render.ACTION_HOME_ASK)(self._on_home_ask)
+        self.app.options(re.compile("^" + re.escape(render.PICK_PREFIX)))(self._on_options)
         self.app.view(render.FORM_CALLBACK)(self._on_form)
+        self.app.event("app_home_opened")(self._on_home_opened)
+        self.app.event("app_mention")(self._on_mention)
+        self.app.event("message")(self._on_message)
+        self.asked = Asked()  # what is asked most, for the App Home
+        commands.observers.append(self.asked)
+        # the posts a user was shown with a Share button, by digest: Share posts exactly that
+        self.shown: OrderedDict[str, dict[str, Any]] = OrderedDict()
         self._runner: web.AppRunner | None = None
         self._socket: Any = None
         self.started = asyncio.Event()  # set once it serves (HTTP) or is connected (Socket Mode)
@@ -222,7 +238,17 @@ class SlackBot:
                 log.warning("views.open failed: %s", e.response.get("error"))
                 reply = Reply("The form did not open", kind="error",
                               text="Slack did not open the form in time. Run the command again.")
-        await respond(**render.message(reply), response_type="ephemeral" if reply.ephemeral else "in_channel")
+        await respond(**self._show(reply, caller), response_type="ephemeral" if reply.ephemeral else "in_channel")
+
+    def _show(self, reply: Reply, caller: Caller, share: bool = True) -> dict[str, Any]:
+        """The message for ``reply``, remembering the post its Share button would make."""
+        if share and reply.shareable:
+            shared = render.message(reply, shared_by=caller.user_id, buttons=False)
+            self.shown[render.share_digest(shared)] = shared
+            self.shown.move_to_end(render.share_digest(shared))
+            while len(self.shown) > SHOWN_KEPT:
+                self.shown.popitem(last=False)
+        return render.message(reply, share_by=caller.user_id, share=share)
 
     def _button_caller(self, body: dict[str, Any]) -> Caller:
         user = body.get("user") or {}
@@ -232,21 +258,121 @@ class SlackBot:
     async def _on_page(self, ack: Any, body: dict[str, Any], action: dict[str, Any], respond: Any) -> None:
         await ack()
         name, args, page = render.parse_button_value(action["value"])
-        reply = await off_loop(self.commands.rerun, self._button_caller(body), name, args)
-        reply.page = page
-        await respond(**render.message(reply), response_type="ephemeral", replace_original=True)
-
-    async def _on_share(self, ack: Any, body: dict[str, Any], action: dict[str, Any], respond: Any) -> None:
-        await ack()
         caller = self._button_caller(body)
-        name, args, page = render.parse_button_value(action["value"])
         reply = await off_loop(self.commands.rerun, caller, name, args)
         reply.page = page
-        if reply.is_error:
-            await respond(**render.message(reply), response_type="ephemeral", replace_original=False)
+        private = bool((body.get("container") or {}).get("is_ephemeral", True))
+        await respond(**self._show(reply, caller, share=private), response_type="ephemeral", replace_original=True)
+
+    async def _on_share(self, ack: Any, body: dict[str, Any], action: dict[str, Any], respond: Any) -> None:
+        """Post into the channel exactly the answer the user saw: the post remembered when it
+        was shown; in a process that did not show it (several behind a load balancer, a
+        restart), the answer made again, posted only if it is still the same."""
+        await ack()
+        caller = self._button_caller(body)
+        digest = render.button_digest(action["value"])
+        post = self.shown.get(digest) if digest else None
+        if post is None:
+            name, args, page = render.parse_button_value(action["value"])
+            reply = await off_loop(self.commands.rerun, caller, name, args)
+            reply.page = page
+            if reply.is_error:
+                await respond(**render.message(reply), response_type="ephemeral", replace_original=False)
+                return
+            post = render.message(reply, shared_by=caller.user_id, buttons=False)
+            if digest and render.share_digest(post) != digest:
+                reply.footer = " \u00b7 ".join(x for x in (
+                    "This answer has changed since you saw it (new evidence or a correction), so nothing was "
+                    "shared. Here it is as it stands; share this one if you wish.", reply.footer) if x)
+                await respond(**self._show(reply, caller), response_type="ephemeral", replace_original=True)
+                return
+        await respond(text=post["text"], blocks=post["blocks"], response_type="in_channel", replace_original=False)
+
+    async def _on_item(self, ack: Any, body: dict[str, Any], action: dict[str, Any], respond: Any,
+                       client: AsyncWebClient) -> None:
+        """A row's own button: "Flag as wrong" on a claim, "Sources" on an event."""
+        await ack()
+        name = "flag" if action["action_id"] == render.ACTION_FLAG else "evidence"
+        caller = self._button_caller(body)
+        reply = await off_loop(self.commands.invoke, caller, name, {"id": str(action.get("value") or "")})
+        await self._answer_action(body, reply, caller, respond, client)
+
+    async def _answer_action(self, body: dict[str, Any], reply: Reply, caller: Caller, respond: Any,
+                             client: AsyncWebClient) -> None:
+        """Answer a button privately: under the message it was on, or in a direct message
+        when it was on the App Home (which has no response_url)."""
+        if body.get("response_url"):
+            await respond(**self._show(reply, caller), response_type="ephemeral", replace_original=False)
+        else:
+            await client.chat_postMessage(channel=caller.user_id, **render.message(reply, share=False))
+
+    # ---- App Home, direct messages and mentions
+    async def _on_home_opened(self, event: dict[str, Any], client: AsyncWebClient) -> None:
+        if event.get("tab") not in (None, "home"):
             return
-        await respond(**render.message(reply, shared_by=caller.user_id, buttons=False), response_type="in_channel",
-                      replace_original=False)
+        user = str(event.get("user") or "")
+        channels, known = await self._channels_of(client, user)
+        page = await off_loop(home, self.commands, "slack", channels, self.asked)
+        page.reminders_known = known
+        await client.views_publish(user_id=user, view=render.home_view(page))
+
+    async def _channels_of(self, client: AsyncWebClient, user: str) -> tuple[list[str], bool]:
+        """The channels ``user`` is in (users.conversations), and whether Slack said."""
+        out: list[str] = []
+        cursor = None
+        try:
+            for _ in range(10):  # at most 2,000 channels
+                resp = await client.users_conversations(user=user, types="public_channel,private_channel",
+                                                        exclude_archived=True, limit=200, cursor=cursor)
+                out += [str(c.get("id")) for c in resp.get("channels") or []]
+                cursor = (resp.get("response_metadata") or {}).get("next_cursor")
+                if not cursor:
+                    break
+        except SlackApiError as e:
+            log.warning("users.conversations failed: %s", e.response.get("error"))
+            return [], False
+        return out, True
+
+    async def _on_home_run(self, ack: Any, body: dict[str, Any], action: dict[str, Any],
+                           client: AsyncWebClient) -> None:
+        await ack()
+        caller = self._button_caller(body)
+        reply = await off_loop(self.commands.run_line, caller, str(action.get("value") or ""))
+        await client.chat_postMessage(channel=caller.user_id, **render.message(reply, share=False))
+
+    async def _on_home_ask(self, ack: Any, body: dict[str, Any], client: AsyncWebClient) -> None:
+        await ack()
+        form = Form("stance", "Ask about a position", list(STANCE_FORM), submit_label="Ask")
+        await client.views_open(trigger_id=body["trigger_id"], view=render.modal(form, {"channel": "",
+                                                                                          "response_url": ""}))
+
+    async def _on_options(self, ack: Any, body: dict[str, Any]) -> None:
+        """A picker's options, as the user types (external_select in a modal)."""
+        kind = str(body.get("action_id") or "").removeprefix(render.PICK_PREFIX)
+        typed = str(body.get("value") or "")
+        caller = self._button_caller(body)
+        rows = await off_loop(self.commands.suggest, kind, typed, render.MAX_OPTIONS, caller)
+        await ack(**render.options_for(rows, typed))
+
+    async def _on_mention(self, event: dict[str, Any], client: AsyncWebClient) -> None:
+        """@claimbot in a channel: answered in a thread under the mention, in plain English."""
+        if event.get("bot_id") or event.get("subtype"):
+            return
+        caller = Caller("slack", str(event.get("user") or ""), channel_id=str(event.get("channel") or ""),
+                        space=str(event.get("team") or ""))
+        reply = await off_loop(answer, self.commands, caller, str(event.get("text") or ""))
+        await client.chat_postMessage(channel=caller.channel_id, thread_ts=event.get("thread_ts") or event.get("ts"),
+                                      unfurl_links=False, unfurl_media=False, **render.message(reply, share=False))
+
+    async def _on_message(self, event: dict[str, Any], client: AsyncWebClient) -> None:
+        """A direct message to the bot: answered in the conversation."""
+        if event.get("channel_type") != "im" or event.get("bot_id") or event.get("subtype"):
+            return  # channel messages reach the bot only as mentions; its own and edits are ignored
+        caller = Caller("slack", str(event.get("user") or ""), channel_id=str(event.get("channel") or ""),
+                        space=str(event.get("team") or ""))
+        reply = await off_loop(answer, self.commands, caller, str(event.get("text") or ""))
+        await client.chat_postMessage(channel=caller.channel_id, unfurl_links=False, unfurl_media=False,
+                                      **render.message(reply, share=False))
 
     async def _on_form(self, ack: Any, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient) -> None:
         meta = json.loads(view.get("private_metadata") or "{}")
@@ -268,7 +394,7 @@ class SlackBot:
         await self._post(reply, caller, meta.get("response_url", ""), client)
 
     async def _post(self, reply: Reply, caller: Caller, response_url: str, client: AsyncWebClient) -> None:
-        msg = render.message(reply)
+        msg = self._show(reply, caller) if response_url else render.message(reply, share=False)
         if response_url:
             # the slash command's response_url outlives the modal (30 minutes) and works in
             # channels the bot has not joined, unlike chat.postEphemeral

@@ -43,7 +43,7 @@ FRAME_TEXT = EMBED_TOTAL - FOOTER_MAX - (FIELD_NAME + FIELD_VALUE)
 COLOURS = {"answer": 0x2B6CB0, "error": 0xC53030, "usage": 0x718096, "refusal": 0xDD6B20, "apology": 0xC53030}
 
 
-def _field(it: Item) -> dict[str, Any]:
+def _field(it: Item, show_id: bool = True) -> dict[str, Any]:
     # raw text is cut before escaping (which only lengthens it) and again after
     tail = []
     if it.meta:
@@ -51,7 +51,7 @@ def _field(it: Item) -> dict[str, Any]:
     url = discord_url(it.url) if it.url else None
     if url:
         tail.append(f"[source]({url.replace('(', '%28').replace(')', '%29')})")
-    if it.id:
+    if it.id and show_id:
         tail.append(f"id `{strip_invisible(it.id).replace('`', '')}`")
     tail_text = " \u00b7 ".join(tail)
     body = discord_text(truncate(it.text, FIELD_VALUE)) if it.text else ""
@@ -121,7 +121,8 @@ def embeds(reply: Reply, shared_by: str | None = None) -> list[dict[str, Any]]:
     all_pages = pages(reply)
     page = clamp_page(reply.page, len(all_pages))
     title, description, fields = _frame(reply)
-    fields = fields + [_field(it) for it in all_pages[page]]
+    # record ids only in an admin's own copy, never in a shared post
+    fields = fields + [_field(it, show_id=reply.show_ids and not shared_by) for it in all_pages[page]]
     notes = []
     if len(all_pages) > 1:
         notes.append(f"Page {page + 1} of {len(all_pages)} \u00b7 {len(reply.items)} items")
@@ -190,6 +191,30 @@ def modal_inputs(form: Form) -> list[ModalInput]:
 
 def modal_title(form: Form) -> str:
     return truncate(discord_plain(form.title), MODAL_TITLE)
+
+
+SELECT_OPTIONS = 25
+SELECT_LABEL = 100
+SELECT_PLACEHOLDER = 150
+# what a page's rows offer, by kind: (the menu's placeholder, the command a choice runs)
+ITEM_MENUS = {"claim": ("Flag a claim as wrong\u2026", "flag"), "event": ("Show where an event was reported\u2026",
+                                                                        "evidence")}
+
+
+def item_menus(reply: Reply) -> list[tuple[str, str, list[tuple[str, str]]]]:
+    """The select menus for the rows of the page shown: (placeholder, command, [(label, id)])
+    per kind of row (Discord has no button beside an embed field)."""
+    if reply.is_error:
+        return []
+    all_pages = pages(reply)
+    page = clamp_page(reply.page, len(all_pages))
+    out = []
+    for kind, (placeholder, command) in ITEM_MENUS.items():
+        rows = [(truncate(discord_plain(it.title), SELECT_LABEL), it.id)
+                for it in all_pages[page] if it.kind == kind and it.id and len(it.id) <= CUSTOM_ID]
+        if rows:
+            out.append((truncate(placeholder, SELECT_PLACEHOLDER), command, rows[:SELECT_OPTIONS]))
+    return out
 
 
 def choices(rows: list[tuple[str, str]]) -> list[tuple[str, str]]:

@@ -6,6 +6,7 @@ arguments, so any process can render another page without keeping state.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 from typing import Any
 
@@ -33,6 +34,11 @@ PLACEHOLDER = 150
 PRIVATE_METADATA = 3000
 INPUT_VALUE = 3000
 
+MAX_OPTIONS = 100  # options in one external_select answer
+OPTION_TEXT = 75
+OPTION_VALUE = 150
+PICK_PREFIX = "claimbot_pick_"  # an external_select's action id: the prefix, then what it picks (actor, topic)
+
 # Readability, inside the limits: ten items and about 12,000 characters a page
 ITEMS_PER_PAGE = 10
 PAGE_BUDGET = 12000
@@ -41,22 +47,30 @@ ITEM_TEXT = 1200
 ACTION_PREV = "claimbot_page_prev"
 ACTION_NEXT = "claimbot_page_next"
 ACTION_SHARE = "claimbot_share"
+ACTION_FLAG = "claimbot_flag"  # "Flag as wrong" on a claim: its value is the claim id
+ACTION_EVIDENCE = "claimbot_evidence"  # "Sources" on an event: its value is the event id
 FORM_CALLBACK = "claimbot_form"
+# what a row offers, by its kind: (button label, action id)
+ITEM_ACTIONS = {"claim": ("Flag as wrong", ACTION_FLAG), "event": ("Sources", ACTION_EVIDENCE)}
 
 ICONS = {"error": ":warning:", "usage": ":information_source:", "refusal": ":no_entry:", "apology": ":warning:"}
 
 
-def _item_blocks(it: Item) -> list[dict[str, Any]]:
+def _item_blocks(it: Item, show_id: bool = True, actions: bool = False) -> list[dict[str, Any]]:
     # cut the raw text first (escaping only lengthens it), then again after escaping
     head = f"*{slack_text(truncate(it.title, HEADER_TEXT * 2))}*"
     body = slack_text(truncate(it.text, ITEM_TEXT)) if it.text else ""
-    blocks: list[dict[str, Any]] = [{"type": "section", "text": {
-        "type": "mrkdwn", "text": truncate(f"{head}\n{body}" if body else head, SECTION_TEXT)}}]
+    section: dict[str, Any] = {"type": "section", "text": {
+        "type": "mrkdwn", "text": truncate(f"{head}\n{body}" if body else head, SECTION_TEXT)}}
+    if actions and it.id and it.kind in ITEM_ACTIONS and len(it.id) <= BUTTON_VALUE:
+        label, action_id = ITEM_ACTIONS[it.kind]
+        section["accessory"] = _button(label, action_id, it.id)
+    blocks: list[dict[str, Any]] = [section]
     meta = [slack_text(truncate(it.meta, CONTEXT_TEXT // 3))] if it.meta else []
     url = slack_url(it.url) if it.url else None
     if url:
         meta.append(f"<{url}|source>")
-    if it.id:
+    if it.id and show_id:
         meta.append(f"id `{slack_text(it.id)}`")
     if meta:
         blocks.append({"type": "context", "elements": [
@@ -91,12 +105,15 @@ def page_count(reply: Reply) -> int:
     return len(pages(reply))
 
 
-def button_value(reply: Reply, page: int) -> str | None:
-    """What a page or share button carries: the read command to run again, and the page."""
+def button_value(reply: Reply, page: int, digest: str = "") -> str | None:
+    """What a page or share button carries: the read command to run again, and the page; a
+    share button also the digest of the post it shares (``share_digest``)."""
     if reply.command is None:
         return None
-    value = json.dumps({"c": reply.command, "a": reply.args, "p": page}, ensure_ascii=False,
-                       separators=(",", ":"))
+    data: dict[str, Any] = {"c": reply.command, "a": reply.args, "p": page}
+    if digest:
+        data["h"] = digest
+    value = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     return value if len(value) <= BUTTON_VALUE else None
 
 
@@ -104,6 +121,21 @@ def parse_button_value(value: str) -> tuple[str, dict[str, str], int]:
     data = json.loads(value)
     args = {str(k): str(v) for k, v in dict(data.get("a") or {}).items()}
     return str(data["c"]), args, int(data.get("p") or 0)
+
+
+def button_digest(value: str) -> str:
+    """The digest a share button carries ("" for older buttons without one)."""
+    try:
+        return str(json.loads(value).get("h") or "")
+    except (ValueError, AttributeError):
+        return ""
+
+
+def share_digest(msg: dict[str, Any]) -> str:
+    """A short digest of a post's text and blocks: a share posts only what had this digest
+    when the user saw it."""
+    raw = json.dumps({"t": msg.get("text"), "b": msg.get("blocks")}, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:20]
 
 
 def _button(label: str, action_id: str, value: str, style: str = "") -> dict[str, Any]:
@@ -114,10 +146,16 @@ def _button(label: str, action_id: str, value: str, style: str = "") -> dict[str
     return b
 
 
-def message(reply: Reply, shared_by: str | None = None, buttons: bool = True) -> dict[str, Any]:
+def message(reply: Reply, shared_by: str | None = None, buttons: bool = True, share_by: str = "",
+            share: bool = True) -> dict[str, Any]:
     """The ``text`` + ``blocks`` of one page of ``reply`` (``reply.page``).
 
-    ``shared_by`` is a Slack user id, the one mention claimbot writes itself.
+    ``share_by``: the user who sees it, who may share it (a "Share in channel" button that
+    carries the digest of that post); ``share``: False where the answer is no private one
+    (a direct message, a thread under a mention).
+    ``shared_by`` is a Slack user id, the one mention claimbot writes itself; a shared post
+    is the same answer without the page and share buttons and without record ids (which
+    only admins see, in their own copy).  Rows keep their own buttons ("Flag as wrong").
     """
     all_pages = pages(reply)
     page = clamp_page(reply.page, len(all_pages))
@@ -135,7 +173,7 @@ def message(reply: Reply, shared_by: str | None = None, buttons: bool = True) ->
                 {"type": "mrkdwn", "text": truncate(f"*{slack_text(f.name)}*\n{field_value(f)}", FIELD_TEXT)}
                 for f in chunk]})
     for it in all_pages[page]:
-        blocks.extend(_item_blocks(it))
+        blocks.extend(_item_blocks(it, show_id=reply.show_ids and not shared_by, actions=not reply.is_error))
     notes = []
     if len(all_pages) > 1:
         notes.append(f"Page {page + 1} of {len(all_pages)} \u00b7 {len(reply.items)} items")
@@ -152,7 +190,8 @@ def message(reply: Reply, shared_by: str | None = None, buttons: bool = True) ->
             actions.append(_button("\u2190 Previous", ACTION_PREV, v))
         if page < len(all_pages) - 1 and (v := button_value(reply, page + 1)):
             actions.append(_button("Next \u2192", ACTION_NEXT, v))
-        if v := button_value(reply, page):
+        digest = share_digest(message(reply, shared_by=share_by, buttons=False)) if share_by and share else ""
+        if share and (v := button_value(reply, page, digest)):
             actions.append(_button("Share in channel", ACTION_SHARE, v, "primary"))
     if actions:
         blocks.append({"type": "actions", "elements": actions})
@@ -188,6 +227,11 @@ def modal(form: Form, metadata: dict[str, Any]) -> dict[str, Any]:
             element: dict[str, Any] = {"type": "static_select", "action_id": "value", "options": options}
             if initial in f.choices:
                 element["initial_option"] = options[f.choices.index(initial)]
+        elif f.suggest:
+            # a picker whose options Slack asks the app for as the user types (``options_for``)
+            element = {"type": "external_select", "action_id": PICK_PREFIX + f.suggest, "min_query_length": 0}
+            if initial:
+                element["initial_option"] = _option(initial, initial)
         else:
             element = {"type": "plain_text_input", "action_id": "value", "multiline": f.multiline,
                        "max_length": limit}
@@ -211,13 +255,82 @@ def modal(form: Form, metadata: dict[str, Any]) -> dict[str, Any]:
             "close": {"type": "plain_text", "text": "Cancel"}, "blocks": blocks}
 
 
+def _option(label: str, value: str) -> dict[str, Any]:
+    return {"text": {"type": "plain_text", "text": truncate(slack_plain(label), OPTION_TEXT), "emoji": False},
+            "value": value[:OPTION_VALUE]}
+
+
+def options_for(rows: list[tuple[str, str]], typed: str) -> dict[str, Any]:
+    """The answer to a picker's options request: what the user typed first (any topic or
+    name may be used, the command checks it), then the suggestions, within Slack's limits."""
+    options = []
+    seen = set()
+    typed = " ".join(typed.split())[:OPTION_VALUE]
+    if typed:
+        options.append(_option(f"\u201c{typed}\u201d", typed))
+        seen.add(typed.lower())
+    for label, value in rows:
+        if len(value) > OPTION_VALUE or value.lower() in seen:
+            continue
+        seen.add(value.lower())
+        options.append(_option(label, value))
+        if len(options) == MAX_OPTIONS:
+            break
+    return {"options": options}
+
+
 def form_values(view: dict[str, Any]) -> dict[str, str]:
     """The submitted values of a modal built by ``modal``, by field name."""
     out: dict[str, str] = {}
     for block_id, actions in (view.get("state", {}).get("values") or {}).items():
-        v = actions.get("value") or {}
-        if v.get("type") == "static_select":
+        v = actions.get("value") or next(iter(actions.values()), None) or {}
+        if v.get("type") in ("static_select", "external_select"):
             out[block_id] = ((v.get("selected_option") or {}).get("value")) or ""
         else:
             out[block_id] = v.get("value") or ""
     return out
+
+
+# -- App Home ----------------------------------------------------------------------------------
+
+ACTION_HOME_RUN = "claimbot_home_run"  # a home button: its value is a command line, answered in a DM
+ACTION_HOME_ASK = "claimbot_home_ask"  # "Ask a question": opens the question form
+HOME_BLOCKS = 100
+
+
+def home_view(home: Any) -> dict[str, Any]:
+    """The App Home tab (``views.publish``) for a bot.home.Home."""
+    blocks: list[dict[str, Any]] = [
+        {"type": "header", "text": {"type": "plain_text", "text": "claimbot", "emoji": False}},
+        {"type": "section", "text": {"type": "mrkdwn", "text": (
+            "Who holds which position on which topic, from the news, and what is coming up. Ask here, in a "
+            "direct message (\u201cwhat does Japan think about rare earths?\u201d), or with /stance, /claims "
+            "and /events.")},
+         "accessory": _button("Ask a question", ACTION_HOME_ASK, "ask", "primary")},
+        {"type": "divider"},
+        {"type": "header", "text": {"type": "plain_text", "text": "Most asked", "emoji": False}},
+    ]
+    buttons = [_button(label, ACTION_HOME_RUN, line[:BUTTON_VALUE]) for label, line in home.asked
+               if len(line) <= BUTTON_VALUE]
+    if buttons:
+        for i in range(0, len(buttons), 5):
+            blocks.append({"type": "actions", "elements": buttons[i:i + 5]})
+    else:
+        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": "Nothing asked yet."}]})
+    blocks.append({"type": "header", "text": {"type": "plain_text", "text": "Coming up", "emoji": False}})
+    if home.events:
+        for it in home.events:
+            blocks.extend(_item_blocks(it, show_id=False, actions=True))
+    else:
+        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": "No upcoming events."}]})
+    blocks.append({"type": "header", "text": {"type": "plain_text", "text": "Reminders in your channels",
+                                              "emoji": False}})
+    if home.subscriptions:
+        for it in home.subscriptions:
+            blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": truncate(
+                f"*{slack_text(it.title)}*\n{slack_text(it.text)}", SECTION_TEXT)}})
+    else:
+        note = ("None of your channels gets reminders. Type /claimbot remind subscribe in one to turn them on."
+                if home.reminders_known else "Slack did not say which channels are yours.")
+        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": note}]})
+    return {"type": "home", "blocks": blocks[:HOME_BLOCKS]}

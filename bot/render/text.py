@@ -42,11 +42,18 @@ def claim_line(c: dict[str, Any]) -> str:
 
 
 def stance_text(answer: dict[str, Any]) -> str:
-    lines = [f"{answer['actor_label']} {STANCE_WORD.get(answer['stance'], answer['stance'])} {answer['topic']}"
-             f" ({answer['stance']})"]
-    for i, c in enumerate(answer["claims"], 1):
-        src = " · ".join(x for x in (c.get("title"), c.get("outlet"), c.get("published")) if x)
-        lines.append(f"{i}. [{c['stance']}] {_speaker(c)} ({c['cue']}): \u201c{c['quote'][:300]}\u201d")
+    """``claimbot stance``: the verdict as every front end words it (bot/verdict.py), then the evidence."""
+    from bot.verdict import claim_when, confidence_text, word_verdict
+
+    counts = answer.get("counts") or {k: sum(1 for c in answer["claims"] if c.get("stance") == k)
+                                      for k in ("support", "oppose", "neutral")}
+    v = word_verdict(answer["actor_label"], answer["topic"], answer["stance"], counts, answer["claims"])
+    lines = [f"{v.headline} ({answer['stance']})", f"{v.counts} · {v.period_line}"]
+    if v.note:
+        lines.append(v.note)
+    for i, (c, mark) in enumerate(zip(answer["claims"], v.marks, strict=False), 1):
+        src = " · ".join(x for x in (c.get("title"), c.get("outlet"), claim_when(c), confidence_text(c), mark) if x)
+        lines.append(f"{i}. [{c['stance']}] {_speaker(c)} ({c['cue']}): “{c['quote'][:300]}”")
         lines.append(f"   {src}")
     return "\n".join(lines)
 
@@ -66,7 +73,7 @@ def render(reply: Reply) -> str:
         lines.append("   ".join(f"{plain_text(f.name)}: {plain_text(f.value)}" for f in reply.fields))
     width = len(str(len(reply.items)))
     for i, it in enumerate(reply.items, 1):
-        ident = f"  [{it.id}]" if it.id else ""
+        ident = f"  [{it.id}]" if it.id and reply.show_ids else ""
         lines.append(f"{i:>{width}}. {plain_text(it.title)}{ident}")
         pad = " " * (width + 2)
         if it.text:

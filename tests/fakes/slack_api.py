@@ -37,6 +37,7 @@ class FakeSlackAPI:
         self.socket: web.WebSocketResponse | None = None  # the Socket Mode connection, once open
         self.socket_acks = Recorder()  # what the app sends back over Socket Mode
         self.messages: dict[str, list[dict[str, Any]]] = {}  # channel -> messages posted there, oldest first
+        self.user_channels: dict[str, list[str]] = {}  # user -> the channels users.conversations lists
         self._last_ts = 0.0
 
     async def start(self) -> FakeSlackAPI:
@@ -89,6 +90,14 @@ class FakeSlackAPI:
             return web.json_response(self._post_message(body))
         if method == "conversations.history":
             return web.json_response(self._history(body))
+        if method == "users.conversations":
+            channels = self.user_channels.get(str(body.get("user") or ""), [])
+            return web.json_response({"ok": True, "channels": [{"id": c, "is_member": True} for c in channels],
+                                      "response_metadata": {"next_cursor": ""}})
+        if method == "views.publish":
+            view = body.get("view")
+            view = json.loads(view) if isinstance(view, str) else view
+            return web.json_response({"ok": True, "view": {"id": "V0HOME", **(view or {})}})
         if method == "chat.postEphemeral":
             return web.json_response({"ok": True, "message_ts": f"{time.time():.6f}"})
         return web.json_response({"ok": True})
@@ -219,3 +228,11 @@ def slash_body(command: str, text: str, *, user: str = "U0ALICE", channel: str =
 
 def interaction_body(payload: dict[str, Any]) -> str:
     return urlencode({"payload": json.dumps(payload)})
+
+
+def event_body(event: dict[str, Any], event_id: str = "Ev0001") -> str:
+    """An Events API request as Slack sends it over HTTP (JSON)."""
+    return json.dumps({"token": "legacy-unused", "team_id": TEAM, "api_app_id": "A0CLAIMBOT", "event": event,
+                       "type": "event_callback", "event_id": event_id, "event_time": int(time.time()),
+                       "authorizations": [{"enterprise_id": None, "team_id": TEAM, "user_id": BOT_USER,
+                                           "is_bot": True}]})
