@@ -367,6 +367,10 @@ async def test_a_form_sent_back_blank_keeps_the_modal_open_on_the_field(endpoint
     state = {b["block_id"]: {"value": {"type": "plain_text_input", "value": "   " if b["block_id"] == "statement"
                                        else b["element"].get("initial_value", "")}}
              for b in view["blocks"] if b["element"]["type"] == "plain_text_input"}
+    # the actor and topic pickers come back with the option the form opened with
+    state.update({b["block_id"]: {b["element"]["action_id"]: {"type": "external_select",
+                                                             "selected_option": b["element"].get("initial_option")}}
+                  for b in view["blocks"] if b["element"]["type"] == "external_select"})
     state["stance"] = {"value": {"type": "static_select", "selected_option": {"value": "oppose"}}}
     payload = {"type": "view_submission", "team": {"id": "T0CLAIMBOT"}, "user": {"id": "U0ADMIN"},
                "api_app_id": "A0CLAIMBOT", "trigger_id": "t", "view": {**view, "state": {"values": state}}}
