@@ -39,7 +39,7 @@ from hypothesis import strategies as st
 from bot.adapters.discord_app import DiscordBot
 from bot.adapters.shell import Console
 from bot.adapters.slack_app import EVENTS_PATH, SLASH_COMMANDS, SlackBot
-from bot.commands import CLAIM_KEYS, EVENT_KEYS, INGEST_KEYS, SPECS, AdminPolicy, Commands
+from bot.commands import CLAIM_KEYS, EVENT_KEYS, INGEST_KEYS, SCOPES, SPECS, AdminPolicy, Commands
 from bot.config import Secret, Settings
 from bot.render import discord as dr
 from bot.render import slack as sr
@@ -57,7 +57,7 @@ from tests.fakes.discord_server import (
     FakeDiscord,
     Interactions,
 )
-from tests.fakes.slack_api import FakeSlackAPI, sign, slash_body
+from tests.fakes.slack_api import TEAM, FakeSlackAPI, event_body, sign, slash_body
 from tests.test_render import check_discord_limits, check_slack_limits
 
 EXAMPLES = int(os.environ.get("CLAIMBOT_FUZZ_EXAMPLES") or 40)
@@ -72,6 +72,9 @@ WAIT = 60.0  # a first /ingest loads the spaCy model
 # -- what the generated lines are made of --------------------------------------------------------
 
 ACTORS = ["japan", "china", "south korea", "eu", "Beijing", "Tokyo", "us", "atlantis", "Japan's", "asean"]
+# people: of the curated directory (who stand for their country), invented ones, a title before a name
+PEOPLE = ["Xi Jinping", "trump", "President Donald Trump", "Anna Berg", "Mr Pavel Novak", "Ines Duarte-Lima",
+          "Lee", "von der Leyen", "none"]
 TOPICS = ["rare earths", "rare-earths", "semiconductor export controls", "tariffs", "fisheries", "the", "chips"]
 MENTIONS = ["<!everyone>", "<!here>", "<!channel>", "<!here|here>", "@everyone", "@here", "@channel",
             "<@U0BOSS>", "<@W0123|bob>", "<#C0SECRET>", "<#C0SECRET|secret>", "<!subteam^S0TEAM>",
@@ -146,6 +149,7 @@ def _pairs(keys: dict[str, st.SearchStrategy[str]]) -> st.SearchStrategy[str]:
 
 
 ACTOR = _decorated(ACTORS)
+PERSON = _decorated(PEOPLE)
 TOPIC = _decorated(TOPICS)
 SENTENCE = st.one_of(ARTICLE, _decorated(["We will not accept this quota.", "Tokyo backs the deal.", ""]))
 
@@ -155,6 +159,7 @@ def well_formed(draw: st.DrawFn) -> str:
     """A line shaped like the command's usage, with generated values: it reaches the service."""
     ids = _ids()
     name = draw(st.sampled_from(sorted(SPECS)))
+    an_id = st.one_of(st.sampled_from(ids), st.sampled_from(ids), WORD)
     some = st.sampled_from
     if name == "stance":
         rest = f"{_quoted([draw(ACTOR)])} {draw(TOPIC)}"
@@ -165,7 +170,20 @@ def well_formed(draw: st.DrawFn) -> str:
         rest = " ".join(draw(st.lists(st.one_of(some(["upcoming", "all", "past", "summit", "visits", "election"]),
                                                 ACTOR), max_size=3)))
     elif name == "help":
-        rest = draw(st.one_of(some(sorted(SPECS)), WORD))
+        rest = draw(st.one_of(some(sorted(SPECS)), some(["actors", "topics", "kinds", "actorz"]), WORD))
+    elif name == "actors":
+        rest = draw(st.one_of(st.just(""), ACTOR, PERSON))
+    elif name == "person set":
+        rest = f"{_quoted([draw(PERSON)])} {draw(st.one_of(ACTOR, some(['none', 'no state', 'south korea'])))}"
+    elif name == "evidence":
+        rest = draw(an_id)
+    elif name == "flag":
+        rest = f"{draw(an_id)} {draw(st.one_of(st.just(''), SENTENCE))}".strip()
+    elif name == "review":
+        rest = draw(st.one_of(st.just(""), st.builds(lambda i, r: f"dismiss {i} {r}".strip(), an_id,
+                                                     st.one_of(st.just(""), SENTENCE)), WORD))
+    elif name == "event merge":
+        rest = f"{draw(an_id)} {draw(an_id)}"
     elif name == "remind":
         verb = draw(some(["subscribe", "unsubscribe", "list", "digest", "help", "stop", ""]))
         extra = draw(st.lists(st.one_of(some(REMIND), st.builds(lambda k, v: f"{k} {v}",
@@ -374,9 +392,10 @@ def _state(commands: Commands) -> dict[str, dict[str, Any]]:
 
 
 def check_no_write(before: dict[str, dict[str, Any]], commands: Commands, own_channel: str) -> None:
-    """A non-admin changed nothing but, perhaps, their own channel's subscription (and its audit)."""
+    """A non-admin changed nothing but, perhaps, their own channel's subscription (and its audit)
+    and the review queue (a flag on a claim: an audit record that changes no claim)."""
     after = _state(commands)
-    for table in ("articles", "claims", "events", "deliveries"):
+    for table in ("articles", "claims", "events", "deliveries", "people"):
         assert after[table] == before[table], f"a non-admin changed {table}"
     changed = {k for k in set(before["subscriptions"]) | set(after["subscriptions"])
                if before["subscriptions"].get(k) != after["subscriptions"].get(k)}
@@ -385,6 +404,9 @@ def check_no_write(before: dict[str, dict[str, Any]], commands: Commands, own_ch
         assert sub["channel"] == own_channel, f"a non-admin changed the subscription of {sub['channel']}"
     for key, record in after["audit"].items():
         if key not in before["audit"]:
+            if record["action"] == "claim.flag":
+                assert record["kind"] == "claim" and record["target"] in before["claims"], record
+                continue
             assert record["kind"] == "subscription" and record["target"].endswith(own_channel), record
 
 
@@ -443,6 +465,10 @@ def check_slack_view(view: dict[str, Any]) -> None:
         assert len(b["label"]["text"]) <= sr.INPUT_LABEL
         if el["type"] == "plain_text_input":
             assert len(el.get("initial_value", "")) <= el["max_length"] <= sr.INPUT_VALUE
+        if el["type"] == "external_select":  # a picker (actor, topic): its option within Slack's limits
+            option = el.get("initial_option") or {"text": {"text": ""}, "value": ""}
+            assert len(option["value"]) <= sr.OPTION_VALUE and len(option["text"]["text"]) <= sr.OPTION_TEXT
+            assert el["action_id"].startswith(sr.PICK_PREFIX)
         assert len(el.get("placeholder", {}).get("text", "")) <= sr.PLACEHOLDER
 
 
@@ -476,6 +502,10 @@ async def _slack_example(world: World, line: str, user: str, channel: str, submi
             value = " "  # Slack lets nothing else through a required field, but spaces do
         if b["element"]["type"] == "static_select":
             state[b["block_id"]] = {"value": {"type": "static_select", "selected_option": {"value": value}}}
+        elif b["element"]["type"] == "external_select":  # a picker: the option chosen (or typed) comes back
+            state[b["block_id"]] = {b["element"]["action_id"]: {
+                "type": "external_select", "selected_option": {"text": {"type": "plain_text", "text": value[:75]},
+                                                               "value": value[:sr.OPTION_VALUE]} if value else None}}
         else:
             state[b["block_id"]] = {"value": {"type": "plain_text_input", "value": value}}
     payload = {"type": "view_submission", "team": {"id": "T0CLAIMBOT"}, "user": {"id": user, "username": "u"},
@@ -512,6 +542,72 @@ def test_slack_answers_every_command_clearly_within_its_limits(world, line, user
     world.errors.check()
 
 
+# plain-English questions (bot/intent.py), in our own words, with generated names and topics
+ASKED = ["What does {who} think about {topic}?", "where does {who} stand on {topic}", "what's {who}'s view on {topic}",
+         "does {who} oppose {topic}?", "{who} on {topic}", "what's coming up with {who}?", "any {topic} coming up?",
+         "claims by {who} on {topic}", "which articles have you read?", "what happened with {who} last month?",
+         "help", "tell me about {topic}", "<@U0BOTUSER> {who} and {topic}"]
+QUESTION = st.one_of(
+    st.builds(lambda t, who, topic: t.format(who=who, topic=topic), st.sampled_from(ASKED), st.one_of(ACTOR, PERSON),
+              TOPIC),
+    command_lines(), command_lines().map(lambda line: line.lstrip("/")), WORD, LONG)
+
+
+def _blocks(post: dict[str, Any]) -> list[dict[str, Any]]:
+    return json.loads(post["blocks"]) if isinstance(post.get("blocks"), str) else post.get("blocks") or []
+
+
+async def _slack_message_example(world: World, text: str, user: str, where: str, click: tuple[str, str] | None,
+                                 ) -> str:
+    """A direct message or an @mention answered in plain English, then perhaps a row's own
+    button ("Flag as wrong", "Sources") clicked with a generated value."""
+    rid = world.rid()
+    fake = world.slack_fake
+    ts = f"1714{world.counter:06d}.000100"
+    if where == "dm":
+        channel = "D0" + user[2:]
+        event_ = {"type": "message", "channel_type": "im", "channel": channel, "user": user, "text": text, "ts": ts}
+    else:
+        channel = "C0NEWS"
+        event_ = {"type": "app_mention", "channel": channel, "user": user, "text": f"<@U0BOTUSER> {text}", "ts": ts}
+    status, _ = await _slack_post(world, event_body(event_, f"Ev{rid}"))
+    assert status == 200
+    [post] = await fake.recorder.wait_for(lambda c: c.path == "chat.postMessage", timeout=WAIT)
+    msg = {"text": post.json.get("text", ""), "blocks": _blocks(post.json)}
+    assert post.json["channel"] == channel and (where == "dm" or post.json.get("thread_ts") == ts)
+    check_slack_message(msg)
+    outcome = f"{where}: " + msg["blocks"][0]["text"]["text"].split(" ")[0]
+    if click is None:
+        return outcome
+    action_id, value = click
+    payload = {"type": "block_actions", "user": {"id": user, "username": "u"}, "team": {"id": TEAM},
+               "api_app_id": "A0CLAIMBOT", "trigger_id": rid + "c", "channel": {"id": channel},
+               "container": {"type": "message", "is_ephemeral": False}, "response_url": fake.response_url(rid),
+               "actions": [{"type": "button", "action_id": action_id, "value": value, "block_id": "b",
+                            "action_ts": ts}]}
+    status, _ = await _slack_post(world, urlencode({"payload": json.dumps(payload)}))
+    assert status == 200
+    [answer] = await fake.recorder.wait_for(lambda c: c.path == f"response/{rid}", timeout=WAIT)
+    check_slack_message(answer.json)
+    return outcome + ", then a row button: " + answer.json["blocks"][0]["text"]["text"].split(" ")[0]
+
+
+ROW_BUTTON = st.one_of(st.none(), st.tuples(st.sampled_from([sr.ACTION_FLAG, sr.ACTION_EVIDENCE]),
+                                            st.one_of(st.deferred(lambda: st.sampled_from(_ids())), WORD)))
+
+
+@FUZZ
+@given(text=QUESTION, user=st.sampled_from([SLACK_ADMIN, SLACK_USER]), where=st.sampled_from(["dm", "mention"]),
+       click=ROW_BUTTON)
+def test_slack_direct_messages_mentions_and_row_buttons_are_answered_clearly(world, text, user, where, click):
+    commands = world.reset()
+    before = _state(commands)
+    event("slack " + world.run(_slack_message_example(world, text, user, where, click)))
+    if user != SLACK_ADMIN:
+        check_no_write(before, commands, "D0" + user[2:] if where == "dm" else "C0NEWS")
+    world.errors.check()
+
+
 # -- Discord -----------------------------------------------------------------------------------------------
 
 # the slash commands as bot/adapters/discord_app.py declares them: (name, sub) -> options
@@ -532,11 +628,15 @@ DISCORD_OPTIONS: dict[tuple[str, str | None], tuple[list[str], list[str]]] = {  
     ("actors", None): ([], ["query"]),
     ("person", "set"): (["name", "country"], []),
     ("ingest", None): (["published"], ["text", "title", "url", "file"]),
+    ("evidence", None): (["id"], []),
+    ("flag", None): (["id"], ["reason"]),
+    ("review", None): ([], ["dismiss", "reason"]),
 }
-CHOICES = {"scope": ["upcoming", "all"], "stance": ["support", "oppose", "neutral"]}
+CHOICES = {"scope": list(SCOPES), "stance": ["support", "oppose", "neutral"]}
 AUTOCOMPLETE = {("stance", None): ["actor", "topic"], ("claims", None): ["actor", "topic"],
                 ("events", None): ["actor", "kind"], ("claim", "add"): ["actor", "topic"],
-                ("event", "add"): ["kind"]}
+                ("event", "add"): ["kind"], ("person", "set"): ["country"]}
+ID_OPTIONS = ("id", "keep", "other", "dismiss")  # a record id: one of the fixture's now and then
 VALUE = st.one_of(WORD, st.lists(TOKEN, min_size=1, max_size=6).map(" ".join), LONG.map(lambda s: s[:6000]),
                   st.sampled_from(DATES + ACTORS + TOPICS))
 
@@ -554,6 +654,10 @@ def discord_commands(draw: st.DrawFn) -> dict[str, Any]:
             options[name] = draw(st.one_of(st.binary(max_size=300), ARTICLE.map(str.encode)))
         elif name in ("published", "start", "date", "end"):
             options[name] = draw(st.one_of(st.sampled_from(DATES), VALUE))
+        elif name in ID_OPTIONS:
+            options[name] = draw(st.one_of(st.sampled_from(_ids()), VALUE))
+        elif name in ("name", "query"):
+            options[name] = draw(st.one_of(PERSON, VALUE))
         else:
             options[name] = draw(VALUE)
         if isinstance(options[name], str) and not options[name]:
@@ -589,6 +693,13 @@ def check_discord_message(data: dict[str, Any]) -> None:
     for row in data.get("components") or []:
         for c in row["components"]:
             assert len(c.get("label", "")) <= dr.BUTTON_LABEL and len(c.get("custom_id", "")) <= dr.CUSTOM_ID
+            if c["type"] == 3:  # a row menu ("Flag a claim as wrong"): its options are row titles
+                options = c["options"]
+                assert 0 < len(options) <= dr.SELECT_OPTIONS and len(c.get("placeholder", "")) <= dr.SELECT_PLACEHOLDER
+                assert all(len(o["label"]) <= dr.SELECT_LABEL and len(o["value"]) <= dr.CUSTOM_ID for o in options)
+                labels = [o["label"] for o in options]
+                no_invisible(labels)
+                assert not any(_DISCORD_PING.search(t) for t in labels), f"a mention survived: {labels!r}"
 
 
 def check_discord_modal(data: dict[str, Any]) -> None:
