@@ -227,8 +227,9 @@ def modal(form: Form, metadata: dict[str, Any]) -> dict[str, Any]:
             element: dict[str, Any] = {"type": "static_select", "action_id": "value", "options": options}
             if initial in f.choices:
                 element["initial_option"] = options[f.choices.index(initial)]
-        elif f.suggest:
-            # a picker whose options Slack asks the app for as the user types (``options_for``)
+        elif f.suggest and len(initial) <= OPTION_VALUE:
+            # a picker whose options Slack asks the app for as the user types (``options_for``);
+            # a known value longer than an option holds stays in a text field, whole
             element = {"type": "external_select", "action_id": PICK_PREFIX + f.suggest, "min_query_length": 0}
             if initial:
                 element["initial_option"] = _option(initial, initial)
