@@ -169,7 +169,8 @@ class Console:
                 command = _command(line + "\n", term.file, False)
                 if command is _SKIP:
                     continue
-                reply = await off_loop(self.reply, str(command))
+                spec = self.commands.spec_of_line(str(command))  # an ingest on the slow worker
+                reply = await off_loop(self.reply, str(command), slow=spec is not None and spec.slow)
                 shown, page = reply, 0
                 errors += int(reply.is_error)
                 term.print(pages.page(reply, 0))

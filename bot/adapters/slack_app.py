@@ -354,13 +354,20 @@ class SlackBot:
         rows = await off_loop(self.commands.suggest, kind, typed, render.MAX_OPTIONS, caller)
         await ack(**render.options_for(rows, typed))
 
+    def _slow(self, text: str) -> bool:
+        """Whether a message is a command that extracts articles ("ingest ..."): it runs on the
+        slow worker, as the slash command does, so it never holds up the answer to a query."""
+        spec = self.commands.spec_of_line(re.sub(r"<[@#!][^>]*>", " ", text))
+        return spec is not None and spec.slow
+
     async def _on_mention(self, event: dict[str, Any], client: AsyncWebClient) -> None:
         """@claimbot in a channel: answered in a thread under the mention, in plain English."""
         if event.get("bot_id") or event.get("subtype"):
             return
         caller = Caller("slack", str(event.get("user") or ""), channel_id=str(event.get("channel") or ""),
                         space=str(event.get("team") or ""))
-        reply = await off_loop(answer, self.commands, caller, str(event.get("text") or ""))
+        text = str(event.get("text") or "")
+        reply = await off_loop(answer, self.commands, caller, text, slow=self._slow(text))
         await client.chat_postMessage(channel=caller.channel_id, thread_ts=event.get("thread_ts") or event.get("ts"),
                                       unfurl_links=False, unfurl_media=False, **render.message(reply, share=False))
 
@@ -370,7 +377,8 @@ class SlackBot:
             return  # channel messages reach the bot only as mentions; its own and edits are ignored
         caller = Caller("slack", str(event.get("user") or ""), channel_id=str(event.get("channel") or ""),
                         space=str(event.get("team") or ""))
-        reply = await off_loop(answer, self.commands, caller, str(event.get("text") or ""))
+        text = str(event.get("text") or "")
+        reply = await off_loop(answer, self.commands, caller, text, slow=self._slow(text))
         await client.chat_postMessage(channel=caller.channel_id, unfurl_links=False, unfurl_media=False,
                                       **render.message(reply, share=False))
 
