@@ -484,7 +484,7 @@ class Service:
         return {
             "id": claim["id"], "actor": claim["actor"], "stance": stance, "claim_stance": claim.get("stance"),
             "quote": claim.get("quote", ""), "text": claim.get("quote", ""), "sentence": claim.get("sentence", ""),
-            "speaker": claim.get("speaker"), "cue": claim.get("cue"), "target": claim.get("target", ""),
+            "speaker": claim.get("speaker"), "role": claim.get("role", ""), "cue": claim.get("cue"), "target": claim.get("target", ""),
             "topics": claim.get("topics", []), "article": claim.get("article"), "published": claim.get("published"),
             "title": claim.get("source_title", ""), "outlet": claim.get("outlet", ""), "url": claim.get("source_url", ""),
             "confidence": claim.get("confidence"), "origin": claim.get("origin", "extracted"),
