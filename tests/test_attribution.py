@@ -111,6 +111,21 @@ def test_a_title_stops_at_another_clause():
     assert c.role == "fisheries minister"
 
 
+@pytest.mark.parametrize("text,name,role", [
+    ("ANTOFAGASTA - Chile's mining minister Paula Reyes said on Friday that the copper levy would stay.",
+     "Paula Reyes", "mining minister"),
+    ("GDANSK \u2013 Poland's port commissioner Marek Wolski said the dock fees were too high.", "Marek Wolski",
+     "port commissioner"),
+    ("NAGOYA - Japan's trade minister Aiko Tanabe told reporters the steel quota was fair.", "Aiko Tanabe",
+     "trade minister"),
+    ("MOMBASA - Kenya's fisheries secretary Amina Otieno warned that the tuna quota would hurt small boats.",
+     "Amina Otieno", "fisheries secretary"),
+])
+def test_a_dateline_before_a_spaced_dash_is_no_part_of_the_title(text, name, role):
+    (c,) = said_by("Ports and levies\n\n" + text, name)
+    assert c.role == role
+
+
 @pytest.mark.parametrize("text", [
     "Farm Minister Priya Nair has said the dairy chapter is unacceptable.",
     "Mining Minister Pablo Soto of Bolivia told reporters the lithium plant would open in June.",

@@ -449,6 +449,9 @@ class SpeakerResolver:
         words = []
         places = [(span.start_char + m.start, span.start_char + m.end) for m in self._find(span.text)]
         for t in span:
+            if t.text in ("-", "\u2013", "\u2014") and (t.whitespace_ or (t.i and t.doc[t.i - 1].whitespace_)):
+                words.clear()  # a dash set off by spaces ends a dateline ("MARSEILLE - the port minister ...")
+                continue
             if t.dep_ in ("det", "case") or t.lower_ in ("'s", "\u2019s", "the", "a", "an") or t.is_punct and t.text != "-":
                 continue
             if any(a <= t.idx < b for a, b in places) or t.text in ADDRESS:
