@@ -3,7 +3,9 @@ answers to a direct message and an @mention, the App Home, the actor/topic picke
 "Flag as wrong" button, and Share posting exactly what was shown."""
 from __future__ import annotations
 
+import asyncio
 import json
+import threading
 
 import aiohttp
 import pytest
@@ -119,6 +121,36 @@ async def test_an_at_mention_is_answered_in_its_thread(slack):
     blocks = json.loads(post["blocks"]) if isinstance(post["blocks"], str) else post["blocks"]
     assert blocks[0]["text"]["text"] == "Upcoming events with China (1)"
     assert "Japan-China economic dialogue" in texts(blocks)
+
+
+async def test_an_ingest_sent_as_a_direct_message_does_not_hold_up_a_question(slack, service, monkeypatch):
+    """An article pasted into a DM ("ingest published=... TEXT") is extracted on the slow
+    worker, as /ingest is: a question asked meanwhile is answered at once."""
+    running, release = threading.Event(), threading.Event()
+    real = service.ingest_text
+
+    def held_ingest(*args, **kwargs):
+        running.set()
+        assert release.wait(30), "the test never released the ingest"
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(service, "ingest_text", held_ingest)
+    article = ("Tuna talks\n\nSUVA - Fiji's fisheries minister said on Tuesday that Suva opposes the new tuna "
+               "quota and wants talks next month.")
+    try:
+        await slack.event({"type": "message", "channel_type": "im", "channel": "D0ADMIN", "user": ADMIN,
+                           "text": f"ingest published=2025-04-02 {article}", "ts": "1714000005.000100"}, "Ev20")
+        assert await asyncio.to_thread(running.wait, 10)  # the ingest holds its worker now
+        await slack.event({"type": "message", "channel_type": "im", "channel": "D0ADMIN", "user": ADMIN,
+                           "text": "What does Japan think about rare earths?", "ts": "1714000005.000200"}, "Ev21")
+        [post] = await slack.fake.api_calls("chat.postMessage")  # with one worker this waits for the release
+        blocks = json.loads(post["blocks"]) if isinstance(post["blocks"], str) else post["blocks"]
+        assert blocks[0]["text"]["text"] == "Japan opposes rare earths"
+    finally:
+        release.set()
+    posts = await slack.fake.api_calls("chat.postMessage", 2)
+    blocks = json.loads(posts[1]["blocks"]) if isinstance(posts[1]["blocks"], str) else posts[1]["blocks"]
+    assert blocks[0]["text"]["text"] == "Ingested 1 article"
 
 
 # -- App Home ------------------------------------------------------------------------------------
