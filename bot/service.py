@@ -7,8 +7,8 @@ the user; nothing is written unless the whole change is valid.
 from __future__ import annotations
 
 import datetime as dt
-import heapq
 import json
+import math
 import os
 import re
 import threading
@@ -30,16 +30,20 @@ from bot.extract.people import (
     strip_honorifics,
 )
 from bot.extract.text import BadInput, clean_text, decode_article
-from bot.extract.topics import TopicQuery, content_words, topic_index
+from bot.extract.topics import content_words, topic_index
 from bot.names import Who, closest, did_you_mean, find_person, spoke
-from bot.relevance import Query, analyse, index_claim, relevance, tally
+from bot.relevance import Query, analyse, index_claim, relevance
 from store.base import Record, Store
 
 STANCES = ("support", "oppose", "neutral")
 EVENT_KINDS = ("dialogue", "summit", "meeting", "visit", "election", "negotiation", "policy", "deadline", "other")
-MIXED_SHARE = 0.4  # "mixed" only when the sides are near balance (at most 3:2)
+MIXED_SHARE = 0.35  # "mixed" only when the weaker side holds this share of the weight
 MIN_RELEVANCE = 0.5
-NEUTRAL_WEIGHT = 0.25
+MODEL_CANDIDATES = 8  # the best-ranked candidates the stance model reads
+MIN_RETRIEVAL = 0.3  # a candidate ranked below this is not about the topic (bot.evidence scores)
+ON_RECORD = 0.5  # a reading counts when the model gives its side at least this probability
+TAU = 0.1  # retrieval scores this far below the best weigh 1/e as much
+CONFIDENT = 0.6  # each side of a "mixed" answer needs one reading this sure
 NO_STATE_WORDS = ("none", "no state", "nobody", "-", "stateless")  # /person set NAME none
 ARTICLE_CACHE = 512  # articles whose analysed words /stance keeps (a few hundred words each)
 
@@ -76,6 +80,56 @@ class StanceAnswer:
 
 
 @dataclass
+class Reading:
+    """One candidate as the stance model read it."""
+
+    candidate: Any  # bot.evidence.Candidate
+    probs: dict[str, float]  # support, oppose, neutral, unrelated
+
+    @property
+    def side(self) -> str:
+        """support, oppose or neutral: the likeliest of the three."""
+        return max(STANCES, key=lambda k: self.probs.get(k, 0.0))
+
+    @property
+    def position(self) -> float:
+        """How sure the model is that the sentence shows a position (either way)."""
+        return self.probs.get("support", 0.0) + self.probs.get("oppose", 0.0)
+
+
+def weigh(readings: list[Reading]) -> tuple[str, list[Reading]]:
+    """One label from the readings, and the readings to cite, best first.
+
+    A reading shows a position when support + oppose is at least ON_RECORD; each weighs
+    its side's probability times its retrieval weight, exp((score - best score) / TAU): a
+    candidate much less about the topic than the best counts for little. No
+    position at all: "none". Both sides with a confident reading and the weaker side at
+    least MIXED_SHARE of the weight: "mixed". The cited readings are those the model does not
+    call unrelated, ordered by rank weight times how much they bear on the actor's stance."""
+    weights = {"support": 0.0, "oppose": 0.0}
+    sure = {"support": 0.0, "oppose": 0.0}
+    best = max((r.candidate.score for r in readings), default=0.0)
+    for r in readings:
+        if r.position < ON_RECORD:
+            continue
+        w = math.exp((r.candidate.score - best) / TAU)
+        for k in weights:
+            weights[k] += w * r.probs.get(k, 0.0)
+            sure[k] = max(sure[k], r.probs.get(k, 0.0))
+    total = weights["support"] + weights["oppose"]
+    if total == 0:
+        label = "none"
+    elif min(weights.values()) / total >= MIXED_SHARE and min(sure.values()) >= CONFIDENT:
+        label = "mixed"
+    else:
+        label = max(weights, key=lambda k: weights[k])
+    def bearing(r: Reading) -> float:
+        return -(1.0 - r.probs.get("unrelated", 0.0)) * math.exp((r.candidate.score - best) / TAU)
+    cited = sorted((r for r in readings if r.probs.get("unrelated", 0.0) < 0.5), key=bearing)
+    return label, cited
+
+
+@dataclass
 class PendingArticle:
     """An article read from disk or chat, not yet extracted."""
 
@@ -105,6 +159,7 @@ class Service:
         self._table: Any = None  # bot.relevance_table.RelevanceTable, built by warm()
         self._columns = False  # warm() was called: a long-running process, worth the columns
         self._table_lock = threading.RLock()
+        self._retriever: Any = None  # bot.evidence.Retriever, made on the first /stance
 
     def _changed(self, what: str) -> None:
         for listener in self.listeners:
@@ -383,6 +438,9 @@ class Service:
         return closest(query, choices, n=n, prefer=with_claims)
 
     def stance(self, actor_query: str, topic_query: str, limit: int = 10) -> StanceAnswer:
+        """The actor's stance on the topic: its records ranked by meaning and words
+        (bot.evidence), the best few read by the stance model (bot.stance_model), the
+        readings weighed into one label (``weigh``)."""
         if not topic_query.strip():
             raise CommandError("Which topic? For example: `/stance japan rare-earths`")
         who = self.resolve_who(actor_query)
@@ -390,38 +448,75 @@ class Service:
         tq = self.topics.query(topic_query)
         if not tq.words and not tq.ids:
             raise CommandError(f"{topic_query!r} has no words I can search for.")
-        table = self._relevance_table() if who.person is None else None
-        if who.person is not None:
-            # a person's own statements: their actor's claims whose speaker is that person
-            person = who.person
-            found = tally(r for r in self._relevant(actor, tq)
-                          if spoke(person, str((r[1].get("speaker") or {}).get("name") or "")))
-        elif table is not None:
-            with self._table_lock:
-                found = table.score(actor, Query.prepare(tq, self.gaz), self._article_words, MIN_RELEVANCE, limit)
-        else:
-            found = tally(self._relevant(actor, tq))
-        weights = {"support": found.weights["support"], "oppose": found.weights["oppose"]}
-        if not weights["support"] and not weights["oppose"]:
-            # only statements with no evaluative word: the actor is on record about the topic,
-            # which leans toward support, weakly
-            weights["support"] = NEUTRAL_WEIGHT * found.weights["neutral"]
-        total = weights["support"] + weights["oppose"]
-        if total == 0:
-            label = "none"
-        else:
-            minority = min(weights.values()) / total
-            label = "mixed" if minority >= MIXED_SHARE else max(weights, key=lambda k: weights[k])
-        cited = []
-        if label != "none":
-            def order(r: tuple[float, Record, str]) -> tuple[float, float, str, str]:
-                return -r[0], -float(r[1].get("confidence", 0)), r[1].get("published", ""), r[1]["id"]
-            # the first ``limit`` in that order, without sorting thousands of candidates
-            ranked = found.top
-            top = heapq.nsmallest(limit, ranked, key=order) if limit >= 0 else sorted(ranked, key=order)[:limit]
-            cited = [self._cite(c, s) for _, c, s in top]
-        return StanceAnswer(actor, who.label, topic_query, label, cited, found.counts,
+        records = self.store.claims(actor=actor)
+        if who.person is not None:  # a person's own statements
+            records = [c for c in records if spoke(who.person, str((c.get("speaker") or {}).get("name") or ""))]
+        q = Query.prepare(tq, self.gaz)
+        lexical = [relevance(c, q, self.gaz, self.topics, self._article_words)[0] for c in records]
+        filed = [bool(tq.ids & set(c.get("topics") or ())) for c in records]
+        titles = [self._title_of(c) for c in records]
+        ranked = [c for c in self.retriever.rank(topic_query, records, lexical, filed, titles)[:MODEL_CANDIDATES]
+                  if c.score >= MIN_RETRIEVAL]
+        readings = self._read(who.label if who.person is None else self.gaz.label(actor), topic_query, ranked)
+        label, cited = weigh(readings)
+        counts = {k: sum(1 for r in cited if r.side == k) for k in STANCES}
+        shown = [self._cite(r.candidate.record, r.side, r) for r in cited[:limit if limit >= 0 else None]] \
+            if label != "none" else []
+        return StanceAnswer(actor, who.label, topic_query, label, shown, counts,
                             person=who.person.name if who.person else "")
+
+    @property
+    def retriever(self) -> Any:
+        if self._retriever is None:
+            from bot.evidence import Retriever  # onnxruntime: loaded on the first /stance
+            self._retriever = Retriever()
+        return self._retriever
+
+    def _read(self, actor_label: str, topic: str, ranked: list[Any]) -> list[Reading]:
+        """The stance model's reading of each candidate; an admin's claim keeps the stance
+        the admin gave it."""
+        model_items, at = [], []
+        out: list[Reading] = []
+        for c in ranked:
+            rec = c.record
+            if rec.get("origin") == "admin":
+                side = rec.get("stance") if rec.get("stance") in STANCES else "neutral"
+                out.append(Reading(c, {k: float(k == side) for k in (*STANCES, "unrelated")}))
+                continue
+            at.append(len(out))
+            out.append(Reading(c, {}))
+            model_items.append((actor_label, topic, str(rec.get("sentence") or rec.get("quote") or ""),
+                                self._mention_of(rec)))
+        if model_items:
+            from bot.stance_model import LABELS, StanceModel
+            probs = StanceModel.shared().probs(model_items)
+            for i, row in zip(at, probs, strict=True):
+                out[i].probs = {k: float(p) for k, p in zip(LABELS, row, strict=True)}
+        return out
+
+    def _mention_of(self, rec: Record) -> str:
+        """The words of the sentence that stand for the actor: the speaker's mention, else
+        the first name of the actor the gazetteer finds."""
+        sentence = str(rec.get("sentence") or "")
+        mention = str((rec.get("speaker") or {}).get("mention") or "")
+        if mention and mention in sentence:
+            return mention
+        for m in self.gaz.find(sentence):
+            if m.actor == rec.get("actor"):
+                return m.text
+        return ""
+
+    def _title_of(self, rec: Record) -> str:
+        title = rec.get("source_title")
+        if title:
+            return str(title)
+        cache: OrderedDict[str, str] = self.__dict__.setdefault("_title_cache", OrderedDict())
+        art_id = str(rec.get("article") or "")
+        if art_id not in cache:
+            cache[art_id] = str((self.store.get_article(art_id) or {}).get("title") or "") if art_id else ""
+            if len(cache) > ARTICLE_CACHE:
+                cache.popitem(last=False)
+        return cache[art_id]
 
     def _relevance_table(self) -> Any:
         """The claims as columns (bot.relevance_table), in step with the store, in a process
@@ -447,24 +542,6 @@ class Service:
         self._columns = True
         self._relevance_table()
 
-    def _relevant(self, actor: str, tq: TopicQuery) -> list[tuple[float, Record, str]]:
-        cands: dict[str, Record] = {}
-        if tq.ids:
-            for c in self.store.claims(actor=actor, topics=sorted(tq.ids)):
-                cands[c["id"]] = c
-        words = sorted(set(tq.words) | tq.head_alts)
-        if words:
-            for c in self.store.claims(actor=actor, words=words):
-                cands[c["id"]] = c
-        out = []
-        q = Query.prepare(tq, self.gaz)
-        gaz, topics, article_words = self.gaz, self.topics, self._article_words
-        for c in cands.values():
-            rel, stance = relevance(c, q, gaz, topics, article_words)
-            if rel >= MIN_RELEVANCE:
-                out.append((rel, c, stance))
-        return out
-
     def _article_words(self, article_id: str) -> set[str]:
         """The analysed words of a stored article (older stores: analysed here); the last
         ARTICLE_CACHE articles asked for are kept."""
@@ -480,18 +557,25 @@ class Service:
             cache.popitem(last=False)
         return words
 
-    def _cite(self, claim: Record, stance: str) -> dict[str, Any]:
-        return {
+    def _cite(self, claim: Record, stance: str, reading: Reading | None = None) -> dict[str, Any]:
+        out = {
             "id": claim["id"], "actor": claim["actor"], "stance": stance, "claim_stance": claim.get("stance"),
             "quote": claim.get("quote", ""), "text": claim.get("quote", ""), "sentence": claim.get("sentence", ""),
             "speaker": claim.get("speaker"), "role": claim.get("role", ""), "cue": claim.get("cue"), "target": claim.get("target", ""),
             "topics": claim.get("topics", []), "article": claim.get("article"), "published": claim.get("published"),
             "title": claim.get("source_title", ""), "outlet": claim.get("outlet", ""), "url": claim.get("source_url", ""),
             "confidence": claim.get("confidence"), "origin": claim.get("origin", "extracted"),
+            "kind": claim.get("kind", "statement"),
         }
+        if reading is not None:
+            # how sure the stance model is of this claim's side, and what it read
+            out["confidence"] = round(reading.probs.get(stance, 0.0), 3)
+            out["probabilities"] = {k: round(v, 3) for k, v in reading.probs.items()}
+            out["relevance"] = round(reading.candidate.score, 3)
+        return out
 
     def claims(self, actor: str | None = None, topic: str | None = None, text: str | None = None,
-               include_retracted: bool = False, limit: int | None = None) -> list[Record]:
+               include_retracted: bool = False, limit: int | None = None, kind: str = "statement") -> list[Record]:
         """Claims by ``actor``, on ``topic``, saying ``text``; the one to show first comes last.
 
         ``text``: words the quote or sentence holds.  A store with a full-text search of
@@ -500,8 +584,17 @@ class Service:
         every content word of ``text`` must be among the claim's indexed words, and the
         list is by date, oldest first, as it is without ``text``.  Either way the chat
         command lists it from the end (newest, or best, first).  ``limit``: only the
-        last ``limit`` (the newest, or the best matches).
+        last ``limit`` (the newest, or the best matches).  ``kind``: "statement" (what a
+        speaker said: the default), "action" (a sentence naming the actor, kept as /stance
+        evidence) or "all".
         """
+        found = self._claims(actor, topic, text, include_retracted, None)
+        if kind != "all":
+            found = [c for c in found if c.get("kind", "statement") == kind]
+        return found if limit is None else found[-limit:] if limit > 0 else []
+
+    def _claims(self, actor: str | None, topic: str | None, text: str | None, include_retracted: bool,
+                limit: int | None) -> list[Record]:
         who = self.resolve_who(actor) if actor else None
         actor_id = who.actor if who else None
         topics = None

@@ -52,6 +52,7 @@ class Attribution:
 
     claims: list[Claim] = field(default_factory=list)
     people: list[PersonEntry] = field(default_factory=list)
+    actions: list[Claim] = field(default_factory=list)  # kind "action": see _Extractor.actions
 
 
 def extract_claims(text: str, published: str, article_id: str, doc: Doc | None = None,
@@ -79,7 +80,7 @@ def extract_attribution(text: str, published: str, article_id: str, doc: Doc | N
             (q for q in quotes if should_mask(q)), nlp.pipe(q.text for q in quotes if should_mask(q)), strict=True)}
     ex = _Extractor(text, published, article_id, doc, quotes, quote_docs or {}, people or curated_directory())
     claims = ex.run()
-    return Attribution(claims, ex.sp.learned())
+    return Attribution(claims, ex.sp.learned(), ex.actions())
 
 
 def masked_text(text: str) -> tuple[str, list[Quote]]:
@@ -130,6 +131,44 @@ class _Extractor:
                 self._continuation(sent)
             self.sp.note_sentence(sent)
         return self.claims
+
+    def actions(self) -> list[Claim]:
+        """Every sentence that names or refers to a state actor and is no statement of it: what
+        a government does ("China suspended imports of ..."), what is done to it, what it is
+        expected to do.  /stance reads them as candidate evidence (the stance model decides
+        whether they show a position); /claims does not list them.  A sentence that names no
+        actor but opens with a pronoun or "the ministry/government" refers to the actor that
+        was the subject of the sentence before (or its only actor)."""
+        said = {(c.start, c.actor) for c in self.claims}
+        out: list[Claim] = []
+        prev: list[str] = []
+        for sent in self.doc.sents:
+            text = self.text[sent.start_char:sent.end_char].strip()
+            if self._headline(sent) or len(text.split()) < 5:
+                prev = []
+                continue
+            mentions = self.gaz.find(text, self.text)
+            found = list(dict.fromkeys(m.actor for m in mentions))
+            if not found and len(prev) == 1 and _refers_back(sent):
+                found = prev
+            root = sent.root
+            offset = sent.start_char + (len(self.text[sent.start_char:sent.end_char]) -
+                                        len(self.text[sent.start_char:sent.end_char].lstrip()))
+            subjects = [t for t in root.children if t.dep_ in SUBJECT_DEPS]
+            subject_actors = [m.actor for m in mentions for t in subjects
+                              if t.left_edge.idx <= offset + m.start < t.right_edge.idx + len(t.right_edge)]
+            prev = subject_actors[:1] or (found if len(found) == 1 else [])
+            for actor in found:
+                if (sent.start_char, actor) in said or not actor:
+                    continue
+                out.append(Claim(
+                    id=stable_id("a", self.article, sent.start_char, actor),
+                    actor=actor, cue=root.lemma_.lower(), quote=text, sentence=text,
+                    start=sent.start_char, end=sent.end_char, article=self.article, published=self.published,
+                    stance=clause_stance(root) if root.pos_ in ("VERB", "AUX") else "neutral",  # type: ignore[arg-type]
+                    topics=topic_index().match(text), context=self._context(sent), speaker=None,
+                    confidence=0.3, extractor=EXTRACTOR_VERSION, kind="action"))
+        return out
 
     def _headline(self, sent: Span) -> bool:
         """A line of its own without a final stop: a headline, a crosshead, a caption or a dateline."""
@@ -697,6 +736,17 @@ class _Extractor:
                 content = _Content(q.start, q.end, q.text, tgts, _overall(tgts) if tgts else "neutral", q)
                 self._emit(sent.root, last, sent, -1, content, cue="say")
                 return
+
+
+REFERRING_SUBJECTS = {"it", "its", "they", "their", "the ministry", "the government", "officials", "the country",
+                      "the administration", "the cabinet", "the bloc", "the commission"}
+
+
+def _refers_back(sent: Span) -> bool:
+    """Whether a sentence opens by referring to the actor of the one before ("It said", "The
+    ministry added", "Officials there ...")."""
+    words = sent.text.lower().split()
+    return bool(words) and (words[0] in REFERRING_SUBJECTS or " ".join(words[:2]) in REFERRING_SUBJECTS)
 
 
 def _tidy_role(sp: SpeakerRef) -> str:

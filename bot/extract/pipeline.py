@@ -42,7 +42,21 @@ def extract_many(articles: Iterable[Article], batch_size: int = 16, n_process: i
         if people is not None:
             for p in found.people:
                 people.add(p)
-        yield Extraction(article, found.claims, _events(article, doc, per_article.get(i, {})), found.people)
+        claims = found.claims + found.actions
+        _embed(claims)
+        yield Extraction(article, claims, _events(article, doc, per_article.get(i, {})), found.people)
+
+
+def _embed(claims: list[Claim]) -> None:
+    """Each claim's sentence vector (one model call per distinct sentence), for /stance."""
+    from bot.extract.encoder import Encoder, pack
+
+    sentences = list(dict.fromkeys(c.sentence for c in claims))
+    if not sentences:
+        return
+    vecs = dict(zip(sentences, Encoder.shared().embed(sentences), strict=True))
+    for c in claims:
+        c.vec = pack(vecs[c.sentence])
 
 
 def extract_article(article: Article) -> Extraction:

@@ -1,0 +1,116 @@
+"""Candidates for a `/stance ACTOR TOPIC` answer, ranked by meaning and by words.
+
+Every stored record of the actor is a candidate: its statements and the sentences that name
+it doing something (claims of kind "action", bot.extract.claims).  Each is scored against
+the topic by
+
+- the cosine of the topic's MiniLM vector and the sentence's (stored at ingest),
+- the cosine of the topic's vector and the article title's (a sentence that says only "the
+  levy" in an article about a carbon tax),
+- the lexical relevance of bot.relevance (the topic's words, synonyms and topic ids), and
+- whether the extractor filed the claim under one of the topic's ids,
+
+and one sentence is one candidate (the best-scoring record of it).  bot.stance_model then
+reads the best few.  Nothing here decides a polarity.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from bot.extract.encoder import Encoder, unpack
+
+Record = dict[str, Any]
+
+TITLE_WEIGHT = 0.3
+LEXICAL_WEIGHT = 0.35
+FILED_WEIGHT = 0.15
+LEXICAL_CAP = 1.5  # bot.relevance scores above this are as good as it
+CACHE = 4096
+
+
+@dataclass
+class Candidate:
+    record: Record
+    score: float  # retrieval score (higher: more about the topic)
+    cosine: float
+    lexical: float
+
+
+class Retriever:
+    """Vectors of topics and titles, cached; ranking of an actor's records."""
+
+    def __init__(self, encoder: Callable[[], Encoder] = Encoder.shared) -> None:
+        self._encoder = encoder
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def vectors(self, texts: Iterable[str]) -> np.ndarray:
+        """Unit vectors of ``texts``, each computed once per process (an LRU of CACHE)."""
+        texts = list(texts)
+        with self._lock:
+            missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
+        if missing:
+            got = self._encoder().embed(missing)
+            with self._lock:
+                for t, v in zip(missing, got, strict=True):
+                    self._cache[t] = v
+                while len(self._cache) > CACHE:
+                    self._cache.popitem(last=False)
+        with self._lock:
+            out = []
+            for t in texts:
+                self._cache.move_to_end(t)
+                out.append(self._cache[t])
+        return np.stack(out) if out else np.zeros((0, 384), dtype=np.float32)
+
+    def record_vectors(self, records: list[Record]) -> np.ndarray:
+        """The stored sentence vectors (computed here for records stored without one)."""
+        out = np.zeros((len(records), 384), dtype=np.float32)
+        todo = []
+        for i, r in enumerate(records):
+            v = r.get("vec")
+            if v:
+                out[i] = unpack(v)
+            else:
+                todo.append(i)
+        if todo:
+            out[todo] = self.vectors(str(records[i].get("sentence") or records[i].get("quote") or "") for i in todo)
+        return out
+
+    def rank(self, topic: str, records: list[Record], lexical: list[float], filed: list[bool],
+             titles: list[str]) -> list[Candidate]:
+        """``records`` scored against ``topic``, best first, one per sentence."""
+        if not records:
+            return []
+        q = self.vectors([topic_text(topic)])[0]
+        cos = self.record_vectors(records) @ q
+        title_cos = self.vectors(t or " " for t in titles) @ q
+        title_cos[[not t for t in titles]] = 0.0
+        lex = np.minimum(np.asarray(lexical, dtype=np.float32), LEXICAL_CAP) / LEXICAL_CAP
+        score = cos + TITLE_WEIGHT * title_cos + LEXICAL_WEIGHT * lex + FILED_WEIGHT * np.asarray(filed, dtype=np.float32)
+        best: dict[tuple[str, int], Candidate] = {}
+        for i, r in enumerate(records):
+            key = (str(r.get("article")), int(r.get("start") or 0)) if r.get("article") else (str(r.get("id")), -1)
+            c = Candidate(r, float(score[i]), float(cos[i]), float(lex[i]))
+            held = best.get(key)
+            if held is None or _prefer(c, held):
+                best[key] = c
+        return sorted(best.values(), key=lambda c: (-c.score, str(c.record.get("published", "")), str(c.record.get("id"))))
+
+
+def _prefer(a: Candidate, b: Candidate) -> bool:
+    """Of two records of one sentence, a statement before an action, then the better score."""
+    ka = (a.record.get("kind", "statement") == "statement", a.record.get("origin") == "admin", a.score)
+    kb = (b.record.get("kind", "statement") == "statement", b.record.get("origin") == "admin", b.score)
+    return ka > kb
+
+
+def topic_text(topic: str) -> str:
+    return " ".join(topic.replace("-", " ").replace("_", " ").split())

@@ -1,0 +1,80 @@
+"""The stance model: what one sentence shows of an actor's position on a topic.
+
+A cross-encoder over MiniLM (bot.models): it reads "ACTOR : TOPIC" and the sentence with
+the actor's mention marked, and gives the probabilities of four readings:
+
+- ``support``: the actor favours the topic (wants, welcomes, defends, pursues it; imposes or
+  keeps its own measure);
+- ``oppose``: it rejects, condemns, protests, retaliates against, wants to end the topic;
+- ``neutral``: the actor is on record about the topic with no position (will discuss it,
+  declined to comment, a fact about it);
+- ``unrelated``: the sentence does not bear on this actor's position on this topic (another
+  actor holds it, or the topic is only a look-alike).
+
+Trained by ``scripts/train_stance.py`` on examples written for claimbot; the first four
+layers are the pinned int8 MiniLM (bot.extract.encoder), the last two and the classifier
+are ``bot/models/stance-head.onnx``.  No rule here decides a polarity.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+
+import numpy as np
+
+from bot.models import load_bytes
+
+LABELS = ("support", "oppose", "neutral", "unrelated")
+#: the stance model reads at most this many tokens of (query, sentence)
+MAX_PAIR_TOKENS = 128
+BATCH = 16
+
+
+def stance_input(actor: str, topic: str, sentence: str, mention: str = "") -> tuple[str, str]:
+    """The model's two segments: "ACTOR : TOPIC" and the sentence, its first ``mention`` of
+    the actor (or of the person speaking for it) in brackets."""
+    topic = " ".join(topic.replace("-", " ").replace("_", " ").split())
+    text = " ".join(sentence.split())
+    if mention:
+        at = text.find(mention)
+        if at >= 0:
+            text = f"{text[:at]}[ {mention} ]{text[at + len(mention):]}"
+    return f"{actor} : {topic}", text
+
+
+class StanceModel:
+    """The trained head over the encoder's fourth layer; one per process (``shared()``)."""
+
+    _shared: StanceModel | None = None
+    _lock = threading.Lock()
+
+    def __init__(self, threads: int = 1) -> None:
+        import onnxruntime as ort
+
+        from bot.extract.encoder import Encoder
+
+        self.encoder = Encoder.shared()
+        opts = ort.SessionOptions()
+        opts.intra_op_num_threads = threads
+        opts.inter_op_num_threads = 1
+        self.session = ort.InferenceSession(load_bytes("stance-head"), sess_options=opts,
+                                            providers=["CPUExecutionProvider"])
+
+    @classmethod
+    def shared(cls) -> StanceModel:
+        with cls._lock:
+            if cls._shared is None:
+                cls._shared = cls()
+            return cls._shared
+
+    def probs(self, items: Sequence[tuple[str, str, str, str]]) -> np.ndarray:
+        """Probabilities (rows of LABELS) for (actor label, topic, sentence, mention) items."""
+        out = np.zeros((len(items), len(LABELS)), dtype=np.float32)
+        for start in range(0, len(items), BATCH):
+            chunk = items[start:start + BATCH]
+            hidden, mask = self.encoder.hidden([stance_input(*it) for it in chunk])
+            (logits,) = self.session.run(None, {"hidden": hidden, "attention_mask": mask})
+            e = np.exp(logits - logits.max(1, keepdims=True))
+            out[start:start + len(chunk)] = e / e.sum(1, keepdims=True)
+        return out
