@@ -5,8 +5,8 @@ it doing something (claims of kind "action", bot.extract.claims).  Each is score
 the topic by
 
 - the cosine of the topic's MiniLM vector and the sentence's (stored at ingest),
-- the cosine of the topic's vector and the article title's (a sentence that says only "the
-  levy" in an article about a carbon tax),
+- the cosines of the topic's vector and the article title's and the sentence before's (a
+  sentence that says only "the levy" in an article, or after a sentence, about a carbon tax),
 - the lexical relevance of bot.relevance (the topic's words, synonyms and topic ids), and
 - whether the extractor filed the claim under one of the topic's ids,
 
@@ -29,6 +29,7 @@ from bot.extract.encoder import Encoder, unpack
 Record = dict[str, Any]
 
 TITLE_WEIGHT = 0.3
+CONTEXT_WEIGHT = 0.2
 LEXICAL_WEIGHT = 0.35
 FILED_WEIGHT = 0.15
 LEXICAL_CAP = 1.5  # bot.relevance scores above this are as good as it
@@ -84,20 +85,36 @@ class Retriever:
             out[todo] = self.vectors(str(records[i].get("sentence") or records[i].get("quote") or "") for i in todo)
         return out
 
+    def topic_vector(self, topic: str) -> np.ndarray:
+        return self.vectors([topic_text(topic)])[0]
+
+    def shortlist(self, topic: str, matrix: np.ndarray, n: int) -> list[int]:
+        """The rows of ``matrix`` (record vectors) nearest ``topic``, at most ``n``."""
+        if not len(matrix):
+            return []
+        cos = matrix @ self.topic_vector(topic)
+        if len(cos) <= n:
+            return list(range(len(cos)))
+        return np.argpartition(-cos, n - 1)[:n].tolist()
+
     def rank(self, topic: str, records: list[Record], lexical: list[float], filed: list[bool],
-             titles: list[str]) -> list[Candidate]:
-        """``records`` scored against ``topic``, best first, one per sentence."""
+             titles: list[str], matrix: np.ndarray | None = None) -> list[Candidate]:
+        """``records`` scored against ``topic``, best first, one per sentence (``matrix``:
+        their vectors, when the caller has them)."""
         if not records:
             return []
-        q = self.vectors([topic_text(topic)])[0]
-        cos = self.record_vectors(records) @ q
+        q = self.topic_vector(topic)
+        cos = (self.record_vectors(records) if matrix is None else matrix) @ q
         title_cos = self.vectors(t or " " for t in titles) @ q
         title_cos[[not t for t in titles]] = 0.0
+        contexts = [str(r.get("context") or "") for r in records]
+        context_cos = self.vectors(c or " " for c in contexts) @ q
+        context_cos[[not c for c in contexts]] = 0.0
         lex = np.minimum(np.asarray(lexical, dtype=np.float32), LEXICAL_CAP) / LEXICAL_CAP
-        score = cos + TITLE_WEIGHT * title_cos + LEXICAL_WEIGHT * lex + FILED_WEIGHT * np.asarray(filed, dtype=np.float32)
-        best: dict[tuple[str, int], Candidate] = {}
+        score = cos + TITLE_WEIGHT * title_cos + CONTEXT_WEIGHT * context_cos + LEXICAL_WEIGHT * lex + FILED_WEIGHT * np.asarray(filed, dtype=np.float32)
+        best: dict[tuple[str, str], Candidate] = {}
         for i, r in enumerate(records):
-            key = (str(r.get("article")), int(r.get("start") or 0)) if r.get("article") else (str(r.get("id")), -1)
+            key = (str(r.get("article")), str(r.get("sentence") or r.get("id")))
             c = Candidate(r, float(score[i]), float(cos[i]), float(lex[i]))
             held = best.get(key)
             if held is None or _prefer(c, held):

@@ -39,10 +39,12 @@ STANCES = ("support", "oppose", "neutral")
 EVENT_KINDS = ("dialogue", "summit", "meeting", "visit", "election", "negotiation", "policy", "deadline", "other")
 MIXED_SHARE = 0.35  # "mixed" only when the weaker side holds this share of the weight
 MIN_RELEVANCE = 0.5
+SHORTLIST = 64  # candidates nearest the topic in meaning that are scored in full
+READINGS_CACHE = 20000  # stance-model readings kept per process
 MODEL_CANDIDATES = 8  # the best-ranked candidates the stance model reads
-MIN_RETRIEVAL = 0.3  # a candidate ranked below this is not about the topic (bot.evidence scores)
-ON_RECORD = 0.5  # a reading counts when the model gives its side at least this probability
-TAU = 0.1  # retrieval scores this far below the best weigh 1/e as much
+MIN_RETRIEVAL = 0.25  # a candidate ranked below this is not about the topic (bot.evidence scores)
+ON_RECORD = 0.5  # a reading counts when the model gives one side at least this probability
+TAU = 0.2  # retrieval scores this far below the best weigh 1/e as much
 CONFIDENT = 0.6  # each side of a "mixed" answer needs one reading this sure
 NO_STATE_WORDS = ("none", "no state", "nobody", "-", "stateless")  # /person set NAME none
 ARTICLE_CACHE = 512  # articles whose analysed words /stance keeps (a few hundred words each)
@@ -100,7 +102,7 @@ class Reading:
 def weigh(readings: list[Reading]) -> tuple[str, list[Reading]]:
     """One label from the readings, and the readings to cite, best first.
 
-    A reading shows a position when support + oppose is at least ON_RECORD; each weighs
+    A reading shows a position when support or oppose is at least ON_RECORD; each weighs
     its side's probability times its retrieval weight, exp((score - best score) / TAU): a
     candidate much less about the topic than the best counts for little. No
     position at all: "none". Both sides with a confident reading and the weaker side at
@@ -110,7 +112,7 @@ def weigh(readings: list[Reading]) -> tuple[str, list[Reading]]:
     sure = {"support": 0.0, "oppose": 0.0}
     best = max((r.candidate.score for r in readings), default=0.0)
     for r in readings:
-        if r.position < ON_RECORD:
+        if max(r.probs.get("support", 0.0), r.probs.get("oppose", 0.0)) < ON_RECORD:
             continue
         w = math.exp((r.candidate.score - best) / TAU)
         for k in weights:
@@ -160,6 +162,10 @@ class Service:
         self._columns = False  # warm() was called: a long-running process, worth the columns
         self._table_lock = threading.RLock()
         self._retriever: Any = None  # bot.evidence.Retriever, made on the first /stance
+        self._vec_cache: dict[str, tuple[list[Record], Any]] = {}  # actor -> records, vectors (warm only)
+        self._vec_token: object | None = None
+        # (actor label, topic, sentence, mention) -> the stance model's probabilities
+        self._readings: OrderedDict[tuple[str, str, str, str], dict[str, float]] = OrderedDict()
 
     def _changed(self, what: str) -> None:
         for listener in self.listeners:
@@ -448,14 +454,26 @@ class Service:
         tq = self.topics.query(topic_query)
         if not tq.words and not tq.ids:
             raise CommandError(f"{topic_query!r} has no words I can search for.")
-        records = self.store.claims(actor=actor)
+        records, matrix = self._candidates(actor)
         if who.person is not None:  # a person's own statements
-            records = [c for c in records if spoke(who.person, str((c.get("speaker") or {}).get("name") or ""))]
+            keep = [i for i, c in enumerate(records)
+                    if spoke(who.person, str((c.get("speaker") or {}).get("name") or ""))]
+            records, matrix = [records[i] for i in keep], matrix[keep]
+        # the records nearest the topic in meaning, and those its words or topic ids find
+        near = set(self.retriever.shortlist(topic_query, matrix, SHORTLIST))
+        ids = {c["id"]: i for i, c in enumerate(records)}
+        found = [*self.store.claims(actor=actor, topics=sorted(tq.ids))] if tq.ids else []
+        words = sorted(set(tq.words) | tq.head_alts)
+        if words:
+            found += self.store.claims(actor=actor, words=words)
+        near.update(i for i in (ids.get(c["id"]) for c in found) if i is not None)
+        pick = sorted(near)
+        records, matrix = [records[i] for i in pick], matrix[pick]
         q = Query.prepare(tq, self.gaz)
         lexical = [relevance(c, q, self.gaz, self.topics, self._article_words)[0] for c in records]
         filed = [bool(tq.ids & set(c.get("topics") or ())) for c in records]
         titles = [self._title_of(c) for c in records]
-        ranked = [c for c in self.retriever.rank(topic_query, records, lexical, filed, titles)[:MODEL_CANDIDATES]
+        ranked = [c for c in self.retriever.rank(topic_query, records, lexical, filed, titles, matrix)[:MODEL_CANDIDATES]
                   if c.score >= MIN_RETRIEVAL]
         readings = self._read(who.label if who.person is None else self.gaz.label(actor), topic_query, ranked)
         label, cited = weigh(readings)
@@ -471,6 +489,25 @@ class Service:
             from bot.evidence import Retriever  # onnxruntime: loaded on the first /stance
             self._retriever = Retriever()
         return self._retriever
+
+    def _candidates(self, actor: str) -> tuple[list[Record], Any]:
+        """The actor's stored records (not retracted) and their vectors as one matrix. A
+        long-running process (``warm()``) keeps them per actor while the store's claims do
+        not change (``claim_feed``); one-shot commands read them from the store."""
+        feed = getattr(self.store, "claim_feed", None)
+        if not self._columns or feed is None or not getattr(self.store, "loaded", True):
+            records = self.store.claims(actor=actor)
+            return records, self.retriever.record_vectors(records)
+        with self._table_lock:
+            token, full, changes = feed(self._vec_token)
+            if full is not None or changes:
+                self._vec_cache.clear()
+            self._vec_token = token
+            hit = self._vec_cache.get(actor)
+            if hit is None:
+                records = self.store.claims(actor=actor)
+                hit = self._vec_cache[actor] = (records, self.retriever.record_vectors(records))
+            return hit
 
     def _read(self, actor_label: str, topic: str, ranked: list[Any]) -> list[Reading]:
         """The stance model's reading of each candidate; an admin's claim keeps the stance
@@ -489,9 +526,23 @@ class Service:
                                 self._mention_of(rec)))
         if model_items:
             from bot.stance_model import LABELS, StanceModel
-            probs = StanceModel.shared().probs(model_items)
-            for i, row in zip(at, probs, strict=True):
-                out[i].probs = {k: float(p) for k, p in zip(LABELS, row, strict=True)}
+            cache = self._readings
+            keys = [(a, t.lower(), sent, m) for a, t, sent, m in model_items]
+            todo = [k for k in dict.fromkeys(keys) if k not in cache]
+            if todo:
+                for k, row in zip(todo, StanceModel.shared().probs(todo), strict=True):
+                    cache[k] = {lab: float(p) for lab, p in zip(LABELS, row, strict=True)}
+                while len(cache) > READINGS_CACHE:
+                    cache.popitem(last=False)
+            stack = StanceModel.shared().stack
+            for i, k in zip(at, keys, strict=True):
+                probs = cache[k]
+                if stack is not None:  # weighed with the extractor's own reading of the record
+                    rec = out[i].candidate.record
+                    row = stack.probs([probs[lab] for lab in LABELS],
+                                      {"stance": rec.get("stance"), "kind": rec.get("kind", "statement")})
+                    probs = {lab: float(p) for lab, p in zip(LABELS, row, strict=True)}
+                out[i].probs = probs
         return out
 
     def _mention_of(self, rec: Record) -> str:

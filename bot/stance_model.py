@@ -11,19 +11,20 @@ the actor's mention marked, and gives the probabilities of four readings:
 - ``unrelated``: the sentence does not bear on this actor's position on this topic (another
   actor holds it, or the topic is only a look-alike).
 
-Trained by ``scripts/train_stance.py`` on examples written for claimbot; the first four
-layers are the pinned int8 MiniLM (bot.extract.encoder), the last two and the classifier
+Trained by ``scripts/train_stance.py`` on examples written for claimbot; the first three
+layers are the pinned int8 MiniLM (bot.extract.encoder), the last three and the classifier
 are ``bot/models/stance-head.onnx``.  No rule here decides a polarity.
 """
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Sequence
 
 import numpy as np
 
-from bot.models import load_bytes
+from bot.models import load_bytes, pins
 
 LABELS = ("support", "oppose", "neutral", "unrelated")
 #: the stance model reads at most this many tokens of (query, sentence)
@@ -43,8 +44,33 @@ def stance_input(actor: str, topic: str, sentence: str, mention: str = "") -> tu
     return f"{actor} : {topic}", text
 
 
+RULE_SIDES = ("support", "oppose", "neutral")
+
+
+def stack_features(probs: Sequence[float], rule: dict | None) -> np.ndarray:
+    """What the stack weighs: the model's log-probabilities, the extractor's own stance of
+    the record (one-hot, or "no record"), and whether the record is a statement."""
+    logp = np.log(np.clip(np.asarray(probs, dtype=np.float64), 1e-4, 1.0))
+    side = [float(rule is not None and rule.get("stance") == k) for k in RULE_SIDES]
+    return np.array([*logp, *side, float(rule is None),
+                     float(rule is not None and rule.get("kind", "statement") == "statement")])
+
+
+class Stack:
+    """The fitted combination (bot/models/stance-stack.json, scripts/fit_stack.py)."""
+
+    def __init__(self) -> None:
+        data = json.loads(load_bytes("stance-stack.json"))
+        self.weights = np.asarray(data["weights"], dtype=np.float64)
+
+    def probs(self, probs: Sequence[float], rule: dict | None) -> np.ndarray:
+        z = np.append(stack_features(probs, rule), 1.0) @ self.weights
+        e = np.exp(z - z.max())
+        return e / e.sum()
+
+
 class StanceModel:
-    """The trained head over the encoder's fourth layer; one per process (``shared()``)."""
+    """The trained head over the encoder's third layer; one per process (``shared()``)."""
 
     _shared: StanceModel | None = None
     _lock = threading.Lock()
@@ -60,6 +86,7 @@ class StanceModel:
         opts.inter_op_num_threads = 1
         self.session = ort.InferenceSession(load_bytes("stance-head"), sess_options=opts,
                                             providers=["CPUExecutionProvider"])
+        self.stack = Stack() if "stance-stack.json" in pins() and pins()["stance-stack.json"].sha256 else None
 
     @classmethod
     def shared(cls) -> StanceModel:

