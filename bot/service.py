@@ -44,6 +44,7 @@ READINGS_CACHE = 20000  # stance-model readings kept per process
 MODEL_CANDIDATES = 8  # the best-ranked candidates the stance model reads
 MIN_RETRIEVAL = 0.25  # a candidate ranked below this is not about the topic (bot.evidence scores)
 ON_RECORD = 0.5  # a reading counts when the model gives one side at least this probability
+ON_TOPIC = 0.6  # a candidate this much about the topic puts a neutral reading on record (see weigh)
 TAU = 0.2  # retrieval scores this far below the best weigh 1/e as much
 CONFIDENT = 0.6  # each side of a "mixed" answer needs one reading this sure
 NO_STATE_WORDS = ("none", "no state", "nobody", "-", "stateless")  # /person set NAME none
@@ -104,8 +105,9 @@ def weigh(readings: list[Reading]) -> tuple[str, list[Reading]]:
 
     A reading shows a position when support or oppose is at least ON_RECORD; each weighs
     its side's probability times its retrieval weight, exp((score - best score) / TAU): a
-    candidate much less about the topic than the best counts for little. No
-    position at all: "none". Both sides with a confident reading and the weaker side at
+    candidate much less about the topic than the best counts for little. No position at
+    all: "none", unless a reading clearly about the topic (ON_TOPIC) puts the actor on record
+    with no position, which leans "support" (worded as no clear position). Both sides with a confident reading and the weaker side at
     least MIXED_SHARE of the weight: "mixed". The cited readings are those the model does not
     call unrelated, ordered by rank weight times how much they bear on the actor's stance."""
     weights = {"support": 0.0, "oppose": 0.0}
@@ -119,7 +121,12 @@ def weigh(readings: list[Reading]) -> tuple[str, list[Reading]]:
             weights[k] += w * r.probs.get(k, 0.0)
             sure[k] = max(sure[k], r.probs.get(k, 0.0))
     total = weights["support"] + weights["oppose"]
-    if total == 0:
+    if total == 0 and any(r.probs.get("neutral", 0.0) >= ON_RECORD and r.candidate.score >= ON_TOPIC for r in readings):
+        # on record about the topic with no position either way ("will hold talks on it"): an
+        # actor that takes part leans toward support, weakly; bot/verdict.py words this as
+        # "no clear position (N mentions)", since no cited claim supports or opposes
+        label = "support"
+    elif total == 0:
         label = "none"
     elif min(weights.values()) / total >= MIXED_SHARE and min(sure.values()) >= CONFIDENT:
         label = "mixed"
@@ -478,7 +485,7 @@ class Service:
         readings = self._read(who.label if who.person is None else self.gaz.label(actor), topic_query, ranked)
         label, cited = weigh(readings)
         counts = {k: sum(1 for r in cited if r.side == k) for k in STANCES}
-        shown = [self._cite(r.candidate.record, r.side, r) for r in cited[:limit if limit >= 0 else None]] \
+        shown = [self._cite(r.candidate.record, r.side, r, topic_query) for r in cited[:limit if limit >= 0 else None]] \
             if label != "none" else []
         return StanceAnswer(actor, who.label, topic_query, label, shown, counts,
                             person=who.person.name if who.person else "")
@@ -608,7 +615,7 @@ class Service:
             cache.popitem(last=False)
         return words
 
-    def _cite(self, claim: Record, stance: str, reading: Reading | None = None) -> dict[str, Any]:
+    def _cite(self, claim: Record, stance: str, reading: Reading | None = None, topic: str = "") -> dict[str, Any]:
         out = {
             "id": claim["id"], "actor": claim["actor"], "stance": stance, "claim_stance": claim.get("stance"),
             "quote": claim.get("quote", ""), "text": claim.get("quote", ""), "sentence": claim.get("sentence", ""),
@@ -623,6 +630,9 @@ class Service:
             out["confidence"] = round(reading.probs.get(stance, 0.0), 3)
             out["probabilities"] = {k: round(v, 3) for k, v in reading.probs.items()}
             out["relevance"] = round(reading.candidate.score, 3)
+            # the side is the model's reading toward the topic asked, not toward the claim's
+            # own object phrase (kept as claim_target)
+            out["claim_target"], out["target"] = out["target"], " ".join(topic.replace("-", " ").split())
         return out
 
     def claims(self, actor: str | None = None, topic: str | None = None, text: str | None = None,

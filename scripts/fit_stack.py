@@ -41,9 +41,11 @@ def rule_record(text: str, actor_id: str | None) -> dict | None:
     return None if rec is None else {"stance": rec.stance, "kind": rec.kind}
 
 
-def fit(x: np.ndarray, y: np.ndarray, l2: float = 0.01, steps: int = 3000, lr: float = 0.5) -> np.ndarray:
-    """Weights (features + 1, labels) of a softmax regression, by gradient descent."""
-    xb = np.hstack([x, np.ones((len(x), 1))])
+def fit(x: np.ndarray, y: np.ndarray, l2: float = 0.01, steps: int = 4000, lr: float = 0.5) -> np.ndarray:
+    """Weights (features + 1, labels) of a softmax regression, by gradient descent on
+    standardised features (the weights returned apply to the raw ones)."""
+    mean, std = x.mean(0), x.std(0) + 1e-6
+    xb = np.hstack([(x - mean) / std, np.ones((len(x), 1))])
     w = np.zeros((xb.shape[1], len(LABELS)))
     onehot = np.eye(len(LABELS))[y]
     for _ in range(steps):
@@ -52,7 +54,8 @@ def fit(x: np.ndarray, y: np.ndarray, l2: float = 0.01, steps: int = 3000, lr: f
         p /= p.sum(1, keepdims=True)
         grad = xb.T @ (p - onehot) / len(xb) + l2 * np.vstack([w[:-1], np.zeros((1, len(LABELS)))])
         w -= lr * grad
-    return w
+    raw = w[:-1] / std[:, None]
+    return np.vstack([raw, w[-1:] - (mean / std) @ w[:-1]])
 
 
 def predict(w: np.ndarray, x: np.ndarray) -> np.ndarray:

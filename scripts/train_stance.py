@@ -173,6 +173,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--lr", type=float, default=4e-5)
     ap.add_argument("--final", action="store_true", help="train on everything (after a held-out run)")
+    ap.add_argument("--out", default="stance-head", help="which head of bot.stance_model.HEADS to write")
     ap.add_argument("--augment", type=float, default=0.15, help="share of examples given easy negatives")
     args = ap.parse_args(argv)
     random.seed(args.seed)
@@ -233,11 +234,11 @@ def main(argv: list[str] | None = None) -> int:
         print("confusion (rows gold, columns predicted):", LABELS)
         for g in range(len(LABELS)):
             print(f"  {LABELS[g]:>9}", [int(((yte == g) & (pred == p)).sum()) for p in range(len(LABELS))])
-    export(model, xte, mte)
+    export(model, xte, mte, args.out)
     return 0
 
 
-def export(model, xte: np.ndarray, mte: np.ndarray) -> None:  # noqa: ANN001
+def export(model, xte: np.ndarray, mte: np.ndarray, name: str) -> None:  # noqa: ANN001
     import onnxruntime as ort
     import torch
     from onnxruntime.quantization import QuantType, quantize_dynamic
@@ -259,10 +260,10 @@ def export(model, xte: np.ndarray, mte: np.ndarray) -> None:  # noqa: ANN001
         with torch.no_grad():
             want = model(torch.from_numpy(xte[:256]), torch.from_numpy(mte[:256])).numpy().argmax(1)
         print(f"int8 export agrees with torch on {float((got == want).mean()):.3f} of held-out labels")
-    out = path_of("stance-head")
+    out = path_of(name)
     out.write_bytes(data)
     manifest = json.loads(MANIFEST.read_text(encoding="utf-8"))
-    manifest["files"]["stance-head"]["sha256"] = sha256_of(data)
+    manifest["files"][name]["sha256"] = sha256_of(data)
     MANIFEST.write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
     print(f"wrote {out.relative_to(ROOT)} ({len(data) / 1e6:.1f} MB, sha256 {sha256_of(data)[:12]}…)")
 

@@ -21,7 +21,8 @@ def enc() -> Encoder:
 
 def test_every_model_file_is_pinned_and_checked():
     data = json.loads(models.MANIFEST.read_text())
-    assert set(data["files"]) == {"minilm", "tokenizer", "minilm-bottom", "stance-head", "stance-stack.json"}
+    assert set(data["files"]) == {"minilm", "tokenizer", "minilm-bottom", "stance-head", "stance-head-b",
+                                 "stance-stack.json"}
     for name, entry in data["files"].items():
         assert len(entry["sha256"]) == 64, name
         models.load_bytes(name)  # raises when the file is not the pinned one
@@ -117,7 +118,7 @@ def test_weighing_readings():
 def test_the_stance_model_reads_plain_positions(actor, topic, sentence, mention, want):
     p = StanceModel.shared().probs([(actor, topic, sentence, mention)])[0]
     assert abs(float(p.sum()) - 1.0) < 1e-4
-    assert LABELS[int(p.argmax())] == want, dict(zip(LABELS, p.round(2)))
+    assert LABELS[int(p.argmax())] == want, dict(zip(LABELS, p.round(2), strict=True))
 
 
 def test_the_stack_weighs_the_model_with_the_extractors_reading():

@@ -7,9 +7,11 @@
 - ``minilm-bottom``: the first three transformer layers of ``minilm``, cut out of it by
   :mod:`bot.models.build` when the environment is made (``make venv``); the stance model
   reads their output.
-- ``stance-head``: the stance model's own weights (the last three transformer layers, trained
-  on claimbot's written examples, and a four-way classifier), committed here; made by
-  ``scripts/train_stance.py``.
+- ``stance-head``, ``stance-head-b``: the stance model's own weights (the last three
+  transformer layers, trained on claimbot's written examples, and a four-way classifier;
+  two trainings, averaged), committed here; made by ``scripts/train_stance.py``.
+- ``stance-stack.json``: how the model's reading and the extractor's are weighed
+  (``scripts/fit_stack.py``), committed here.
 
 Nothing is downloaded: a missing or altered file raises :class:`ModelError` naming the
 command that makes it.
@@ -70,7 +72,7 @@ def path_of(name: str) -> Path:
         return _package_dir("all_minilm_l6_v2") / "model.zip"
     if name == "minilm-bottom":
         return BUILD_DIR / "minilm-bottom.onnx"
-    return HERE / f"{name}.onnx" if name.endswith("head") else HERE / name
+    return HERE / f"{name}.onnx" if name.startswith("stance-head") else HERE / name
 
 
 @cache
