@@ -30,7 +30,7 @@ from bot.extract.people import (
     strip_honorifics,
 )
 from bot.extract.text import BadInput, clean_text, decode_article
-from bot.extract.topics import content_words, topic_index
+from bot.extract.topics import TopicQuery, content_words, topic_index
 from bot.names import Who, closest, did_you_mean, find_person, spoke
 from bot.relevance import Query, analyse, index_claim, relevance
 from store.base import Record, Store
@@ -469,15 +469,11 @@ class Service:
         # the records nearest the topic in meaning, and those its words or topic ids find
         near = set(self.retriever.shortlist(topic_query, matrix, SHORTLIST))
         ids = {c["id"]: i for i, c in enumerate(records)}
-        found = [*self.store.claims(actor=actor, topics=sorted(tq.ids))] if tq.ids else []
-        words = sorted(set(tq.words) | tq.head_alts)
-        if words:
-            found += self.store.claims(actor=actor, words=words)
-        near.update(i for i in (ids.get(c["id"]) for c in found) if i is not None)
+        lexical_of = self._lexical(actor, tq)
+        near.update(i for i in (ids.get(cid) for cid in lexical_of) if i is not None)
         pick = sorted(near)
         records, matrix = [records[i] for i in pick], matrix[pick]
-        q = Query.prepare(tq, self.gaz)
-        lexical = [relevance(c, q, self.gaz, self.topics, self._article_words)[0] for c in records]
+        lexical = [lexical_of.get(c["id"], 0.0) for c in records]
         filed = [bool(tq.ids & set(c.get("topics") or ())) for c in records]
         titles = [self._title_of(c) for c in records]
         ranked = [c for c in self.retriever.rank(topic_query, records, lexical, filed, titles, matrix)[:MODEL_CANDIDATES]
@@ -496,6 +492,37 @@ class Service:
             from bot.evidence import Retriever  # onnxruntime: loaded on the first /stance
             self._retriever = Retriever()
         return self._retriever
+
+    def _lexical(self, actor: str, tq: TopicQuery) -> dict[str, float]:
+        """Claim id -> lexical relevance (bot.relevance) of the actor's records that reach
+        MIN_RELEVANCE: from the columns in a warm process (bot.relevance_table, the same
+        numbers for thousands of candidates at once), else claim by claim."""
+        table = self._relevance_table()
+        if table is not None:
+            with self._table_lock:
+                top = table.score(actor, Query.prepare(tq, self.gaz), self._article_words, MIN_RELEVANCE, -1).top
+        else:
+            top = self._relevant(actor, tq)
+        return {c["id"]: rel for rel, c, _ in top}
+
+    def _relevant(self, actor: str, tq: TopicQuery) -> list[tuple[float, Record, str]]:
+        """The loop that defines lexical relevance: candidates from the store's topic and word
+        indexes, each scored by ``bot.relevance.relevance``; those below MIN_RELEVANCE dropped."""
+        cands: dict[str, Record] = {}
+        if tq.ids:
+            for c in self.store.claims(actor=actor, topics=sorted(tq.ids)):
+                cands[c["id"]] = c
+        words = sorted(set(tq.words) | tq.head_alts)
+        if words:
+            for c in self.store.claims(actor=actor, words=words):
+                cands[c["id"]] = c
+        out = []
+        q = Query.prepare(tq, self.gaz)
+        for c in cands.values():
+            rel, stance = relevance(c, q, self.gaz, self.topics, self._article_words)
+            if rel >= MIN_RELEVANCE:
+                out.append((rel, c, stance))
+        return out
 
     def _candidates(self, actor: str) -> tuple[list[Record], Any]:
         """The actor's stored records (not retracted) and their vectors as one matrix. A
@@ -626,8 +653,10 @@ class Service:
             "kind": claim.get("kind", "statement"),
         }
         if reading is not None:
-            # how sure the stance model is of this claim's side, and what it read
-            out["confidence"] = round(reading.probs.get(stance, 0.0), 3)
+            # how sure the stance model is of this claim's side, and what it read (an admin's
+            # claim keeps the confidence the admin gave it)
+            if claim.get("origin") != "admin":
+                out["confidence"] = round(reading.probs.get(stance, 0.0), 3)
             out["probabilities"] = {k: round(v, 3) for k, v in reading.probs.items()}
             out["relevance"] = round(reading.candidate.score, 3)
             # the side is the model's reading toward the topic asked, not toward the claim's
