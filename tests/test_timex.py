@@ -275,8 +275,8 @@ def test_a_fiscal_quarter_is_taken_as_numbered() -> None:
 
 
 def test_quarter_ended_a_month_is_the_calendar_quarter_holding_most_of_it() -> None:
-    assert values("The retailer lost money in the quarter ended July 31.", NOV) == ["2019-Q2", "2019-07-31"]
-    assert values("Revenue grew in the quarter ended Sept. 30.", NOV) == ["2019-Q3", "2019-09-30"]
+    assert values("The grocer's loss for its quarter ended July 31 widened.", NOV) == ["2019-Q2", "2019-07-31"]
+    assert values("Sales rose over their quarter ended Sept. 30.", NOV) == ["2019-Q3", "2019-09-30"]
 
 
 # --- tense: a plan in the past perfect lies behind the report
@@ -344,7 +344,7 @@ def test_obligation_or_possibility_looks_ahead_but_could_and_perfects_do_not() -
     assert one("The runoff must be organised by Nov. 3.", dt.date(2025, 3, 7))[2] == "2025-11-03"
     assert one("The envoys may meet on Sunday.")[2] == "2019-04-14"
     assert one("The envoys may have met on Sunday.")[2] == "2019-04-07"
-    assert one("Officials could not be reached for comment on Sunday.")[2] == "2019-04-07"
+    assert one("The mayor could not be contacted on Sunday.")[2] == "2019-04-07"
 
 
 def test_participle_of_a_plan_looks_ahead_unless_its_clause_is_past() -> None:

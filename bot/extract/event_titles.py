@@ -610,7 +610,7 @@ class _Describer:
         return "", ""
 
     def _for_event(self, verb: Any) -> str:
-        """'for the 15th round of negotiations': the event a trip is for."""
+        """'for a third session of talks': the event a trip is for."""
         from bot.extract.events import trigger_kind
 
         for c in verb.children:
@@ -746,7 +746,7 @@ class _Describer:
         return list(span) if span is not None else []
 
     def _purpose(self, tok: Any) -> str:
-        """'to buy parts from U.S. suppliers': an infinitive that says what the time is for."""
+        """'to order engines from Brazilian makers': an infinitive that says what the time is for."""
         for c in tok.children:
             if c.dep_ in ("acl", "relcl", "xcomp", "advcl") and c.tag_ == "VB" and any(
                     a.lower_ == "to" for a in c.children if a.dep_ == "aux"):
@@ -865,7 +865,7 @@ class _Describer:
         return " ".join(words)
 
     def _topic(self, noun: Any, phrase: str, always: bool = False) -> str:
-        """'talks on trade', 'negotiations over a ceasefire in Gaza', 'pause on grain exports':
+        """'talks on trade', 'negotiations over a truce in the north', 'pause on grain exports':
         a short topic for talks and spans."""
         if not always and self.trig.kind not in ("negotiation", "dialogue", "meeting", "summit") or \
                 len(phrase.split()) > 5:
@@ -922,7 +922,7 @@ class _Describer:
         return ""
 
     def _measure_title(self, head: Any) -> str:
-        """'The tariffs, effective on Saturday' / 'impose the countermeasures starting April 1':
+        """'The tariffs, effective on Saturday' / 'apply the duties starting June 9':
         the measure takes effect."""
         noun = None
         if head.dep_ in ("amod", "appos", "acl") and head.head.pos_ in ("NOUN", "PROPN"):
@@ -1029,7 +1029,7 @@ class _Describer:
         if purpose and not obj and lemma in ("host", "co-host", "hold"):
             purpose = purpose.split(" ", 1)[1]  # "hosts a state dinner", not "hosts at"
         if purpose:
-            action = f"{action} {purpose}"  # "visits New Delhi for 15th round of talks", "at state dinner"
+            action = f"{action} {purpose}"  # "visits Lima for 4th round of talks", "at state dinner"
         if not self.place:
             self.place = self._place_of(verb, head)
         if not who:

@@ -43,7 +43,7 @@ MAX_CHARS = 140  # farthest a trigger may sit from its date without a parse
 MAX_EDGES = 6  # farthest in the dependency tree
 _GROUPS = {"dialogue": "talk", "summit": "talk", "meeting": "talk", "negotiation": "talk", "visit": "talk",
            "policy": "measure", "deadline": "measure", "election": "election", "other": "other"}
-# sentence ends that are not sentence ends: "Oct. 23", "U.S. officials", "Mr. Abe"
+# sentence ends that are not sentence ends: "Feb. 14", "U.S. officials", "Mr. Lopez"
 _ABBREV_END = re.compile(r"(?:\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec|Mon|Tue|Tues|Wed|Thu|Thurs|Fri|"
                          r"Sat|Sun|Mr|Mrs|Ms|Dr|St|No|Nos|Gen|Gov|Sen|Rep|Lt|Col|Capt|Prof|Inc|Corp|Co|Ltd|Jr|Sr|"
                          r"vs|etc|approx|est|U\.S|U\.K|U\.N|E\.U|[A-Z])\.)\s*$")
@@ -239,7 +239,7 @@ def _subject_event(view: ParseView | None, trig: Trigger, pool: list[Trigger]) -
 
 
 def _names_measure(text: str, s: int, start: int, end: int, view: ParseView | None) -> bool:
-    """'impose the countermeasures starting April 1', 'tariffs starting on July 1': a measure
+    """'apply the duties starting June 9', 'tariffs starting on July 1': a measure
     is what starts (the object or subject of the verb 'starting' goes with, or just before)."""
     measures = _lexicon()["measures"]
     tok = view.root(start, end) if view is not None else None

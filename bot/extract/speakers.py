@@ -525,7 +525,7 @@ class SpeakerResolver:
         return self._body(span, subj, sent)
 
     def _in_sentence(self, gender: str, at: int) -> SpeakerRef | None:
-        """A person who is the subject of an earlier clause of the same sentence ("X said ...,
+        """A person who is the grammatical subject in an earlier clause of the same sentence ("X said ...,
         but he said ..."): a nearer antecedent than the last sentence's speaker."""
         for off, ref in reversed(self.sentence_people):
             if off >= at:

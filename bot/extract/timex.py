@@ -111,7 +111,7 @@ def find_timexes(text: str, published: dt.date, doc: Any = None) -> list[Timex]:
             continue
         c.data["result_point"] = res.point
         if res.type == "DURATION" and res.value in ("P6M", "P9M") and _DEFINITE.match(text, c.start):
-            ctx.periods.append(c.start)  # "the nine months", "for the six months ended Aug. 12"
+            ctx.periods.append(c.start)  # "the nine months", "for the half-year ended March 3"
         if res.point is not None and res.anchor:
             if res.point.gran == "quarter":
                 ctx.quarters.append((c.end, res.point, "fiscal" in text[c.start:c.end].lower()))

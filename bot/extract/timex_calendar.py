@@ -121,8 +121,8 @@ def month_near(dct: dt.date, month: int, direction: str | None, day: int | None 
     if not candidates:
         return None
     ref = dct if day else dct.replace(day=1)
-    # nearest occurrence, with a penalty for going against the tense: "Oct. 23" in a May story
-    # told in the past is last October, but a past-tense "set Nov. 10 as the deadline" in early
+    # nearest occurrence, with a penalty for going against the tense: "Sept. 9" in a May story
+    # told in the past is last September, but a past-tense "named Nov. 4 the cutoff date" in early
     # November is still this year's
     penalty = 270
 

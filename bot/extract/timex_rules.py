@@ -94,7 +94,7 @@ class Ctx:
         self.anchor_end = -1
         # quarters mentioned so far (earnings reports): end offset, quarter, whether labelled fiscal
         self.quarters: list[tuple[int, Point, bool]] = []
-        # reporting periods other than a quarter ("the nine months", "the six months ended Aug. 12"):
+        # reporting periods other than a quarter ("the nine months", "the half-year ended March 3"):
         # where one is named after a quarter, a comparison that follows is with that period
         self.periods: list[int] = []
         self._tense: dict[tuple[int, int], str | None] = {}
@@ -442,7 +442,7 @@ def _month_direction(ctx: Ctx, c: Cand) -> str | None:
     if cue:
         return cue
     if re.search(r"\bsince\b[^.;,]*$", ctx.before(c.start, 35), re.I):
-        return PAST  # "since shortly after the Oct. 23 slaying"
+        return PAST  # "ever since soon after the Feb. 14 fire"
     t = ctx.tense(c.start, c.end)
     if t in (PAST, FUTURE):
         return t
@@ -883,7 +883,7 @@ def h_ago(ctx: Ctx, c: Cand) -> Result | None:
         base = ctx.ref(c.start, 500)
     gran = _UNIT_GRAN.get(unit)
     if gran in ("hour", "minute", "second") or g.get("half"):
-        # "an hour later", "a minute and a half later": TimeBank marks the length
+        # "an hour later", "two and a half minutes later": TimeBank marks the length
         return Result("DURATION", duration_value(n + (0.5 if g.get("half") else 0), unit))
     if n != int(n):
         return None
@@ -1335,13 +1335,13 @@ _REF_PAST = alternation(lexicon()["past_ref"])
 _REF_FUTURE = alternation(lexicon()["future_ref"])
 
 RULES: list[Rule] = [
-    # clock times, with an optional day: "10:35 a.m.", "9 a.m. EST Tuesday", "5 p.m. EST, Nov. 6"
+    # clock times, with an optional day: "10:35 a.m.", "9 a.m. EST Tuesday", "4 p.m. CST, Dec. 2"
     Rule("clock", _r(
         rf"{B}(?:(?i:around|about|approximately|at\s+about|shortly\s+(?:after|before)|just\s+(?:after|before))\s+)?"
         rf"(?P<h>[01]?\d|2[0-4])(?:[:.](?P<mi>[0-5]\d))?\s*(?P<ampm>(?i:a\.m\.?|p\.m\.?|am|pm)(?![\w]))"
         rf"(?:\s+(?:\(?(?P<tz>{_TZ})\)?))?"
         # a clock time converted in brackets ends there; the day after it is an expression of its own
-        # ("10:35 a.m. (0735 GMT) Friday") that still dates the time
+        # ("11:20 a.m. (0920 GMT) Monday") that still dates the time
         rf"(?:(?=\s+\(\d{{1,4}}(?::\d\d)?\s+{_TZ}\),?\s+(?:(?i:on)\s+)?(?P<pday>{CLOCK_DAY}))"
         rf"|,?\s+(?:(?i:on)\s+)?(?P<day>{CLOCK_DAY})"
         # the first end of a range of times takes the day named after the second:
@@ -1456,11 +1456,11 @@ RULES: list[Rule] = [
         rf"(?i:this|last|next)\s+year{E}))?"), h_quarter, c_quarter, prio=3),
     Rule("qn", _r(rf"{B}(?:(?i:the\s+)?(?i:fiscal\s+)?)(?P<det>)(?P<qn>[1-4])Q(?:\s*(?P<yr>{YEAR4}))?{E}|"
                   rf"{B}Q(?P<qn2>[1-4])(?:\s*(?P<yr2>{YEAR4}))?{E}"), lambda ctx, c: _h_qn(ctx, c), prio=2),
-    # a part of a decade has no TIMEX3 value of its own: "the last half of the '80s" is the decade
+    # a part of a decade has no TIMEX3 value of its own: "the latter part of the '60s" is the decade
     Rule("decade_part", _r(
         rf"{B}(?:(?i:the)\s+)?(?i:first|second|last|latter|early|later)\s+(?i:half|part|years)\s+(?i:of)\s+(?i:the)\s+"
         rf"(?P<dec>(?:1[0-9]|20)\d0['’]?s|['’]\d0['’]?s){E}"), h_decade, prio=2),
-    # two quarters counted from an end of the year are a half: "the first two quarters of 1990"
+    # two quarters counted from an end of the year are a half: "the last two quarters of 2003"
     Rule("two_quarters", _r(
         rf"{B}(?:(?i:the)\s+)?(?P<ord>(?i:first|last|final|latter|second))\s+(?i:two|2)\s+(?i:quarters)\s+(?i:of)\s+"
         rf"(?P<yr>(?:(?i:the|this|last|next)\s+)?(?:(?i:fiscal|calendar)\s+)?(?:{YEAR4}|(?i:year)){E})"), h_half, prio=2),

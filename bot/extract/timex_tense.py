@@ -78,7 +78,7 @@ def _tense_of_verb(v: Token, depth: int = 0) -> str | None:
         return FUTURE
     if "to" in aux_lower and v.tag_ == "VB":
         # an infinitive looks ahead of a forward-looking verb ("plans to meet", "is due to
-        # expire") unless that verb is itself past ("had been due to expire Friday")
+        # expire") unless that verb is itself past ("had been due to lapse Monday")
         head = v.head
         if head.i != v.i and depth < 3:
             ht = _tense_of_verb(head, depth + 1) if head.pos_ in ("VERB", "AUX", "ADJ") else None
@@ -88,7 +88,7 @@ def _tense_of_verb(v: Token, depth: int = 0) -> str | None:
                 head.lemma_ == "be" and head.tag_ in ("VBZ", "VBP"))  # "is to resume trading Tuesday"
             if forward:
                 # "set to resume Monday" (no auxiliary) still looks ahead; "had been due to" does not
-                # only the past perfect ("had been due to expire Friday") puts the plan behind us;
+                # only the past perfect ("had been due to lapse Monday") puts the plan behind us;
                 # "planned to leave on Thursday" still reports a plan ahead of the story
                 src = head.head if head.pos_ == "ADJ" else head
                 head_past = src.lower_ == "had" or any(
@@ -104,7 +104,7 @@ def _tense_of_verb(v: Token, depth: int = 0) -> str | None:
             return FUTURE
         return None
     if v.lemma_.lower() in _PLAN_VERBS:
-        # "has scheduled a news conference Thursday", "planned a rally Saturday" -- but a plan
+        # "has scheduled a press briefing Tuesday", "planned a rally Saturday" -- but a plan
         # in the past perfect ("had been scheduled to expire Friday") was overtaken before the report
         if aux_lower & {"had", "'d"}:
             return PAST
