@@ -5,7 +5,16 @@
   ids of the gazetteer (the beat first: japan, china, us, south-korea, eu ...), topics
   zipfian over ``bot/data/topics.json`` (named by their synonyms in the text) plus free
   words, sentences with quotes, targets, speakers, offsets into the article text, and
-  the stemmed ``words`` field the service adds.
+  the stemmed ``words`` field the service adds; each claim ``kind`` "statement", with the
+  sentence before (``context``) and a sentence vector (``vec``, see below). About 30% more
+  records (``actions``) are of kind "action": a sentence of their own naming an actor doing
+  something, with no speaker, as ``bot.extract.claims`` keeps them for ``/stance``.
+- sentence vectors: the distinct phrases the vocabulary puts in targets (topic labels and
+  synonyms, free words: a few hundred) are embedded once per process with the MiniLM of
+  ``bot.extract.encoder``; a record's ``vec`` is ``pack(normalise(v + noise))``, ``v`` its
+  target phrase's vector (the mean of its two free words' when it names no topic), the
+  noise Gaussian (std ``VEC_NOISE`` per dimension) from a seeded numpy RNG. Embedding every
+  sentence as ingest does would take ~5 ms a sentence (8 minutes at 100k).
 - ``make_queries(n)``: ``/stance`` queries (actor, topic) drawn the same way: actors by
   id or by name, topics by id, by synonym, or by free words.
 - ``vary_seeds(seed_dir, n)``: ``n`` articles made from the seed articles with their
@@ -20,9 +29,12 @@ import random
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from bot.domain import content_hash, stable_id
 from bot.extract.actors import gazetteer
@@ -35,6 +47,8 @@ N_ACTORS = 60
 ZIPF_S = 1.07
 CLAIMS_PER_ARTICLE = 20
 EXTRACTOR = "claimbot-extract/0.1"
+ACTION_SHARE = 0.3  # action records per statement (on average)
+VEC_NOISE = 0.04  # std of the Gaussian noise added to each dimension of a phrase's unit vector
 
 # The beat first (they get the zipfian head), then the rest of the gazetteer in its order.
 BEAT_ACTORS = (
@@ -87,6 +101,13 @@ CONNECTORS = ("amid", "as talks on", "despite concerns over", "while pressing on
 FILLER = ("The ministry did not respond to a request for comment.", "Talks are expected to continue next month.",
           "Officials gave no timetable.", "Markets in the region were little changed on the news.",
           "The two sides last met in the spring.", "Details of the plan were not disclosed.")
+# what a state is reported doing (records of kind "action"), by the stance it shows
+ACTION_VERBS = {
+    "support": ("approved", "expanded", "signed a deal on", "increased funding for", "eased rules on"),
+    "oppose": ("suspended", "banned", "restricted", "imposed curbs on", "cut back"),
+    "neutral": ("held talks on", "published a report on", "set up a panel on", "reviewed"),
+}
+WHEN = ("on Monday", "on Tuesday", "last week", "this month", "earlier this year")
 EVENT_KINDS = ("dialogue", "summit", "meeting", "visit", "negotiation", "policy", "deadline")
 
 
@@ -133,17 +154,21 @@ def vocabulary(n_actors: int = N_ACTORS) -> Vocabulary:
 
 # -- store tables -----------------------------------------------------------------------------
 
-def make_tables(n_claims: int, seed: int = 7, per_article: int = CLAIMS_PER_ARTICLE) -> dict[str, list[Record]]:
-    """Tables of a store holding about ``n_claims`` claims (exactly ``n_claims``)."""
+def make_tables(n_claims: int, seed: int = 7, per_article: int = CLAIMS_PER_ARTICLE,
+                actions: float = ACTION_SHARE, vectors: bool = True) -> dict[str, list[Record]]:
+    """Tables of a store holding exactly ``n_claims`` statements, and about ``actions`` times
+    as many action records besides (in the claims table too). ``vectors=False``: no ``vec``
+    (no model is loaded)."""
     rng = random.Random(seed)
+    arng = random.Random(seed * 7919 + 1)  # the actions' own stream: the statements do not depend on them
     voc = vocabulary()
     aw, tw = voc.actor_weights, voc.topic_weights
     articles: list[Record] = []
     claims: list[Record] = []
     events: list[Record] = []
     day0 = dt.date(2018, 1, 1).toordinal()
-    n_art = 0
-    while len(claims) < n_claims:
+    n_art = statements = 0
+    while statements < n_claims:
         n_art += 1
         aid = f"s{n_art:06d}"
         published = dt.date.fromordinal(day0 + rng.randrange(8 * 365)).isoformat()
@@ -153,32 +178,44 @@ def make_tables(n_claims: int, seed: int = 7, per_article: int = CLAIMS_PER_ARTI
         title = (f"{voc.names[cast[0]]} and {voc.names[cast[-1]]} at odds over "
                  f"{rng.choice(voc.phrases[themes[0]])} and {rng.choice(FREE_WORDS)}")
         url = f"https://news.example/{published}/{aid}"
-        k = min(n_claims - len(claims), max(1, round(rng.gauss(per_article, 4))))
+        k = min(n_claims - statements, max(1, round(rng.gauss(per_article, 4))))
         paragraphs: list[str] = [title]
         offset = len(title) + 2
+        before = title  # the sentence before the next one (what the extractor keeps as context)
         article_claims: list[Record] = []
         for i in range(k):
-            claim, sentence = _claim(rng, voc, aid, i, published, cast, themes, aw, tw)
+            claim, sentence = _claim(rng, voc, aid, i, published, cast, themes, aw, tw, before)
             para = sentence
             if rng.random() < 0.3:
                 para = f"{sentence} {rng.choice(FILLER)}"
             claim["start"], claim["end"] = offset, offset + len(sentence)
-            claim["source_title"], claim["source_url"], claim["outlet"] = title, url, outlet
             paragraphs.append(para)
             offset += len(para) + 2
+            before = para[len(sentence) + 1:] or sentence
             article_claims.append(claim)
+            if actions > 0 and arng.random() < actions:
+                action = _action(arng, voc, aid, published, cast, themes, claim["actor"], offset, before)
+                paragraphs.append(action["sentence"])
+                offset += len(action["sentence"]) + 2
+                before = action["sentence"]
+                article_claims.append(action)
+        for claim in article_claims:
+            claim["source_title"], claim["source_url"], claim["outlet"] = title, url, outlet
         text = "\n\n".join(paragraphs)
         articles.append({"id": aid, "title": title, "published": published, "text": text, "outlet": outlet,
                          "url": url, "file": f"{aid}.txt", "hash": content_hash(text),
                          "words": analyse(text, gazetteer())})
         claims.extend(article_claims)
+        statements += k
         if rng.random() < 0.3:
             events.append(_event(rng, voc, aid, published, cast, title))
+    if vectors:
+        attach_vectors(claims, seed)
     return {"articles": articles, "claims": claims, "events": events}
 
 
 def _claim(rng: random.Random, voc: Vocabulary, aid: str, i: int, published: str, cast: list[str],
-           themes: list[str], aw: Sequence[float], tw: Sequence[float]) -> tuple[Record, str]:
+           themes: list[str], aw: Sequence[float], tw: Sequence[float], context: str = "") -> tuple[Record, str]:
     r = rng.random()
     actor = rng.choice(cast) if r < 0.8 else ("" if r < 0.9 else rng.choices(voc.actors, aw)[0])
     # topics: mostly the article's themes; a quarter of claims name no listed topic
@@ -215,15 +252,77 @@ def _claim(rng: random.Random, voc: Vocabulary, aid: str, i: int, published: str
     claim: Record = {
         "id": stable_id("c", aid, i), "actor": actor, "cue": rng.choice(CUES), "quote": quote,
         "sentence": sentence, "start": 0, "end": 0, "article": aid, "published": published,
-        "stance": stance, "target": target, "topics": topics, "targets": targets, "speaker": speaker,
+        "stance": stance, "target": target, "topics": topics, "targets": targets, "context": context[:400],
+        "speaker": speaker,
         "confidence": rng.choice((0.4, 0.5, 0.6, 0.7, 0.8)), "extractor": EXTRACTOR, "origin": "extracted",
-        "retracted": False, "retract_reason": "",
+        "retracted": False, "retract_reason": "", "kind": "statement",
     }
     if rng.random() < 0.003:
         claim["retracted"], claim["retract_reason"] = True, "misattributed"
     # what Service._with_source adds
     index_claim(claim, gazetteer(), topic_index())  # the words and relevance features ingest stores
     return claim, sentence
+
+
+def _action(rng: random.Random, voc: Vocabulary, aid: str, published: str, cast: list[str], themes: list[str],
+            actor: str, start: int, context: str) -> Record:
+    """A record of kind "action": a sentence of its own naming ``actor`` (else one of the
+    cast) doing something about one of the article's themes (or about free words)."""
+    actor = actor or rng.choice(cast)
+    stance = rng.choices(("support", "oppose", "neutral"), (0.35, 0.35, 0.3))[0]
+    verb = rng.choice(ACTION_VERBS[stance])
+    free = rng.sample(FREE_WORDS, 3)
+    topics = [rng.choice(themes)] if rng.random() < 0.7 else []
+    target = f"the {rng.choice(voc.phrases[topics[0]])}" if topics else f"{free[0]} {free[1]}"
+    sentence = f"{voc.names[actor]} {verb} {target} {rng.choice(CONNECTORS)} {free[2]} {rng.choice(WHEN)}."
+    record: Record = {
+        "id": stable_id("a", aid, start, actor), "actor": actor, "cue": verb.split()[0], "quote": sentence,
+        "sentence": sentence, "start": start, "end": start + len(sentence), "article": aid, "published": published,
+        "stance": stance, "target": target, "topics": topics, "targets": [], "context": context[:400],
+        "speaker": None, "confidence": 0.3, "extractor": EXTRACTOR, "origin": "extracted",
+        "retracted": False, "retract_reason": "", "kind": "action",
+    }
+    index_claim(record, gazetteer(), topic_index())
+    return record
+
+
+# -- sentence vectors ----------------------------------------------------------------------------
+
+@cache
+def phrase_vectors() -> dict[str, np.ndarray]:
+    """MiniLM unit vectors of every phrase a synthetic target is made of (once per process)."""
+    from bot.extract.encoder import Encoder
+
+    voc = vocabulary()
+    texts = sorted({p for forms in voc.phrases.values() for p in forms} | set(FREE_WORDS))
+    return dict(zip(texts, Encoder.shared().embed(texts), strict=True))
+
+
+def _target_phrases(record: Record) -> list[str]:
+    """The phrases of the record's target: a topic's form ("the X") or two free words."""
+    target = str(record.get("target") or "")
+    return [target[4:]] if record.get("topics") and target.startswith("the ") else target.split()
+
+
+def attach_vectors(records: list[Record], seed: int, noise: float = VEC_NOISE, chunk: int = 4096) -> None:
+    """Give each record a ``vec``: its target phrase's vector plus seeded Gaussian noise,
+    normalised, packed as ingest stores it (``bot.extract.encoder.pack``)."""
+    from bot.extract.encoder import DIM, pack
+
+    table = phrase_vectors()
+    rng = np.random.default_rng(seed)
+    for at in range(0, len(records), chunk):
+        part = records[at:at + chunk]
+        base = np.zeros((len(part), DIM), dtype=np.float32)
+        for row, record in enumerate(part):
+            vecs = [table[p] for p in _target_phrases(record) if p in table]
+            if vecs:
+                base[row] = np.mean(vecs, axis=0)
+        base /= np.maximum(np.linalg.norm(base, axis=1, keepdims=True), 1e-9)
+        base += rng.normal(0.0, noise, size=base.shape).astype(np.float32)
+        base /= np.linalg.norm(base, axis=1, keepdims=True)
+        for record, vec in zip(part, base, strict=True):
+            record["vec"] = pack(vec)
 
 
 def _event(rng: random.Random, voc: Vocabulary, aid: str, published: str, cast: list[str], title: str) -> Record:
