@@ -6,9 +6,10 @@
   zipfian over ``bot/data/topics.json`` (named by their synonyms in the text) plus free
   words, sentences with quotes, targets, speakers, offsets into the article text, and
   the stemmed ``words`` field the service adds; each claim ``kind`` "statement", with the
-  sentence before (``context``) and a sentence vector (``vec``, see below). About 30% more
-  records (``actions``) are of kind "action": a sentence of their own naming an actor doing
-  something, with no speaker, as ``bot.extract.claims`` keeps them for ``/stance``.
+  sentence before (``context``) and a sentence vector (``vec``, see below). Besides, about
+  0.3 records of kind "action" per statement (``actions``; they count in ``n_claims``, ~23%
+  of the records): a sentence of their own naming an actor doing something, with no
+  speaker, as ``bot.extract.claims`` keeps them for ``/stance``.
 - sentence vectors: the distinct phrases the vocabulary puts in targets (topic labels and
   synonyms, free words: a few hundred) are embedded once per process with the MiniLM of
   ``bot.extract.encoder``; a record's ``vec`` is ``pack(normalise(v + noise))``, ``v`` its
@@ -156,9 +157,9 @@ def vocabulary(n_actors: int = N_ACTORS) -> Vocabulary:
 
 def make_tables(n_claims: int, seed: int = 7, per_article: int = CLAIMS_PER_ARTICLE,
                 actions: float = ACTION_SHARE, vectors: bool = True) -> dict[str, list[Record]]:
-    """Tables of a store holding exactly ``n_claims`` statements, and about ``actions`` times
-    as many action records besides (in the claims table too). ``vectors=False``: no ``vec``
-    (no model is loaded)."""
+    """Tables of a store whose claims table holds exactly ``n_claims`` records: statements,
+    and about ``actions`` action records per statement (0.3: ~23% of the records).
+    ``vectors=False``: no ``vec`` (no model is loaded)."""
     rng = random.Random(seed)
     arng = random.Random(seed * 7919 + 1)  # the actions' own stream: the statements do not depend on them
     voc = vocabulary()
@@ -167,8 +168,8 @@ def make_tables(n_claims: int, seed: int = 7, per_article: int = CLAIMS_PER_ARTI
     claims: list[Record] = []
     events: list[Record] = []
     day0 = dt.date(2018, 1, 1).toordinal()
-    n_art = statements = 0
-    while statements < n_claims:
+    n_art = 0
+    while len(claims) < n_claims:
         n_art += 1
         aid = f"s{n_art:06d}"
         published = dt.date.fromordinal(day0 + rng.randrange(8 * 365)).isoformat()
@@ -178,12 +179,15 @@ def make_tables(n_claims: int, seed: int = 7, per_article: int = CLAIMS_PER_ARTI
         title = (f"{voc.names[cast[0]]} and {voc.names[cast[-1]]} at odds over "
                  f"{rng.choice(voc.phrases[themes[0]])} and {rng.choice(FREE_WORDS)}")
         url = f"https://news.example/{published}/{aid}"
-        k = min(n_claims - statements, max(1, round(rng.gauss(per_article, 4))))
+        room = n_claims - len(claims)
+        k = min(room, max(1, round(rng.gauss(per_article, 4))))
         paragraphs: list[str] = [title]
         offset = len(title) + 2
         before = title  # the sentence before the next one (what the extractor keeps as context)
         article_claims: list[Record] = []
         for i in range(k):
+            if len(article_claims) >= room:  # (the actions took the last places)
+                break
             claim, sentence = _claim(rng, voc, aid, i, published, cast, themes, aw, tw, before)
             para = sentence
             if rng.random() < 0.3:
@@ -193,7 +197,7 @@ def make_tables(n_claims: int, seed: int = 7, per_article: int = CLAIMS_PER_ARTI
             offset += len(para) + 2
             before = para[len(sentence) + 1:] or sentence
             article_claims.append(claim)
-            if actions > 0 and arng.random() < actions:
+            if actions > 0 and arng.random() < actions and len(article_claims) < room:
                 action = _action(arng, voc, aid, published, cast, themes, claim["actor"], offset, before)
                 paragraphs.append(action["sentence"])
                 offset += len(action["sentence"]) + 2
@@ -206,7 +210,6 @@ def make_tables(n_claims: int, seed: int = 7, per_article: int = CLAIMS_PER_ARTI
                          "url": url, "file": f"{aid}.txt", "hash": content_hash(text),
                          "words": analyse(text, gazetteer())})
         claims.extend(article_claims)
-        statements += k
         if rng.random() < 0.3:
             events.append(_event(rng, voc, aid, published, cast, title))
     if vectors:

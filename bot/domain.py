@@ -105,6 +105,7 @@ class Claim(_Record):
     # that names the actor doing something, with no speaker (candidate evidence for /stance)
     kind: str = "statement"
     vec: str = ""  # the sentence's MiniLM vector, packed (bot.extract.encoder.pack): /stance retrieval
+    cvec: str = ""  # the context's (the sentence before), likewise
 
 
 @dataclass

@@ -71,18 +71,19 @@ class Retriever:
                 out.append(self._cache[t])
         return np.stack(out) if out else np.zeros((0, 384), dtype=np.float32)
 
-    def record_vectors(self, records: list[Record]) -> np.ndarray:
-        """The stored sentence vectors (computed here for records stored without one)."""
+    def record_vectors(self, records: list[Record], field: str = "vec", text: str = "sentence") -> np.ndarray:
+        """The stored vectors of the records' sentences (``field`` "vec") or contexts
+        ("cvec", ``text`` "context"), computed here for records stored without one."""
         out = np.zeros((len(records), 384), dtype=np.float32)
         todo = []
         for i, r in enumerate(records):
-            v = r.get("vec")
+            v = r.get(field)
             if v:
                 out[i] = unpack(v)
-            else:
+            elif r.get(text) or r.get("quote"):
                 todo.append(i)
         if todo:
-            out[todo] = self.vectors(str(records[i].get("sentence") or records[i].get("quote") or "") for i in todo)
+            out[todo] = self.vectors(str(records[i].get(text) or records[i].get("quote") or "") for i in todo)
         return out
 
     def topic_vector(self, topic: str) -> np.ndarray:
@@ -107,9 +108,8 @@ class Retriever:
         cos = (self.record_vectors(records) if matrix is None else matrix) @ q
         title_cos = self.vectors(t or " " for t in titles) @ q
         title_cos[[not t for t in titles]] = 0.0
-        contexts = [str(r.get("context") or "") for r in records]
-        context_cos = self.vectors(c or " " for c in contexts) @ q
-        context_cos[[not c for c in contexts]] = 0.0
+        context_cos = self.record_vectors(records, "cvec", "context") @ q
+        context_cos[[not r.get("context") for r in records]] = 0.0
         lex = np.minimum(np.asarray(lexical, dtype=np.float32), LEXICAL_CAP) / LEXICAL_CAP
         score = cos + TITLE_WEIGHT * title_cos + CONTEXT_WEIGHT * context_cos + LEXICAL_WEIGHT * lex + FILED_WEIGHT * np.asarray(filed, dtype=np.float32)
         best: dict[tuple[str, str], Candidate] = {}

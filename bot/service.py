@@ -32,7 +32,7 @@ from bot.extract.people import (
 from bot.extract.text import BadInput, clean_text, decode_article
 from bot.extract.topics import TopicQuery, content_words, topic_index
 from bot.names import Who, closest, did_you_mean, find_person, spoke
-from bot.relevance import Query, analyse, index_claim, relevance
+from bot.relevance import Query, analyse, index_claim, relevance, tally
 from store.base import Record, Store
 
 STANCES = ("support", "oppose", "neutral")
@@ -502,8 +502,9 @@ class Service:
             with self._table_lock:
                 top = table.score(actor, Query.prepare(tq, self.gaz), self._article_words, MIN_RELEVANCE, -1).top
         else:
-            top = self._relevant(actor, tq)
-        return {c["id"]: rel for rel, c, _ in top}
+            top = tally(self._relevant(actor, tq)).top
+        # the rank of bot.relevance.tally: relevance, plus 0.25 when the rules read a stance
+        return {c["id"]: rank for rank, c, _ in top}
 
     def _relevant(self, actor: str, tq: TopicQuery) -> list[tuple[float, Record, str]]:
         """The loop that defines lexical relevance: candidates from the store's topic and word
@@ -626,6 +627,8 @@ class Service:
         process calls this at start-up, after ``store.preload()``)."""
         self._columns = True
         self._relevance_table()
+        from bot.stance_model import StanceModel
+        StanceModel.shared()  # the models load at start-up, not on the first /stance (~0.6 s)
 
     def _article_words(self, article_id: str) -> set[str]:
         """The analysed words of a stored article (older stores: analysed here); the last

@@ -32,12 +32,8 @@ def test_an_altered_model_file_is_refused(tmp_path, monkeypatch):
     bad = tmp_path / "stance-head.onnx"
     bad.write_bytes(models.path_of("stance-head").read_bytes()[:-1] + b"\0")
     monkeypatch.setattr(models, "path_of", lambda name: bad)
-    models.load_bytes.cache_clear()
-    try:
-        with pytest.raises(models.ModelError, match="not the pinned"):
-            models.load_bytes("stance-head")
-    finally:
-        models.load_bytes.cache_clear()
+    with pytest.raises(models.ModelError, match="not the pinned"):
+        models.load_bytes("stance-head")
 
 
 def test_the_derived_graph_is_rebuilt_identically():

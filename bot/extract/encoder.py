@@ -67,14 +67,15 @@ class Encoder:
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         """Unit vectors, one row per text (float32, shape (n, 384))."""
         out = np.zeros((len(texts), DIM), dtype=np.float32)
-        for start in range(0, len(texts), BATCH):
-            chunk = [t or " " for t in texts[start:start + BATCH]]
-            feeds = self._feeds(self.tokenizer.encode_batch(chunk))
+        # batches of similar length: each is padded to its longest text only
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i] or ""))
+        for start in range(0, len(order), BATCH):
+            rows = order[start:start + BATCH]
+            feeds = self._feeds(self.tokenizer.encode_batch([texts[i] or " " for i in rows]))
             (last,) = self._full.run(["last_hidden_state"], feeds)
             mask = feeds["attention_mask"][..., None].astype(np.float32)
             pooled = (last * mask).sum(1) / np.maximum(mask.sum(1), 1e-9)
-            out[start:start + len(chunk)] = pooled / np.maximum(
-                np.linalg.norm(pooled, axis=1, keepdims=True), 1e-9)
+            out[rows] = pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-9)
         return out
 
     def hidden(self, pairs: Sequence[tuple[str, str]]) -> tuple[np.ndarray, np.ndarray]:

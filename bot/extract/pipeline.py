@@ -48,15 +48,17 @@ def extract_many(articles: Iterable[Article], batch_size: int = 16, n_process: i
 
 
 def _embed(claims: list[Claim]) -> None:
-    """Each claim's sentence vector (one model call per distinct sentence), for /stance."""
+    """Each claim's sentence vector and its context's (the sentence before), one model call
+    per distinct sentence, for /stance retrieval."""
     from bot.extract.encoder import Encoder, pack
 
-    sentences = list(dict.fromkeys(c.sentence for c in claims))
-    if not sentences:
+    texts = list(dict.fromkeys(t for c in claims for t in (c.sentence, c.context) if t))
+    if not texts:
         return
-    vecs = dict(zip(sentences, Encoder.shared().embed(sentences), strict=True))
+    vecs = dict(zip(texts, Encoder.shared().embed(texts), strict=True))
     for c in claims:
-        c.vec = pack(vecs[c.sentence])
+        c.vec = pack(vecs[c.sentence]) if c.sentence else ""
+        c.cvec = pack(vecs[c.context]) if c.context else ""
 
 
 def extract_article(article: Article) -> Extraction:

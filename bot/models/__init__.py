@@ -75,9 +75,9 @@ def path_of(name: str) -> Path:
     return HERE / f"{name}.onnx" if name.startswith("stance-head") else HERE / name
 
 
-@cache
 def load_bytes(name: str) -> bytes:
-    """The bytes of a pinned model file, after checking its sha256."""
+    """The bytes of a pinned model file, after checking its sha256 (read anew each time:
+    each model is loaded once per process, and the session keeps its own copy)."""
     pin = pins()[name]
     path = path_of(name)
     if name == "minilm-bottom" and not path.exists():
