@@ -81,16 +81,10 @@ class StanceModel:
     _lock = threading.Lock()
 
     def __init__(self, threads: int = 1) -> None:
-        import onnxruntime as ort
-
-        from bot.extract.encoder import Encoder
+        from bot.extract.encoder import Encoder, onnx_session
 
         self.encoder = Encoder.shared()
-        opts = ort.SessionOptions()
-        opts.intra_op_num_threads = threads
-        opts.inter_op_num_threads = 1
-        self.sessions = [ort.InferenceSession(load_bytes(name), sess_options=opts, providers=["CPUExecutionProvider"])
-                         for name in HEADS]
+        self.sessions = [onnx_session(load_bytes(name), threads) for name in HEADS]
         self.stack = Stack() if "stance-stack.json" in pins() and pins()["stance-stack.json"].sha256 else None
 
     @classmethod

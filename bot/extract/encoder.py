@@ -23,7 +23,8 @@ MAX_TOKENS = 128
 BATCH = 32
 
 
-def _session(data: bytes, threads: int) -> Any:
+def onnx_session(data: bytes, threads: int) -> Any:
+    """An onnxruntime session on the CPU with ``threads`` threads for one model's bytes."""
     import onnxruntime as ort
 
     opts = ort.SessionOptions()
@@ -46,7 +47,7 @@ class Encoder:
         self.tokenizer.enable_truncation(MAX_TOKENS)
         self.tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
         self.threads = threads
-        self._full = _session(load_bytes("minilm"), threads)
+        self._full = onnx_session(load_bytes("minilm"), threads)
         self._bottom: Any = None
         self._lock = threading.Lock()
 
@@ -82,7 +83,7 @@ class Encoder:
         """The third layer's output over (query, sentence) pairs and their attention mask."""
         with self._lock:
             if self._bottom is None:
-                self._bottom = _session(load_bytes("minilm-bottom"), self.threads)
+                self._bottom = onnx_session(load_bytes("minilm-bottom"), self.threads)
         feeds = self._feeds(self.tokenizer.encode_batch([(q, s) for q, s in pairs]))
         (h,) = self._bottom.run(None, feeds)
         return h, feeds["attention_mask"]
