@@ -309,7 +309,8 @@ def _target_phrases(record: Record) -> list[str]:
 
 def attach_vectors(records: list[Record], seed: int, noise: float = VEC_NOISE, chunk: int = 4096) -> None:
     """Give each record a ``vec``: its target phrase's vector plus seeded Gaussian noise,
-    normalised, packed as ingest stores it (``bot.extract.encoder.pack``)."""
+    normalised, packed as ingest stores it (``bot.extract.encoder.pack``); and a ``cvec``
+    (its context's vector)."""
     from bot.extract.encoder import DIM, pack
 
     table = phrase_vectors()
@@ -326,6 +327,14 @@ def attach_vectors(records: list[Record], seed: int, noise: float = VEC_NOISE, c
         base /= np.linalg.norm(base, axis=1, keepdims=True)
         for record, vec in zip(part, base, strict=True):
             record["vec"] = pack(vec)
+    # the context's vector (``cvec``, stored at ingest): the sentence before is the record
+    # before in the same article; the first record's context (the title) takes its own
+    prev: Record | None = None
+    for record in records:
+        if record.get("context"):
+            same = prev is not None and prev.get("article") == record.get("article")
+            record["cvec"] = prev["vec"] if same else record["vec"]
+        prev = record
 
 
 def _event(rng: random.Random, voc: Vocabulary, aid: str, published: str, cast: list[str], title: str) -> Record:

@@ -55,21 +55,22 @@ class Retriever:
     def vectors(self, texts: Iterable[str]) -> np.ndarray:
         """Unit vectors of ``texts``, each computed once per process (an LRU of CACHE)."""
         texts = list(texts)
+        found: dict[str, np.ndarray] = {}
         with self._lock:
-            missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
+            for t in texts:
+                v = self._cache.get(t)
+                if v is not None:
+                    self._cache.move_to_end(t)
+                    found[t] = v
+        missing = [t for t in dict.fromkeys(texts) if t not in found]
         if missing:
             got = self._encoder().embed(missing)
             with self._lock:
                 for t, v in zip(missing, got, strict=True):
-                    self._cache[t] = v
+                    self._cache[t] = found[t] = v
                 while len(self._cache) > CACHE:
                     self._cache.popitem(last=False)
-        with self._lock:
-            out = []
-            for t in texts:
-                self._cache.move_to_end(t)
-                out.append(self._cache[t])
-        return np.stack(out) if out else np.zeros((0, 384), dtype=np.float32)
+        return np.stack([found[t] for t in texts]) if texts else np.zeros((0, 384), dtype=np.float32)
 
     def record_vectors(self, records: list[Record], field: str = "vec", text: str = "sentence") -> np.ndarray:
         """The stored vectors of the records' sentences (``field`` "vec") or contexts
