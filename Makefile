@@ -35,13 +35,15 @@ fuzz: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
-# retrain the stance model (bot/models/stance-head.onnx) from scripts/stance-data: a
-# separate venv with torch (CPU), about 10 minutes on 2 cores
+# retrain the stance model's first head (bot/models/stance-head.onnx) from scripts/stance-data
+# and refit the stack: a separate venv with torch (CPU), about 15 minutes on 2 cores.
+# stance-head-b is an earlier training kept beside it (bot/models/manifest.json says which)
 model: $(STAMP)
 	test -x .venv-model/bin/python || $(PYTHON) -m venv .venv-model
 	.venv-model/bin/pip install --quiet -r requirements-train.txt
 	.venv-model/bin/pip install --quiet --no-deps -r requirements-model.txt
-	.venv-model/bin/python scripts/train_stance.py
+	.venv-model/bin/python scripts/train_stance.py --epochs 6 --out stance-head
+	.venv-model/bin/python scripts/fit_stack.py
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run
