@@ -94,11 +94,6 @@ class Reading:
         """support, oppose or neutral: the likeliest of the three."""
         return max(STANCES, key=lambda k: self.probs.get(k, 0.0))
 
-    @property
-    def position(self) -> float:
-        """How sure the model is that the sentence shows a position (either way)."""
-        return self.probs.get("support", 0.0) + self.probs.get("oppose", 0.0)
-
 
 def weigh(readings: list[Reading]) -> tuple[str, list[Reading]]:
     """One label from the readings, and the readings to cite, best first.

@@ -18,7 +18,7 @@ import pytest
 from bot.adapters.slack_app import CLOCK_SLACK, EVENTS_PATH, REPLAY_WINDOW, RefusalLog, ReplayGuard, SlackBot
 from bot.commands import AdminPolicy, Commands
 from bot.config import Secret, Settings
-from tests.fakes.chat import commands_fixture, service_fixture  # noqa: F401 - fixtures
+from tests.fakes.chat import commands_fixture, hold_ingest, service_fixture  # noqa: F401 - fixtures
 from tests.fakes.slack_api import FakeSlackAPI, sign, slash_body
 
 SECRET = "3b1f0c9e7d5a2b4c6e8f0a1b2c3d4e5f"
@@ -312,15 +312,7 @@ ARTICLE = ("Fiji and Samoa discuss fishing rights\n\nSUVA, April 2 - Fiji's fish
 
 
 async def test_a_stance_answer_is_not_held_up_by_a_running_ingest(endpoint, service, monkeypatch):
-    running, release = threading.Event(), threading.Event()
-    real = service.ingest_text
-
-    def held_ingest(*args, **kwargs):
-        running.set()
-        assert release.wait(30), "the test never released the ingest"
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(service, "ingest_text", held_ingest)
+    running, release = hold_ingest(service, monkeypatch)
     ingest = slash_body("/ingest", f"published=2025-04-02 {ARTICLE}", user="U0ADMIN",
                         response_url=endpoint.fake.response_url("ingest"))
     try:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import threading
 
 import aiohttp
 import pytest
@@ -13,7 +12,7 @@ import pytest
 from bot.adapters.slack_app import EVENTS_PATH, SlackBot
 from bot.config import Secret, Settings
 from bot.render import slack as render
-from tests.fakes.chat import claim_id, commands_fixture, service_fixture  # noqa: F401 - fixtures
+from tests.fakes.chat import claim_id, commands_fixture, hold_ingest, service_fixture  # noqa: F401 - fixtures
 from tests.fakes.slack_api import TEAM, FakeSlackAPI, event_body, interaction_body, sign, slash_body
 
 SECRET = "0f1e2d3c4b5a69788796a5b4c3d2e1f0"
@@ -126,15 +125,7 @@ async def test_an_at_mention_is_answered_in_its_thread(slack):
 async def test_an_ingest_sent_as_a_direct_message_does_not_hold_up_a_question(slack, service, monkeypatch):
     """An article pasted into a DM ("ingest published=... TEXT") is extracted on the slow
     worker, as /ingest is: a question asked meanwhile is answered at once."""
-    running, release = threading.Event(), threading.Event()
-    real = service.ingest_text
-
-    def held_ingest(*args, **kwargs):
-        running.set()
-        assert release.wait(30), "the test never released the ingest"
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(service, "ingest_text", held_ingest)
+    running, release = hold_ingest(service, monkeypatch)
     article = ("Tuna talks\n\nSUVA - Fiji's fisheries minister said on Tuesday that Suva opposes the new tuna "
                "quota and wants talks next month.")
     try:

@@ -60,3 +60,20 @@ def console_caller_fixture():
 
 def claim_id(service, actor: str) -> str:
     return next(c["id"] for c in service.store.claims(actor=actor))
+
+
+def hold_ingest(service, monkeypatch):
+    """Make ``service.ingest_text`` wait until released: returns (running, release) events, so
+    a test can ask something while an ingest holds its worker."""
+    import threading
+
+    running, release = threading.Event(), threading.Event()
+    real = service.ingest_text
+
+    def held_ingest(*args, **kwargs):
+        running.set()
+        assert release.wait(30), "the test never released the ingest"
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(service, "ingest_text", held_ingest)
+    return running, release
